@@ -1,0 +1,124 @@
+//! `deals`: transfer agreements (licences, assignments, options, …) for a technology.
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::enums::{DealKind, DealStage};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "deals")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(indexed)]
+    pub technology_id: Uuid,
+    #[sea_orm(indexed)]
+    pub kind: DealKind,
+    /// The institution granting the rights.
+    #[sea_orm(indexed)]
+    pub provider_id: Uuid,
+    /// The recipient when it is a partner institution. Exactly one of this and
+    /// `recipient_external_name` is set (a CHECK enforces it).
+    #[sea_orm(indexed)]
+    pub recipient_institution_id: Option<Uuid>,
+    /// The recipient when it is an external organisation.
+    pub recipient_external_name: Option<String>,
+    /// ISO 3166-1 alpha-2 country of the external recipient.
+    pub recipient_external_country: Option<String>,
+    #[sea_orm(indexed)]
+    pub stage: DealStage,
+    pub territory: Option<String>,
+    /// Minor units of `currency`, >= 0.
+    pub upfront_amount: Option<i64>,
+    /// Basis points, 0..=10000.
+    pub royalty_bp: Option<i32>,
+    /// ISO 4217 code.
+    pub currency: String,
+    pub signed_on: Option<Date>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::technology::Entity",
+        from = "Column::TechnologyId",
+        to = "super::technology::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Technology,
+    #[sea_orm(
+        belongs_to = "super::institution::Entity",
+        from = "Column::ProviderId",
+        to = "super::institution::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Provider,
+    #[sea_orm(
+        belongs_to = "super::institution::Entity",
+        from = "Column::RecipientInstitutionId",
+        to = "super::institution::Column::Id",
+        on_delete = "Restrict"
+    )]
+    RecipientInstitution,
+    #[sea_orm(has_many = "super::deal_event::Entity")]
+    DealEvent,
+    #[sea_orm(has_many = "super::royalty_report::Entity")]
+    RoyaltyReport,
+    #[sea_orm(has_many = "super::income::Entity")]
+    Income,
+}
+
+// No `Related<institution::Entity>`: there are two paths (provider, recipient); use the links.
+
+impl Related<super::technology::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Technology.def()
+    }
+}
+
+impl Related<super::deal_event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::DealEvent.def()
+    }
+}
+
+impl Related<super::royalty_report::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RoyaltyReport.def()
+    }
+}
+
+impl Related<super::income::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Income.def()
+    }
+}
+
+/// `deal.find_linked(ProviderLink)`: the provider institution.
+pub struct ProviderLink;
+
+impl Linked for ProviderLink {
+    type FromEntity = Entity;
+    type ToEntity = super::institution::Entity;
+
+    fn link(&self) -> Vec<RelationDef> {
+        vec![Relation::Provider.def()]
+    }
+}
+
+/// `deal.find_linked(RecipientLink)`: the recipient institution, if it is a partner.
+pub struct RecipientLink;
+
+impl Linked for RecipientLink {
+    type FromEntity = Entity;
+    type ToEntity = super::institution::Entity;
+
+    fn link(&self) -> Vec<RelationDef> {
+        vec![Relation::RecipientInstitution.def()]
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

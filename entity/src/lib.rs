@@ -1,0 +1,29 @@
+//! BioBridge's domain model as sea-orm entities: one module per table, plus [`enums`].
+//!
+//! No I/O logic here. The schema itself is created by the `migration` crate; keep the two in
+//! step (the migration crate's tests insert a row into every table through these entities).
+
+pub mod enums;
+pub mod prelude;
+
+pub mod agreement;
+pub mod agreement_party;
+pub mod api_token;
+pub mod audit_event;
+pub mod deal;
+pub mod deal_event;
+pub mod enrollment;
+pub mod income;
+pub mod institution;
+pub mod ip_asset;
+pub mod ip_ownership;
+pub mod person;
+pub mod royalty_report;
+pub mod technology;
+pub mod technology_inventor;
+pub mod technology_translation;
+pub mod training_program;
+pub mod user;
+pub mod venture;
+pub mod venture_founder;
+pub mod venture_milestone;

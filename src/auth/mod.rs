@@ -1,0 +1,9 @@
+//! Who is asking: the [`Principal`] of a request, and how it is established from the
+//! `Authorization` header (access JWTs; API tokens).
+
+pub mod jwt;
+pub mod password;
+mod principal;
+pub mod scope;
+
+pub use principal::{Principal, PrincipalInstitution, PrincipalKind};

@@ -1,0 +1,412 @@
+//! Relay connections, written once for every entity.
+//!
+//! Root lists page in the database with keyset cursors over `(order column, id)`; nested lists
+//! (already loaded for many parents at once by a DataLoader) page in memory with the same
+//! cursors, so a client cannot tell the two apart. Each entity declares only its order fields.
+
+use async_graphql::{
+    Enum, InputObject, OutputType, SimpleObject,
+    connection::{Connection, Edge},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, ModelTrait, Order,
+    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// Page size used when neither `first` nor `last` is given.
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+/// The largest page a client may ask for.
+pub const MAX_PAGE_SIZE: usize = 100;
+
+/// Extra fields of every connection.
+#[derive(SimpleObject, Default)]
+pub struct ConnectionTotals {
+    /// How many items match the filter across all pages (only items the viewer may see).
+    pub total_count: u64,
+}
+
+pub type Page<N> = Connection<String, N, ConnectionTotals>;
+
+/// Sort direction of an `orderBy` input.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum OrderDirection {
+    /// Smallest first.
+    #[default]
+    Asc,
+    /// Largest first.
+    Desc,
+}
+
+/// Relay pagination arguments.
+#[derive(InputObject, Default, Clone, Debug)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        PageArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+}
+
+/// An orderable field of entity `E`: each entity's `…OrderField` enum implements this.
+pub trait OrderField<E: EntityTrait>: Copy + Send + Sync {
+    fn column(self) -> E::Column;
+}
+
+/// A resolved ordering: a column and a direction; ties are broken by id.
+pub struct Ordering<E: EntityTrait> {
+    pub column: E::Column,
+    pub direction: OrderDirection,
+}
+
+impl<E: EntityTrait> Ordering<E> {
+    pub fn new(field: impl OrderField<E>, direction: OrderDirection) -> Self {
+        Ordering {
+            column: field.column(),
+            direction,
+        }
+    }
+}
+
+/// The sort key stored in a cursor: the order column's value of the row.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, PartialOrd)]
+pub enum SortKey {
+    Text(String),
+    Int(i64),
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+    Id(Uuid),
+}
+
+impl SortKey {
+    fn from_value(value: Value) -> AppResult<SortKey> {
+        Ok(match value {
+            Value::String(Some(s)) => SortKey::Text(s.to_string()),
+            Value::Int(Some(i)) => SortKey::Int(i.into()),
+            Value::BigInt(Some(i)) => SortKey::Int(i),
+            Value::ChronoDate(Some(d)) => SortKey::Date(d),
+            Value::ChronoDateTimeUtc(Some(t)) => SortKey::Time(t),
+            Value::Uuid(Some(u)) => SortKey::Id(u),
+            other => {
+                return Err(AppError::internal(anyhow::anyhow!(
+                    "cannot order by a column holding {other:?}"
+                )));
+            }
+        })
+    }
+
+    fn into_value(self) -> Value {
+        match self {
+            SortKey::Text(s) => s.into(),
+            SortKey::Int(i) => i.into(),
+            SortKey::Date(d) => d.into(),
+            SortKey::Time(t) => t.into(),
+            SortKey::Id(u) => u.into(),
+        }
+    }
+}
+
+/// An opaque position in a list: the row's sort key and id.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub key: SortKey,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    pub fn decode(field: &str, raw: &str) -> AppResult<Cursor> {
+        URL_SAFE_NO_PAD
+            .decode(raw)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| AppError::bad_input(field, "not a cursor of this list"))
+    }
+
+    fn of<M: ModelTrait>(
+        model: &M,
+        column: <M::Entity as EntityTrait>::Column,
+    ) -> AppResult<Cursor> {
+        let key = SortKey::from_value(model.get(column))?;
+        let id = match SortKey::from_value(model.get(id_column::<M::Entity>()))? {
+            SortKey::Id(id) => id,
+            _ => {
+                return Err(AppError::internal(anyhow::anyhow!(
+                    "primary key is not a UUID"
+                )));
+            }
+        };
+        Ok(Cursor { key, id })
+    }
+}
+
+/// The validated window a request asks for.
+#[derive(Debug, PartialEq)]
+struct Window {
+    limit: usize,
+    after: Option<Cursor>,
+    before: Option<Cursor>,
+    /// `last` was given: take the rows nearest the end.
+    from_end: bool,
+}
+
+impl Window {
+    fn from_args(args: &PageArgs) -> AppResult<Window> {
+        let size = |name: &str, v: Option<i32>| -> AppResult<Option<usize>> {
+            match v {
+                None => Ok(None),
+                Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => Ok(Some(n as usize)),
+                Some(_) => Err(AppError::bad_input(
+                    name,
+                    format!("`{name}` must be between 0 and {MAX_PAGE_SIZE}"),
+                )),
+            }
+        };
+        let first = size("first", args.first)?;
+        let last = size("last", args.last)?;
+        if first.is_some() && last.is_some() {
+            return Err(AppError::bad_input(
+                "last",
+                "pass either `first` or `last`, not both",
+            ));
+        }
+        Ok(Window {
+            limit: first.or(last).unwrap_or(DEFAULT_PAGE_SIZE),
+            after: args
+                .after
+                .as_deref()
+                .map(|c| Cursor::decode("after", c))
+                .transpose()?,
+            before: args
+                .before
+                .as_deref()
+                .map(|c| Cursor::decode("before", c))
+                .transpose()?,
+            from_end: last.is_some(),
+        })
+    }
+}
+
+/// The primary-key column of an entity (every table has a single UUID `id`).
+pub fn id_column<E: EntityTrait>() -> E::Column {
+    E::PrimaryKey::iter()
+        .next()
+        .map(PrimaryKeyToColumn::into_column)
+        .expect("every entity has a primary key")
+}
+
+/// Rows strictly after (`after = true`) or before `cursor` in the given order.
+fn beyond<E: EntityTrait>(order: &Ordering<E>, cursor: &Cursor, after: bool) -> Condition {
+    let ascending = (order.direction == OrderDirection::Asc) == after;
+    let key = cursor.key.clone().into_value();
+    let id_col = id_column::<E>();
+    let (key_beyond, id_beyond) = if ascending {
+        (order.column.gt(key.clone()), id_col.gt(cursor.id))
+    } else {
+        (order.column.lt(key.clone()), id_col.lt(cursor.id))
+    };
+    Condition::any()
+        .add(key_beyond)
+        .add(Condition::all().add(order.column.eq(key)).add(id_beyond))
+}
+
+/// Pages through `select` (already restricted by the access policy) in the database.
+pub async fn paginate<E, N>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    order: Ordering<E>,
+    args: &PageArgs,
+    want_total: bool,
+) -> AppResult<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Into<N> + Sync,
+    N: OutputType,
+{
+    let window = Window::from_args(args)?;
+    let total_count = if want_total {
+        select.clone().count(db).await?
+    } else {
+        0
+    };
+    let mut query = select;
+    if let Some(c) = &window.after {
+        query = query.filter(beyond(&order, c, true));
+    }
+    if let Some(c) = &window.before {
+        query = query.filter(beyond(&order, c, false));
+    }
+    let forward = (order.direction == OrderDirection::Asc) != window.from_end;
+    let dir = if forward { Order::Asc } else { Order::Desc };
+    let rows = query
+        .order_by(order.column, dir.clone())
+        .order_by(id_column::<E>(), dir)
+        .limit(window.limit as u64 + 1)
+        .all(db)
+        .await?;
+    assemble(rows, &order, &window, total_count)
+}
+
+/// Pages through rows already loaded (a DataLoader's answer for one parent), in memory.
+pub fn paginate_loaded<E, N>(
+    rows: Vec<E::Model>,
+    order: Ordering<E>,
+    args: &PageArgs,
+) -> AppResult<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Into<N> + Sync,
+    N: OutputType,
+{
+    let window = Window::from_args(args)?;
+    let mut keyed = rows
+        .into_iter()
+        .map(|m| Ok((Cursor::of(&m, order.column)?, m)))
+        .collect::<AppResult<Vec<_>>>()?;
+    let cmp = |a: &Cursor, b: &Cursor| {
+        let o = a
+            .key
+            .partial_cmp(&b.key)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.id.cmp(&b.id));
+        if order.direction == OrderDirection::Asc {
+            o
+        } else {
+            o.reverse()
+        }
+    };
+    keyed.sort_by(|(a, _), (b, _)| cmp(a, b));
+    let total_count = keyed.len() as u64;
+    keyed.retain(|(c, _)| {
+        window.after.as_ref().is_none_or(|a| cmp(c, a).is_gt())
+            && window.before.as_ref().is_none_or(|b| cmp(c, b).is_lt())
+    });
+    if window.from_end {
+        keyed.reverse();
+    }
+    keyed.truncate(window.limit + 1);
+    let rows = keyed.into_iter().map(|(_, m)| m).collect();
+    assemble(rows, &order, &window, total_count)
+}
+
+/// Turns up to `limit + 1` rows (in fetch order) into a page.
+fn assemble<E, N>(
+    mut rows: Vec<E::Model>,
+    order: &Ordering<E>,
+    window: &Window,
+    total_count: u64,
+) -> AppResult<Page<N>>
+where
+    E: EntityTrait,
+    E::Model: Into<N>,
+    N: OutputType,
+{
+    let more = rows.len() > window.limit;
+    rows.truncate(window.limit);
+    if window.from_end {
+        rows.reverse();
+    }
+    // Relay: with `after`, a previous page exists; with `before`, a next one does.
+    let (has_previous, has_next) = if window.from_end {
+        (more, window.before.is_some())
+    } else {
+        (window.after.is_some(), more)
+    };
+    let mut page = Connection::with_additional_fields(
+        has_previous,
+        has_next,
+        ConnectionTotals { total_count },
+    );
+    for row in rows {
+        let cursor = Cursor::of(&row, order.column)?.encode();
+        page.edges.push(Edge::new(cursor, row.into()));
+    }
+    Ok(page)
+}
+
+/// Complexity of a connection field: its children count once per row it may return.
+pub fn complexity(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.or(last).map_or(DEFAULT_PAGE_SIZE, |n| {
+        n.clamp(0, MAX_PAGE_SIZE as i32) as usize
+    });
+    1 + rows.max(1) * child_complexity
+}
+
+/// Whether the client selected `totalCount` on this connection field.
+pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let c = Cursor {
+            key: SortKey::Text("SUMHS-2025-001".into()),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
+        let err = Cursor::decode("after", "not-a-cursor").unwrap_err();
+        assert!(matches!(err, AppError::BadUserInput { ref field, .. } if field == "after"));
+    }
+
+    #[test]
+    fn page_sizes_are_bounded() {
+        let w = Window::from_args(&PageArgs::default()).unwrap();
+        assert_eq!(w.limit, DEFAULT_PAGE_SIZE);
+        assert!(!w.from_end);
+        let w = Window::from_args(&PageArgs {
+            last: Some(100),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!((w.limit, w.from_end), (100, true));
+        for bad in [101, -1] {
+            let err = Window::from_args(&PageArgs {
+                first: Some(bad),
+                ..Default::default()
+            })
+            .unwrap_err();
+            assert!(matches!(err, AppError::BadUserInput { ref field, .. } if field == "first"));
+        }
+        let both = PageArgs {
+            first: Some(1),
+            last: Some(1),
+            ..Default::default()
+        };
+        assert!(Window::from_args(&both).is_err());
+    }
+
+    #[test]
+    fn sort_keys_order_like_the_database() {
+        assert!(SortKey::Int(2) < SortKey::Int(10));
+        assert!(SortKey::Text("a".into()) < SortKey::Text("b".into()));
+        let d = |s: &str| SortKey::Date(s.parse().unwrap());
+        assert!(d("2025-03-15") < d("2025-12-01"));
+    }
+}

@@ -1,0 +1,481 @@
+//! `/graphql` per the GraphQL-over-HTTP spec: JSON POST, GET for queries only, media type
+//! negotiated from `Accept`, 400 without `data` for requests that fail before execution
+//! (with `application/graphql-response+json`), GraphiQL for browsers, and subscriptions.
+
+use async_graphql::{ErrorExtensionValues, ServerError, Variables, parser::types::OperationType};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State, WebSocketUpgrade},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::AppState;
+use crate::{
+    error::AppError,
+    graphql::{Executed, RequestCtx},
+};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The response media type the client accepts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Media {
+    GraphqlResponse,
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// Picks the response media type from `Accept`; `None` when nothing we produce is acceptable.
+fn negotiate(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(Media::Json);
+    };
+    let mut best: Option<(f32, Media)> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("").to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.strip_prefix("q="))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let candidate = match media.as_str() {
+            GRAPHQL_RESPONSE => Media::GraphqlResponse,
+            JSON | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        // Prefer the higher q; on a tie prefer the explicit new media type.
+        let better = match best {
+            None => true,
+            Some((bq, bm)) => {
+                q > bq || (q == bq && candidate == Media::GraphqlResponse && bm != candidate)
+            }
+        };
+        if q > 0.0 && better {
+            best = Some((q, candidate));
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// The parameters of a GraphQL-over-HTTP request.
+#[derive(Debug, Default)]
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<Map<String, Value>>,
+}
+
+fn errors_body(media: Media, status: StatusCode, errors: Vec<ServerError>) -> Response {
+    let body = serde_json::json!({ "errors": errors });
+    respond(media, status, body.to_string())
+}
+
+fn respond(media: Media, status: StatusCode, body: String) -> Response {
+    let mut res = (status, body).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    res
+}
+
+fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code);
+    err.extensions = Some(ext);
+    err
+}
+
+fn bad_request(media: Media, message: impl Into<String>) -> Response {
+    errors_body(
+        media,
+        StatusCode::BAD_REQUEST,
+        vec![coded(message, "BAD_USER_INPUT")],
+    )
+}
+
+fn not_acceptable() -> Response {
+    errors_body(
+        Media::Json,
+        StatusCode::NOT_ACCEPTABLE,
+        vec![coded(
+            "this endpoint answers application/graphql-response+json or application/json",
+            "BAD_USER_INPUT",
+        )],
+    )
+}
+
+fn unauthenticated(media: Media, err: AppError) -> Response {
+    let mut res = errors_body(
+        media,
+        StatusCode::UNAUTHORIZED,
+        vec![coded(err.message(), err.code())],
+    );
+    res.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(r#"Bearer error="invalid_token""#),
+    );
+    res
+}
+
+/// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let pairs: Vec<(String, String)> = raw
+        .as_deref()
+        .map(|q| serde_urlencoded::from_str(q).unwrap_or_default())
+        .unwrap_or_default();
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    if param("query").is_none() && wants_html(&headers) {
+        return Html(graphiql()).into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let Some(query) = param("query") else {
+        return bad_request(media, "missing `query` parameter");
+    };
+    let variables = match param("variables").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(raw) => match serde_json::from_str::<Value>(&raw) {
+            Ok(Value::Object(map)) => Some(map),
+            Ok(Value::Null) => None,
+            _ => return bad_request(media, "`variables` must be a JSON object"),
+        },
+    };
+    let params = Params {
+        query,
+        operation_name: param("operationName"),
+        variables,
+    };
+    if let Some(kind) = operation_type(&params)
+        && kind != OperationType::Query
+    {
+        let mut res = errors_body(
+            media,
+            StatusCode::METHOD_NOT_ALLOWED,
+            vec![coded(
+                "only queries may be sent with GET; send mutations with POST",
+                "BAD_USER_INPUT",
+            )],
+        );
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return res;
+    }
+    execute(state, &headers, media, params).await
+}
+
+/// `POST /graphql` with a JSON body.
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if !is_json_content_type(&headers) {
+        return errors_body(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            vec![coded(
+                "send the request as Content-Type: application/json",
+                "BAD_USER_INPUT",
+            )],
+        );
+    }
+    let params = match parse_body(&body) {
+        Ok(p) => p,
+        Err(msg) => return bad_request(media, msg),
+    };
+    execute(state, &headers, media, params).await
+}
+
+fn is_json_content_type(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = ct.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("").to_ascii_lowercase();
+    let charset_ok = parts
+        .filter_map(|p| {
+            p.to_ascii_lowercase()
+                .strip_prefix("charset=")
+                .map(|c| c.trim_matches('"').to_owned())
+        })
+        .all(|c| c == "utf-8");
+    essence == JSON && charset_ok
+}
+
+fn parse_body(body: &[u8]) -> Result<Params, String> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        query: Option<Value>,
+        operation_name: Option<Value>,
+        variables: Option<Value>,
+        #[allow(dead_code)]
+        extensions: Option<Value>,
+    }
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|_| "the request body is not valid JSON".to_owned())?;
+    if value.is_array() {
+        return Err("batched requests are not supported".into());
+    }
+    let body: Body = serde_json::from_value(value)
+        .map_err(|_| "the request body must be a JSON object".to_owned())?;
+    let query = match body.query {
+        Some(Value::String(q)) => q,
+        _ => return Err("`query` must be a string".into()),
+    };
+    let operation_name = match body.operation_name {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        _ => return Err("`operationName` must be a string".into()),
+    };
+    let variables = match body.variables {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(map),
+        _ => return Err("`variables` must be an object".into()),
+    };
+    match body.extensions {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        _ => return Err("`extensions` must be an object".into()),
+    }
+    Ok(Params {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+/// The type of the operation the request would run, when the document parses.
+fn operation_type(params: &Params) -> Option<OperationType> {
+    let doc = async_graphql::parser::parse_query(&params.query).ok()?;
+    let mut ops = doc.operations.iter();
+    let found = match &params.operation_name {
+        Some(name) => ops.find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
+        None => ops.next(),
+    };
+    found.map(|(_, op)| op.node.ty)
+}
+
+async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Params) -> Response {
+    let principal = match state.auth.principal(headers).await {
+        Ok(p) => p,
+        Err(err @ AppError::Unauthenticated(_)) => return unauthenticated(media, err),
+        Err(err) => {
+            let code = err.code();
+            let _ = err.into_graphql();
+            return errors_body(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![coded("internal error", code)],
+            );
+        }
+    };
+    let executed = Executed::default();
+    let mut request = async_graphql::Request::new(params.query)
+        .data(RequestCtx::new(state.db.clone(), principal))
+        .data(executed.clone());
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(vars) = params.variables {
+        request = request.variables(Variables::from_json(Value::Object(vars)));
+    }
+    let mut response = state.schema.execute(request).await;
+    for err in &mut response.errors {
+        ensure_code(err);
+    }
+    if !executed.get() {
+        // A request error: nothing ran, so there is no `data`.
+        let status = if media == Media::GraphqlResponse {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        return errors_body(media, status, response.errors);
+    }
+    match serde_json::to_string(&response) {
+        Ok(body) => respond(media, StatusCode::OK, body),
+        Err(err) => {
+            tracing::error!(error = %err, "cannot serialize a response");
+            errors_body(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![coded("internal error", "INTERNAL")],
+            )
+        }
+    }
+}
+
+/// Errors raised by the GraphQL layer itself (syntax, validation, input coercion, limits) carry
+/// no code: they are all the client's input. Give them `BAD_USER_INPUT` and, when the message
+/// names an argument, the field.
+fn ensure_code(err: &mut ServerError) {
+    let ext = err
+        .extensions
+        .get_or_insert_with(ErrorExtensionValues::default);
+    if ext.get("code").is_some() {
+        return;
+    }
+    ext.set("code", "BAD_USER_INPUT");
+    if let Some(field) = argument_in(&err.message) {
+        ext.set("field", field);
+    }
+}
+
+/// `Invalid value for argument "filter.trlMin", …` → `filter.trlMin`.
+fn argument_in(message: &str) -> Option<String> {
+    let rest = message.split_once("argument \"")?.1;
+    Some(rest.split('"').next()?.to_owned())
+}
+
+/// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws / graphql-ws).
+pub async fn subscriptions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let principal = match state.auth.principal(&headers).await {
+        Ok(p) => p,
+        Err(err) => return unauthenticated(Media::Json, err),
+    };
+    let db = state.db.clone();
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let mut data = async_graphql::Data::default();
+            data.insert(RequestCtx::new(db, principal));
+            async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+                .with_data(data)
+                .serve()
+        })
+}
+
+fn graphiql() -> String {
+    let html = async_graphql::http::GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
+        .title("BioBridge GraphiQL")
+        .finish();
+    let default_query = serde_json::to_string(DEFAULT_QUERY).unwrap_or_default();
+    html.replacen(
+        "React.createElement(GraphiQL, {",
+        &format!("React.createElement(GraphiQL, {{\n          defaultQuery: {default_query},"),
+        1,
+    )
+}
+
+/// What GraphiQL shows first: a realistic look at the consortium.
+pub const DEFAULT_QUERY: &str = r#"# Welcome to BioBridge: technology transfer between the Yangtze River Delta
+# and the Balkan Peninsula. Log in (or send `Authorization: Bearer …` in the
+# headers pane) to see your institution's consortium and confidential records.
+query Consortium {
+  me { kind role institution { slug name } }
+  institutions(first: 10, orderBy: { field: REGION }) {
+    totalCount
+    edges { node { slug name localName country region membership } }
+  }
+  technologies(first: 5, filter: { search: "diagnostic" }) {
+    totalCount
+    edges {
+      node {
+        reference
+        title
+        titleZh: title(lang: "zh")
+        field
+        trl
+        stage
+        owner { slug name }
+      }
+    }
+  }
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn negotiation_follows_the_spec() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(Media::Json));
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json")),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(negotiate(&accept("application/json")), Some(Media::Json));
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json, application/json;q=0.9"
+            )),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/graphql-response+json;q=0.5, application/json"
+            )),
+            Some(Media::Json)
+        );
+        assert_eq!(negotiate(&accept("*/*")), Some(Media::Json));
+        assert_eq!(negotiate(&accept("text/plain")), None);
+    }
+
+    #[test]
+    fn body_parameters_are_checked() {
+        assert!(parse_body(br#"{"query":"{ me { kind } }"}"#).is_ok());
+        assert!(
+            parse_body(br#"{"query":"{ __typename }","variables":null,"extensions":null}"#).is_ok()
+        );
+        assert!(parse_body(br#"{"query":1}"#).is_err());
+        assert!(parse_body(br#"{"query":"{ __typename }","variables":"x"}"#).is_err());
+        assert!(parse_body(br#"[{"query":"{ __typename }"}]"#).is_err());
+        assert!(parse_body(b"not json").is_err());
+    }
+
+    #[test]
+    fn argument_names_are_extracted() {
+        assert_eq!(
+            argument_in(
+                r#"Invalid value for argument "filter.trlMin", must be less than or equal to 9"#
+            )
+            .as_deref(),
+            Some("filter.trlMin")
+        );
+    }
+}

@@ -1,0 +1,447 @@
+//! The access policy: the one place that decides who sees which rows.
+//!
+//! A [`Principal`] becomes a row filter (a sea-query [`Condition`]) per entity through the
+//! [`Policy`] trait. Every read starts from [`visible`], which applies it — root lists, `node`,
+//! nested relations through DataLoaders, counts and searches alike — so a row the viewer may not
+//! see is simply absent, and its existence does not leak. Rows that belong to a parent (an IP
+//! asset's owners, a deal's events, …) are visible exactly when their parent is: their filter is
+//! "parent id is among the visible parents", built from the parent's own rule.
+//!
+//! API tokens are further limited to their read scopes: without `ip:read`, say, no IP asset is
+//! visible on any path.
+
+use entity::{
+    agreement, agreement_party, api_token, audit_event, deal, deal_event, enrollment,
+    enums::{AgreementStatus, IpStatus, Role, Visibility},
+    income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
+    technology_inventor, technology_translation, training_program, user, venture, venture_founder,
+    venture_milestone,
+};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, Select,
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+};
+use uuid::Uuid;
+
+use crate::auth::{Principal, scope};
+
+/// An entity whose rows are filtered per principal.
+pub trait Policy: EntityTrait {
+    /// Rows of this entity the principal may read.
+    fn row_filter(principal: &Principal) -> Condition;
+}
+
+/// The starting point of every read: `E::find()` restricted to what `principal` may see.
+pub fn visible<E: Policy>(principal: &Principal) -> Select<E> {
+    E::find().filter(E::row_filter(principal))
+}
+
+/// Ids of the rows of `E` that `principal` may see, as a subquery.
+pub fn visible_ids<E: Policy>(principal: &Principal) -> SelectStatement {
+    let id = crate::graphql::connection::id_column::<E>();
+    Query::select()
+        .expr(Expr::col((E::default(), id)))
+        .from(E::default())
+        .cond_where(E::row_filter(principal))
+        .to_owned()
+}
+
+fn everything() -> Condition {
+    Condition::all()
+}
+
+fn nothing() -> Condition {
+    Condition::all().add(Expr::val(1).eq(0))
+}
+
+/// `cond`, for API tokens only when they hold `scope`.
+fn scoped(p: &Principal, scope: &str, cond: impl FnOnce() -> Condition) -> Condition {
+    if p.has_scope(scope) {
+        cond()
+    } else {
+        nothing()
+    }
+}
+
+/// Rows whose `column` points at a visible `Parent`.
+fn child_of<Parent: Policy>(p: &Principal, column: impl ColumnTrait) -> Condition {
+    Condition::all().add(column.in_subquery(visible_ids::<Parent>(p)))
+}
+
+fn any_of(conds: impl IntoIterator<Item = Condition>) -> Condition {
+    conds.into_iter().fold(Condition::any(), Condition::add)
+}
+
+/// Whether the viewer may read records shared with the whole consortium.
+fn consortium_reader(p: &Principal) -> bool {
+    p.is_consortium_member() || p.is_analyst()
+}
+
+/// Institutions are public: the directory of the consortium.
+impl Policy for institution::Entity {
+    fn row_filter(_: &Principal) -> Condition {
+        everything()
+    }
+}
+
+/// Users: themselves; their institution's admins; center admins.
+impl Policy for user::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.is_center_admin() {
+            return everything();
+        }
+        let mut any = Vec::new();
+        if let Some(me) = p.user_id {
+            any.push(Condition::all().add(user::Column::Id.eq(me)));
+        }
+        if let Some(inst) = admin_of(p) {
+            any.push(Condition::all().add(user::Column::InstitutionId.eq(inst)));
+        }
+        if any.is_empty() {
+            nothing()
+        } else {
+            any_of(any)
+        }
+    }
+}
+
+/// The institution whose users, tokens and audit trail `p` administers.
+pub fn admin_of(p: &Principal) -> Option<Uuid> {
+    if p.role == Some(Role::InstitutionAdmin) && p.api_token_id.is_none() {
+        p.institution_id()
+    } else {
+        None
+    }
+}
+
+/// API tokens: their institution's admins and center admins.
+impl Policy for api_token::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.is_center_admin() && p.api_token_id.is_none() {
+            return everything();
+        }
+        match admin_of(p) {
+            Some(inst) => Condition::all().add(api_token::Column::InstitutionId.eq(inst)),
+            None => nothing(),
+        }
+    }
+}
+
+/// People (names and institutions): any member institution, and their own institution.
+/// Their e-mail addresses are narrower: see [`may_see_person_email`].
+impl Policy for person::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.is_center_admin() || consortium_reader(p) {
+            return everything();
+        }
+        match p.institution_id() {
+            Some(inst) => Condition::all().add(person::Column::InstitutionId.eq(inst)),
+            None => nothing(),
+        }
+    }
+}
+
+/// A person's e-mail address: their own institution and center admins.
+pub fn may_see_person_email(p: &Principal, person: &person::Model) -> bool {
+    p.is_center_admin() || p.institution_id() == Some(person.institution_id)
+}
+
+/// Technologies: PUBLIC to everyone; CONSORTIUM to member institutions (and analysts);
+/// CONFIDENTIAL to the owner, co-owners of one of its IP assets and parties to one of its deals.
+impl Policy for technology::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::TECHNOLOGY_READ, || {
+            if p.is_center_admin() {
+                return everything();
+            }
+            let mut any =
+                vec![Condition::all().add(technology::Column::Visibility.eq(Visibility::Public))];
+            if consortium_reader(p) {
+                any.push(
+                    Condition::all().add(technology::Column::Visibility.eq(Visibility::Consortium)),
+                );
+            }
+            if let Some(inst) = p.confidential_reader_of() {
+                any.push(Condition::all().add(technology::Column::OwnerId.eq(inst)));
+                any.push(
+                    Condition::all()
+                        .add(technology::Column::Id.in_subquery(technologies_co_owned_by(inst))),
+                );
+                any.push(
+                    Condition::all()
+                        .add(technology::Column::Id.in_subquery(technologies_dealt_by(inst))),
+                );
+            }
+            any_of(any)
+        })
+    }
+}
+
+fn technologies_co_owned_by(inst: Uuid) -> SelectStatement {
+    Query::select()
+        .column((ip_asset::Entity, ip_asset::Column::TechnologyId))
+        .from(ip_asset::Entity)
+        .inner_join(
+            ip_ownership::Entity,
+            Expr::col((ip_ownership::Entity, ip_ownership::Column::IpAssetId))
+                .equals((ip_asset::Entity, ip_asset::Column::Id)),
+        )
+        .and_where(Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId)).eq(inst))
+        .to_owned()
+}
+
+fn technologies_dealt_by(inst: Uuid) -> SelectStatement {
+    Query::select()
+        .column((deal::Entity, deal::Column::TechnologyId))
+        .from(deal::Entity)
+        .cond_where(deal_party(inst))
+        .to_owned()
+}
+
+fn deal_party(inst: Uuid) -> Condition {
+    Condition::any()
+        .add(deal::Column::ProviderId.eq(inst))
+        .add(deal::Column::RecipientInstitutionId.eq(inst))
+}
+
+/// Translations travel with their technology.
+impl Policy for technology_translation::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<technology::Entity>(p, technology_translation::Column::TechnologyId)
+    }
+}
+
+/// Inventors: with their technology, to viewers who may see people at all.
+impl Policy for technology_inventor::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.institution_id().is_none() && !p.is_center_admin() {
+            return nothing();
+        }
+        child_of::<technology::Entity>(p, technology_inventor::Column::TechnologyId)
+    }
+}
+
+/// IP assets: with their technology; unpublished ones (DRAFTING, FILED) only to their owners and
+/// co-owners (and the technology's owner).
+impl Policy for ip_asset::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::IP_READ, || {
+            if p.is_center_admin() {
+                return everything();
+            }
+            let published = Condition::all()
+                .add(ip_asset::Column::Status.is_not_in([IpStatus::Drafting, IpStatus::Filed]));
+            let mut any = vec![published];
+            if let Some(inst) = p.confidential_reader_of() {
+                let owned = Query::select()
+                    .column(ip_ownership::Column::IpAssetId)
+                    .from(ip_ownership::Entity)
+                    .and_where(
+                        Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId))
+                            .eq(inst),
+                    )
+                    .to_owned();
+                let own_technologies = Query::select()
+                    .column(technology::Column::Id)
+                    .from(technology::Entity)
+                    .and_where(
+                        Expr::col((technology::Entity, technology::Column::OwnerId)).eq(inst),
+                    )
+                    .to_owned();
+                any.push(Condition::all().add(ip_asset::Column::Id.in_subquery(owned)));
+                any.push(
+                    Condition::all()
+                        .add(ip_asset::Column::TechnologyId.in_subquery(own_technologies)),
+                );
+            }
+            Condition::all()
+                .add(any_of(any))
+                .add(child_of::<technology::Entity>(
+                    p,
+                    ip_asset::Column::TechnologyId,
+                ))
+        })
+    }
+}
+
+/// Ownership shares travel with their IP asset.
+impl Policy for ip_ownership::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<ip_asset::Entity>(p, ip_ownership::Column::IpAssetId)
+    }
+}
+
+/// Deals: their parties only (analysts see aggregates, never rows).
+impl Policy for deal::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::DEAL_READ, || {
+            if p.is_center_admin() {
+                return everything();
+            }
+            match p.confidential_reader_of() {
+                Some(inst) => deal_party(inst),
+                None => nothing(),
+            }
+        })
+    }
+}
+
+/// A deal's history travels with the deal.
+impl Policy for deal_event::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<deal::Entity>(p, deal_event::Column::DealId)
+    }
+}
+
+/// Royalty reports travel with the deal.
+impl Policy for royalty_report::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<deal::Entity>(p, royalty_report::Column::DealId)
+    }
+}
+
+/// Income travels with the deal.
+impl Policy for income::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<deal::Entity>(p, income::Column::DealId)
+    }
+}
+
+/// Ventures (DESIGN.md is silent; the incubator's cohort is shared with the consortium):
+/// member institutions, analysts, and the lead institution.
+impl Policy for venture::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::VENTURE_READ, || {
+            if p.is_center_admin() || consortium_reader(p) {
+                return everything();
+            }
+            match p.institution_id() {
+                Some(inst) => Condition::all().add(venture::Column::LeadInstitutionId.eq(inst)),
+                None => nothing(),
+            }
+        })
+    }
+}
+
+impl Policy for venture_milestone::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<venture::Entity>(p, venture_milestone::Column::VentureId)
+    }
+}
+
+impl Policy for venture_founder::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<venture::Entity>(p, venture_founder::Column::VentureId)
+    }
+}
+
+/// Training programs: by visibility, like technologies; CONFIDENTIAL ones to the host only.
+impl Policy for training_program::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::TRAINING_READ, || {
+            if p.is_center_admin() {
+                return everything();
+            }
+            let mut any = vec![
+                Condition::all().add(training_program::Column::Visibility.eq(Visibility::Public)),
+            ];
+            if consortium_reader(p) {
+                any.push(
+                    Condition::all()
+                        .add(training_program::Column::Visibility.eq(Visibility::Consortium)),
+                );
+            }
+            if let Some(inst) = p.confidential_reader_of() {
+                any.push(
+                    Condition::all().add(training_program::Column::HostInstitutionId.eq(inst)),
+                );
+            }
+            any_of(any)
+        })
+    }
+}
+
+/// Enrollments: the enrolled person's institution and the program's host.
+impl Policy for enrollment::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::TRAINING_READ, || {
+            if p.is_center_admin() {
+                return everything();
+            }
+            let Some(inst) = p.confidential_reader_of() else {
+                return nothing();
+            };
+            let own_people = Query::select()
+                .column(person::Column::Id)
+                .from(person::Entity)
+                .and_where(Expr::col((person::Entity, person::Column::InstitutionId)).eq(inst))
+                .to_owned();
+            let hosted = Query::select()
+                .column(training_program::Column::Id)
+                .from(training_program::Entity)
+                .and_where(
+                    Expr::col((
+                        training_program::Entity,
+                        training_program::Column::HostInstitutionId,
+                    ))
+                    .eq(inst),
+                )
+                .to_owned();
+            Condition::any()
+                .add(enrollment::Column::PersonId.in_subquery(own_people))
+                .add(enrollment::Column::ProgramId.in_subquery(hosted))
+        })
+    }
+}
+
+/// Agreements (DESIGN.md is silent): the consortium's cooperation agreements are known to its
+/// members and analysts; drafts only to their parties.
+impl Policy for agreement::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.is_center_admin() {
+            return everything();
+        }
+        let mut any = Vec::new();
+        if consortium_reader(p) {
+            any.push(Condition::all().add(agreement::Column::Status.ne(AgreementStatus::Draft)));
+        }
+        if let Some(inst) = p.confidential_reader_of() {
+            let party_to = Query::select()
+                .column(agreement_party::Column::AgreementId)
+                .from(agreement_party::Entity)
+                .and_where(
+                    Expr::col((
+                        agreement_party::Entity,
+                        agreement_party::Column::InstitutionId,
+                    ))
+                    .eq(inst),
+                )
+                .to_owned();
+            any.push(Condition::all().add(agreement::Column::Id.in_subquery(party_to)));
+        }
+        if any.is_empty() {
+            nothing()
+        } else {
+            any_of(any)
+        }
+    }
+}
+
+impl Policy for agreement_party::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<agreement::Entity>(p, agreement_party::Column::AgreementId)
+    }
+}
+
+/// The audit trail: center admins all of it; institution admins their institution's.
+impl Policy for audit_event::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.is_center_admin() && p.api_token_id.is_none() {
+            return everything();
+        }
+        match admin_of(p) {
+            Some(inst) => Condition::all().add(audit_event::Column::InstitutionId.eq(inst)),
+            None => nothing(),
+        }
+    }
+}

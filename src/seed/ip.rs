@@ -1,0 +1,224 @@
+//! Patent rights and applications, with their (co-)owners.
+
+use chrono::NaiveDate;
+use entity::enums::{IpKind, IpStatus};
+use entity::{ip_asset, ip_ownership};
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use uuid::Uuid;
+
+use super::{Ctx, date, tags};
+
+pub(super) struct IpRow {
+    pub technology: &'static str,
+    pub kind: IpKind,
+    pub jurisdiction: &'static str,
+    pub application_number: Option<&'static str>,
+    pub title: &'static str,
+    pub priority_date: Option<NaiveDate>,
+    pub filing_date: Option<NaiveDate>,
+    pub publication_date: Option<NaiveDate>,
+    pub grant_date: Option<NaiveDate>,
+    pub status: IpStatus,
+    pub target_jurisdictions: &'static [&'static str],
+    /// (institution slug, share in basis points); the shares sum to 10000.
+    pub owners: &'static [(&'static str, i32)],
+}
+
+use IpKind::{InventionPatent, PctApplication, SoftwareCopyright, UtilityModel};
+use IpStatus::{Drafting, Filed, Granted, Published, UnderExamination};
+
+pub(super) const IP_ASSETS: &[IpRow] = &[
+    IpRow {
+        technology: "SUMHS-2025-001",
+        kind: InventionPatent,
+        jurisdiction: "CN",
+        application_number: Some("CN202510213458.6"),
+        title: "Microfluidic multiplex immunoassay cartridge for sepsis biomarkers and its \
+            reading method",
+        priority_date: Some(date(2025, 2, 18)),
+        filing_date: Some(date(2025, 2, 18)),
+        // Early publication requested.
+        publication_date: Some(date(2025, 5, 30)),
+        grant_date: None,
+        status: UnderExamination,
+        target_jurisdictions: &[],
+        owners: &[("sumhs", 10_000)],
+    },
+    IpRow {
+        technology: "SUMHS-2025-002",
+        kind: UtilityModel,
+        jurisdiction: "CN",
+        application_number: Some("CN202520745812.3"),
+        title: "Layered antibacterial hydrogel wound dressing",
+        priority_date: Some(date(2025, 4, 8)),
+        filing_date: Some(date(2025, 4, 8)),
+        publication_date: Some(date(2025, 10, 24)),
+        grant_date: Some(date(2025, 10, 24)),
+        status: Granted,
+        target_jurisdictions: &[],
+        owners: &[("sumhs", 10_000)],
+    },
+    // The jointly developed microneedle patch: a PCT application co-owned 70/30 with the
+    // University of Banja Luka…
+    IpRow {
+        technology: "SUMHS-2025-003",
+        kind: PctApplication,
+        jurisdiction: "WO",
+        application_number: Some("PCT/CN2026/012345"),
+        title: "Dissolving microneedle patch loaded with tanshinone IIA nanocrystals and its use \
+            against hypertrophic scars",
+        priority_date: Some(date(2025, 3, 15)),
+        filing_date: Some(date(2026, 3, 13)),
+        publication_date: Some(date(2026, 9, 17)),
+        grant_date: None,
+        status: Published,
+        target_jurisdictions: &["CN", "EP", "US"],
+        owners: &[("sumhs", 7_000), ("unibl", 3_000)],
+    },
+    // …and a CN utility model for the applicator, SUMHS's alone, still being drafted.
+    IpRow {
+        technology: "SUMHS-2025-003",
+        kind: UtilityModel,
+        jurisdiction: "CN",
+        application_number: None,
+        title: "Spring-loaded applicator for dissolving microneedle patches",
+        priority_date: None,
+        filing_date: None,
+        publication_date: None,
+        grant_date: None,
+        status: Drafting,
+        target_jurisdictions: &[],
+        owners: &[("sumhs", 10_000)],
+    },
+    IpRow {
+        technology: "UNIBL-2025-001",
+        kind: InventionPatent,
+        jurisdiction: "BA",
+        application_number: None,
+        title: "Method and device for impedance-based antimicrobial susceptibility testing",
+        priority_date: None,
+        filing_date: None,
+        publication_date: None,
+        grant_date: None,
+        status: Drafting,
+        target_jurisdictions: &[],
+        owners: &[("unibl", 10_000)],
+    },
+    IpRow {
+        technology: "UNIBL-2025-002",
+        kind: InventionPatent,
+        jurisdiction: "BA",
+        application_number: Some("BAP252187"),
+        title: "Standardised Helichrysum italicum extract, its preparation and topical use",
+        priority_date: Some(date(2025, 12, 22)),
+        filing_date: Some(date(2025, 12, 22)),
+        publication_date: None,
+        grant_date: None,
+        status: Filed,
+        target_jurisdictions: &[],
+        owners: &[("unibl", 10_000)],
+    },
+    IpRow {
+        technology: "FUDAN-2025-001",
+        kind: InventionPatent,
+        jurisdiction: "CN",
+        application_number: Some("CN202510678123.X"),
+        title: "Astragaloside IV derivatives and their use in treating pulmonary fibrosis",
+        priority_date: Some(date(2025, 6, 5)),
+        filing_date: Some(date(2025, 6, 5)),
+        publication_date: Some(date(2025, 9, 30)),
+        grant_date: None,
+        status: Published,
+        target_jurisdictions: &[],
+        owners: &[("fudan", 10_000)],
+    },
+    IpRow {
+        technology: "FUDAN-2025-002",
+        kind: SoftwareCopyright,
+        jurisdiction: "CN",
+        application_number: Some("2025SR0456789"),
+        title: "Single-lead ECG arrhythmia screening software V1.0",
+        priority_date: None,
+        filing_date: Some(date(2025, 2, 20)),
+        publication_date: None,
+        grant_date: Some(date(2025, 3, 28)),
+        status: Granted,
+        target_jurisdictions: &[],
+        owners: &[("fudan", 10_000)],
+    },
+    IpRow {
+        technology: "ZJU-2025-001",
+        kind: InventionPatent,
+        jurisdiction: "CN",
+        application_number: Some("CN202510034567.1"),
+        title: "Gradient-porosity composite bone scaffold and its 3D printing method",
+        priority_date: Some(date(2025, 1, 10)),
+        filing_date: Some(date(2025, 1, 10)),
+        publication_date: Some(date(2025, 3, 18)),
+        // Prioritised examination.
+        grant_date: Some(date(2026, 1, 23)),
+        status: Granted,
+        target_jurisdictions: &[],
+        owners: &[("zju", 10_000)],
+    },
+    IpRow {
+        technology: "UNIZG-2025-001",
+        kind: InventionPatent,
+        jurisdiction: "EP",
+        application_number: Some("EP25218765.4"),
+        title: "Competitive aptamer-based lateral flow assay for cortisol",
+        priority_date: Some(date(2025, 12, 10)),
+        filing_date: Some(date(2025, 12, 10)),
+        publication_date: None,
+        grant_date: None,
+        status: Filed,
+        target_jurisdictions: &[],
+        owners: &[("unizg", 10_000)],
+    },
+];
+
+pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
+    let now = ctx.now;
+    let (mut assets, mut ownerships) = (Vec::new(), Vec::new());
+    for a in IP_ASSETS {
+        let id = Uuid::now_v7();
+        assets.push(ip_asset::ActiveModel {
+            id: Set(id),
+            technology_id: Set(ctx.technology(a.technology)?),
+            kind: Set(a.kind),
+            jurisdiction: Set(a.jurisdiction.to_owned()),
+            application_number: Set(a.application_number.map(str::to_owned)),
+            title: Set(Some(a.title.to_owned())),
+            priority_date: Set(a.priority_date),
+            filing_date: Set(a.filing_date),
+            publication_date: Set(a.publication_date),
+            grant_date: Set(a.grant_date),
+            status: Set(a.status),
+            family_parent_id: Set(None),
+            target_jurisdictions: Set(tags(a.target_jurisdictions)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+        });
+        let total: i32 = a.owners.iter().map(|&(_, bp)| bp).sum();
+        anyhow::ensure!(total == 10_000, "ownership of {} sums to {total}", a.title);
+        for &(slug, share_bp) in a.owners {
+            ownerships.push(ip_ownership::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                ip_asset_id: Set(id),
+                institution_id: Set(ctx.institution(slug)?),
+                share_bp: Set(share_bp),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+            });
+        }
+    }
+    ip_asset::Entity::insert_many(assets)
+        .exec_without_returning(ctx.txn)
+        .await?;
+    ip_ownership::Entity::insert_many(ownerships)
+        .exec_without_returning(ctx.txn)
+        .await?;
+    Ok(())
+}

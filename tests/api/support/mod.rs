@@ -1,0 +1,189 @@
+//! The test harness: a fresh database per test (cloned from a migrated, seeded template), the
+//! real router, and helpers to send GraphQL over HTTP.
+
+mod database;
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, Method, Request, StatusCode, header},
+};
+use biobridge::{
+    auth::jwt::JwtKeys,
+    config::Config,
+    http::{AppState, router},
+};
+use http_body_util::BodyExt;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub use database::TestDb;
+
+pub const SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: DatabaseConnection,
+    pub config: Config,
+    _db: TestDb,
+}
+
+/// An HTTP response, decoded.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// `data` of a successful response; panics with the errors otherwise.
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors (HTTP {}): {}",
+            self.status,
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    /// The `extensions.code` of the first error.
+    pub fn code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error code in {}", self.body))
+    }
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    Config {
+        database_url: database_url.to_owned(),
+        jwt_secret: Some(SECRET.to_owned()),
+        ..Config::default()
+    }
+}
+
+impl TestApp {
+    /// A fresh database with the demo data, and the router on top of it.
+    pub async fn new() -> TestApp {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let test_db = TestDb::seeded().await;
+        let db = biobridge::db::connect(&test_db.url)
+            .await
+            .expect("connect to the test database");
+        let mut config = test_config(&test_db.url);
+        adjust(&mut config);
+        let state = AppState::new(config.clone(), db.clone()).expect("app state");
+        TestApp {
+            router: router(state),
+            db,
+            config,
+            _db: test_db,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// POSTs a GraphQL request, with `Authorization: Bearer token` when given.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json");
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn anon(&self, query: &str) -> Reply {
+        self.gql(None, query, json!({})).await
+    }
+
+    pub async fn institution_id(&self, slug: &str) -> uuid::Uuid {
+        entity::institution::Entity::find()
+            .filter(entity::institution::Column::Slug.eq(slug))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no institution {slug}"))
+            .id
+    }
+
+    /// An operator token (as `biobridge token` makes) for `slug` with `role`.
+    pub async fn token(&self, slug: &str, role: &str) -> String {
+        let inst = self.institution_id(slug).await;
+        JwtKeys::from_config(&self.config)
+            .unwrap()
+            .issue(
+                "operator",
+                inst,
+                role,
+                "",
+                std::time::Duration::from_secs(600),
+            )
+            .unwrap()
+            .0
+    }
+
+    /// A token for a demo user by e-mail, as `login` would issue it.
+    pub async fn user_token(&self, email: &str) -> String {
+        let user = entity::user::Entity::find()
+            .filter(entity::user::Column::Email.eq(email))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {email}"));
+        let role = sea_orm::ActiveEnum::to_value(&user.role);
+        JwtKeys::from_config(&self.config)
+            .unwrap()
+            .issue(
+                &user.id.to_string(),
+                user.institution_id,
+                &role,
+                "",
+                std::time::Duration::from_secs(600),
+            )
+            .unwrap()
+            .0
+    }
+}
+
+/// The `field` of every node of a connection at `path` in `data`.
+pub fn nodes<'a>(data: &'a Value, path: &[&str], field: &str) -> Vec<&'a str> {
+    let mut v = data;
+    for p in path {
+        v = &v[*p];
+    }
+    v["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no edges at {path:?} in {data}"))
+        .iter()
+        .map(|e| e["node"][field].as_str().unwrap_or_default())
+        .collect()
+}
