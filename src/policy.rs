@@ -12,7 +12,7 @@
 
 use entity::{
     agreement, agreement_party, api_token, audit_event, deal, deal_event, enrollment,
-    enums::{AgreementStatus, IpStatus, Role, Visibility},
+    enums::{AgreementStatus, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
     technology_inventor, technology_translation, training_program, user, venture, venture_founder,
     venture_milestone,
@@ -23,7 +23,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::auth::{Principal, scope};
+use crate::{
+    auth::{Principal, PrincipalKind, scope},
+    error::{AppError, AppResult},
+};
 
 /// An entity whose rows are filtered per principal.
 pub trait Policy: EntityTrait {
@@ -444,4 +447,83 @@ impl Policy for audit_event::Entity {
             None => nothing(),
         }
     }
+}
+
+// ---- Writes -------------------------------------------------------------------------------
+//
+// Members write their own institution's records; center admins anyone's; analysts nothing.
+// An API token writes as a member of its institution, within its `…:write` scopes. Callers load
+// the target through `visible` first, so what the viewer cannot see is NOT_FOUND before it can
+// be FORBIDDEN.
+
+/// May `p` change records that belong to `owner`, under `scope`?
+pub fn ensure_can_write(p: &Principal, owner: Uuid, scope: &str) -> AppResult<()> {
+    ensure_writer(p, scope)?;
+    if p.is_center_admin() || p.institution_id() == Some(owner) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the owning institution may change this record".into(),
+        ))
+    }
+}
+
+/// May `p` write at all, under `scope`?
+pub fn ensure_writer(p: &Principal, scope: &str) -> AppResult<()> {
+    if p.kind == PrincipalKind::Anonymous {
+        return Err(AppError::Unauthenticated("log in to make changes".into()));
+    }
+    p.require_scope(scope)?;
+    if p.is_analyst() {
+        return Err(AppError::Forbidden("analysts have read-only access".into()));
+    }
+    if p.institution
+        .as_ref()
+        .is_some_and(|i| i.membership == Membership::Suspended)
+        && !p.is_center_admin()
+    {
+        return Err(AppError::Forbidden(
+            "your institution's membership is suspended".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The institution a new record belongs to: the viewer's own, or — for center admins only —
+/// the one the input names (`field` is reported when another one is refused).
+pub fn owner_for_new(
+    p: &Principal,
+    requested: Option<Uuid>,
+    scope: &str,
+    field: &str,
+) -> AppResult<Uuid> {
+    ensure_writer(p, scope)?;
+    let own = p.institution_id();
+    match requested {
+        Some(id) if Some(id) == own || p.is_center_admin() => Ok(id),
+        Some(_) => Err(AppError::Forbidden(format!(
+            "`{field}`: only a center admin may create records for another institution"
+        ))),
+        None => own.ok_or_else(|| {
+            AppError::bad_input(field, "name the institution the record belongs to")
+        }),
+    }
+}
+
+/// Loads the row `id` of `E` if `p` may see it, else NOT_FOUND naming `what`.
+pub async fn find_visible<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    p: &Principal,
+    id: Uuid,
+    what: &'static str,
+) -> AppResult<E::Model>
+where
+    E: Policy,
+{
+    let id_col = crate::graphql::connection::id_column::<E>();
+    visible::<E>(p)
+        .filter(id_col.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(what))
 }

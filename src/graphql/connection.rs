@@ -80,6 +80,14 @@ pub struct Ordering<E: EntityTrait> {
 }
 
 impl<E: EntityTrait> Ordering<E> {
+    /// Creation order (ids are UUID v7, time-ordered).
+    pub fn by_id() -> Self {
+        Ordering {
+            column: id_column::<E>(),
+            direction: OrderDirection::Asc,
+        }
+    }
+
     pub fn new(field: impl OrderField<E>, direction: OrderDirection) -> Self {
         Ordering {
             column: field.column(),
@@ -310,6 +318,25 @@ where
     keyed.truncate(window.limit + 1);
     let rows = keyed.into_iter().map(|(_, m)| m).collect();
     assemble(rows, &order, &window, total_count)
+}
+
+/// The children of `parent` along relation `F`, batched by its DataLoader and paged in
+/// creation order.
+pub async fn children_page<F, N>(
+    ctx: &async_graphql::Context<'_>,
+    parent: Uuid,
+    args: PageArgs,
+) -> AppResult<Page<N>>
+where
+    F: crate::graphql::loaders::ForeignKey,
+    <F::Entity as EntityTrait>::Model: Into<N> + Clone + Send + Sync,
+    N: OutputType,
+{
+    let rows = crate::graphql::request(ctx)
+        .loaders
+        .children::<F>(parent)
+        .await?;
+    paginate_loaded(rows, Ordering::<F::Entity>::by_id(), &args)
 }
 
 /// Turns up to `limit + 1` rows (in fetch order) into a page.

@@ -5,9 +5,13 @@ pub mod connection;
 pub mod ids;
 pub mod institution;
 pub mod loaders;
+pub mod money;
 pub mod node;
+pub mod payload;
+pub mod person;
 pub mod scalars;
 pub mod technology;
+pub mod technology_mutation;
 pub mod user;
 pub mod viewer;
 
@@ -17,8 +21,8 @@ use std::sync::{
 };
 
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, MergedObject, Positioned, Schema, ServerError,
-    ServerResult, Variables,
+    Context, EmptySubscription, MergedObject, Positioned, Schema, ServerError, ServerResult,
+    Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
@@ -38,7 +42,12 @@ pub struct QueryRoot(
     technology::TechnologyQuery,
 );
 
-pub type AppSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// The root mutation type.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(technology_mutation::TechnologyMutation);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// What every resolver may need about the current request.
 pub struct RequestCtx {
@@ -82,15 +91,19 @@ impl Limits {
 }
 
 pub fn build_schema(limits: Limits) -> AppSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_recursive_depth(64)
-        .limit_directives(16)
-        .extension(Guards {
-            max_aliases: limits.aliases,
-        })
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(limits.depth)
+    .limit_complexity(limits.complexity)
+    .limit_recursive_depth(64)
+    .limit_directives(16)
+    .extension(Guards {
+        max_aliases: limits.aliases,
+    })
+    .finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

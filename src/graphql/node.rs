@@ -1,10 +1,12 @@
 //! The `Node` interface and the root `node`/`nodes` fields: any object by its global id.
 
 use async_graphql::{Context, ID, Interface, Object, Result};
-use entity::{institution, technology, user};
+use entity::{institution, person, technology, user};
 use futures_util::future::try_join_all;
 
-use super::{ids, institution::Institution, request, technology::Technology, user::User};
+use super::{
+    ids, institution::Institution, person::Person, request, technology::Technology, user::User,
+};
 use crate::error::AppResult;
 
 /// An object with a global id.
@@ -12,6 +14,7 @@ use crate::error::AppResult;
 #[graphql(field(name = "id", ty = "ID", desc = "Global id, opaque to clients."))]
 pub enum Node {
     Institution(Institution),
+    Person(Person),
     Technology(Technology),
     User(User),
 }
@@ -30,6 +33,10 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<technology::Entity>(uuid)
             .await?
             .map(|m| Node::Technology(m.into())),
+        "Person" => loaders
+            .one::<person::Entity>(uuid)
+            .await?
+            .map(|m| Node::Person(m.into())),
         "User" => loaders
             .one::<user::Entity>(uuid)
             .await?

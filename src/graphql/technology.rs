@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{
     enums::{ClinicalStage, Region, RegulatoryClass, TechnologyField, TechnologyStage, Visibility},
-    institution, technology, technology_translation,
+    institution, person, technology, technology_inventor, technology_translation,
 };
 use sea_orm::{
     ColumnTrait, Condition, QueryFilter,
@@ -15,6 +15,7 @@ use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids,
     institution::Institution,
+    person::Person,
     request,
     scalars::{Date, string_list},
 };
@@ -30,6 +31,36 @@ has_many!(
     technology_translation::Entity,
     technology_translation::Column::TechnologyId
 );
+has_many!(
+    InventorsOf,
+    technology_inventor::Entity,
+    technology_inventor::Column::TechnologyId
+);
+
+/// An inventor of a technology and their share of it.
+pub struct TechnologyInventor(pub technology_inventor::Model);
+
+impl From<technology_inventor::Model> for TechnologyInventor {
+    fn from(m: technology_inventor::Model) -> Self {
+        TechnologyInventor(m)
+    }
+}
+
+#[Object]
+impl TechnologyInventor {
+    /// The inventor (null if the viewer may not see people of that institution).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<person::Entity>(self.0.person_id)
+            .await?
+            .map(Person))
+    }
+    /// Share of the technology in basis points (10000 = 100%).
+    async fn share_basis_points(&self) -> i32 {
+        self.0.share_bp
+    }
+}
 
 /// An invention disclosure and the asset it becomes, owned by one institution.
 pub struct Technology(pub technology::Model);
@@ -116,6 +147,19 @@ impl Technology {
     /// When the invention was disclosed to the technology-transfer office.
     async fn disclosed_on(&self) -> Date {
         Date(self.0.disclosed_on)
+    }
+    /// The inventors and their shares (which add up to 10000 basis points).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn inventors(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<TechnologyInventor>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<InventorsOf, _>(ctx, self.0.id, args).await?)
     }
     /// The institution that owns the technology.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {

@@ -1,5 +1,51 @@
 //! The service layer: domain rules as plain functions on a database connection, with no
 //! GraphQL types. Resolvers call these; tests call them without HTTP.
+//!
+//! Every change runs in one transaction together with its audit event ([`audit::record`]).
+//! Updates are optimistic: they name the version they were based on ([`update_versioned`]).
 
 pub mod audit;
+pub mod money;
 pub mod technology;
+
+use std::str::FromStr;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Value};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+
+/// Writes `changes` to row `id` of `E` if its version is still `expected`, bumping the version
+/// and `updated_at`. A concurrent change in between makes this a `CONFLICT`.
+pub async fn update_versioned<E, A>(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    expected: i32,
+    mut changes: A,
+) -> AppResult<()>
+where
+    E: EntityTrait<ActiveModel = A>,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    let column = |name: &str| {
+        E::Column::from_str(name)
+            .map_err(|_| AppError::internal(anyhow::anyhow!("{name} column missing")))
+    };
+    let (version, updated_at, id_col) = (column("version")?, column("updated_at")?, column("id")?);
+    changes.set(version, Value::from(expected + 1));
+    changes.set(updated_at, Value::from(chrono::Utc::now()));
+    let result = E::update_many()
+        .set(changes)
+        .filter(id_col.eq(id))
+        .filter(version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict {
+            field: Some("expectedVersion".into()),
+            message: "the record changed since you read it; reload it and try again".into(),
+        })
+    }
+}

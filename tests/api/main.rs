@@ -9,3 +9,4 @@ mod institutions;
 mod schema;
 mod startup;
 mod technologies;
+mod technology_writes;
