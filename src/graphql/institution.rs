@@ -10,9 +10,13 @@ use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
-    ids, request,
+    ids,
+    person::{PeopleOf, Person},
+    request,
     scalars::Date,
     technology::{Technology, TechnologyOrder},
+    training::{ProgramsHostedBy, TrainingProgram},
+    venture::{Venture, VenturesLedBy},
 };
 use crate::policy;
 
@@ -76,6 +80,45 @@ impl Institution {
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// People of this institution that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Person>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<PeopleOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// Training programs this institution hosts that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn programs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<TrainingProgram>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<ProgramsHostedBy, _>(ctx, self.0.id, args).await?)
+    }
+    /// Ventures this institution leads.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn ventures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Venture>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<VenturesLedBy, _>(ctx, self.0.id, args).await?)
     }
     /// Technologies this institution owns that the viewer may see.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]

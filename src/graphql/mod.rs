@@ -1,9 +1,12 @@
 //! The GraphQL API: schema assembly, per-request context and the limits the schema enforces.
 //! One module per domain area; resolvers translate and delegate, visibility lives in `policy`.
 
+pub mod agreement;
 pub mod connection;
+pub mod deal;
 pub mod ids;
 pub mod institution;
+pub mod ip;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -12,7 +15,9 @@ pub mod person;
 pub mod scalars;
 pub mod technology;
 pub mod technology_mutation;
+pub mod training;
 pub mod user;
+pub mod venture;
 pub mod viewer;
 
 use std::sync::{

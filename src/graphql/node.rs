@@ -1,11 +1,24 @@
 //! The `Node` interface and the root `node`/`nodes` fields: any object by its global id.
 
 use async_graphql::{Context, ID, Interface, Object, Result};
-use entity::{institution, person, technology, user};
+use entity::{
+    agreement, deal, enrollment, institution, ip_asset, person, technology, training_program, user,
+    venture,
+};
 use futures_util::future::try_join_all;
 
 use super::{
-    ids, institution::Institution, person::Person, request, technology::Technology, user::User,
+    agreement::Agreement,
+    deal::Deal,
+    ids,
+    institution::Institution,
+    ip::IpAsset,
+    person::Person,
+    request,
+    technology::Technology,
+    training::{Enrollment, TrainingProgram},
+    user::User,
+    venture::Venture,
 };
 use crate::error::AppResult;
 
@@ -13,10 +26,16 @@ use crate::error::AppResult;
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Global id, opaque to clients."))]
 pub enum Node {
+    Agreement(Agreement),
+    Deal(Deal),
+    Enrollment(Enrollment),
     Institution(Institution),
+    IpAsset(IpAsset),
     Person(Person),
     Technology(Technology),
+    TrainingProgram(TrainingProgram),
     User(User),
+    Venture(Venture),
 }
 
 async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
@@ -33,6 +52,30 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<technology::Entity>(uuid)
             .await?
             .map(|m| Node::Technology(m.into())),
+        "Agreement" => loaders
+            .one::<agreement::Entity>(uuid)
+            .await?
+            .map(|m| Node::Agreement(m.into())),
+        "Deal" => loaders
+            .one::<deal::Entity>(uuid)
+            .await?
+            .map(|m| Node::Deal(m.into())),
+        "Enrollment" => loaders
+            .one::<enrollment::Entity>(uuid)
+            .await?
+            .map(|m| Node::Enrollment(m.into())),
+        "IpAsset" => loaders
+            .one::<ip_asset::Entity>(uuid)
+            .await?
+            .map(|m| Node::IpAsset(m.into())),
+        "TrainingProgram" => loaders
+            .one::<training_program::Entity>(uuid)
+            .await?
+            .map(|m| Node::TrainingProgram(m.into())),
+        "Venture" => loaders
+            .one::<venture::Entity>(uuid)
+            .await?
+            .map(|m| Node::Venture(m.into())),
         "Person" => loaders
             .one::<person::Entity>(uuid)
             .await?

@@ -2,10 +2,25 @@
 
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use entity::{institution, person};
+use entity::{institution, person, technology_inventor};
 
-use super::{ids, institution::Institution, request, scalars::string_list};
-use crate::policy;
+use super::{
+    connection::{self, Page, PageArgs},
+    ids,
+    institution::Institution,
+    request,
+    scalars::string_list,
+    technology::TechnologyInventor,
+    training::{Enrollment, EnrollmentsOfPerson},
+};
+use crate::{has_many, policy};
+
+has_many!(PeopleOf, person::Entity, person::Column::InstitutionId);
+has_many!(
+    InventionsOf,
+    technology_inventor::Entity,
+    technology_inventor::Column::PersonId
+);
 
 /// A researcher, inventor, founder or trainee at a partner institution.
 pub struct Person(pub person::Model);
@@ -52,6 +67,32 @@ impl Person {
             .one::<institution::Entity>(self.0.institution_id)
             .await?
             .map(Institution))
+    }
+    /// The technologies this person is an inventor of (that the viewer may see), with shares.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn inventions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<TechnologyInventor>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<InventionsOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// The person's enrollments in training programs (their institution and the host see them).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn enrollments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Enrollment>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<EnrollmentsOfPerson, _>(ctx, self.0.id, args).await?)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

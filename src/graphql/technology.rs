@@ -13,11 +13,14 @@ use sea_orm::{
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
+    deal::{Deal, DealsOf},
     ids,
     institution::Institution,
+    ip::{IpAsset, IpAssetsOf},
     person::Person,
     request,
     scalars::{Date, string_list},
+    venture::{Venture, VenturesOf},
 };
 use crate::{auth::scope, error::AppError, has_many, policy};
 
@@ -55,6 +58,14 @@ impl TechnologyInventor {
             .one::<person::Entity>(self.0.person_id)
             .await?
             .map(Person))
+    }
+    /// The technology (null if the viewer may not see it).
+    async fn technology(&self, ctx: &Context<'_>) -> Result<Option<Technology>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<technology::Entity>(self.0.technology_id)
+            .await?
+            .map(Technology))
     }
     /// Share of the technology in basis points (10000 = 100%).
     async fn share_basis_points(&self) -> i32 {
@@ -160,6 +171,45 @@ impl Technology {
     ) -> Result<Page<TechnologyInventor>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<InventorsOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// IP assets protecting the technology that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn ip_assets(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpAsset>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<IpAssetsOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// Deals on the technology that the viewer is a party to.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn deals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Deal>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<DealsOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// Ventures built on the technology.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn ventures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Venture>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<VenturesOf, _>(ctx, self.0.id, args).await?)
     }
     /// The institution that owns the technology.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
