@@ -68,6 +68,8 @@ pub struct Config {
     /// `BIOBRIDGE_CORS_ORIGINS`: comma-separated origins allowed to call the API from a browser.
     #[serde(deserialize_with = "list_or_csv")]
     pub cors_origins: Vec<String>,
+    /// `BIOBRIDGE_LOADER_BATCH_MS`: how long DataLoaders collect keys before querying.
+    pub loader_batch_ms: u64,
     /// `BIOBRIDGE_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
     /// `BIOBRIDGE_SEED_DEMO`: seed the demo data into an empty database at start (dev only).
@@ -88,10 +90,11 @@ impl Default for Config {
             jwt_ttl_secs: 3600,
             dev_secret_file: PathBuf::from(".biobridge-dev-secret"),
             max_depth: 12,
-            max_complexity: 10_000,
+            max_complexity: 50_000,
             max_aliases: 30,
             max_body_bytes: 1024 * 1024,
             cors_origins: Vec::new(),
+            loader_batch_ms: 2,
             log_format: LogFormat::Text,
             seed_demo: true,
         }
@@ -132,6 +135,7 @@ const ENV_KEYS: &[&str] = &[
     "max_aliases",
     "max_body_bytes",
     "cors_origins",
+    "loader_batch_ms",
     "log_format",
     "seed_demo",
 ];
@@ -228,6 +232,10 @@ impl Config {
                 self.listen
             )
         })
+    }
+
+    pub fn batch_window(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.loader_batch_ms)
     }
 
     pub fn is_production(&self) -> bool {

@@ -35,15 +35,25 @@ pub trait NewLoader: Sized + Send + Sync + 'static {
 }
 
 /// The request's loaders, created on first use.
+///
+/// A loader collects the keys requested within `batch_window` of the first one and then runs one
+/// query for all of them. The executor registers the keys of one nesting level in quick
+/// succession, so a window of a few milliseconds turns a level into one statement.
 pub struct Loaders {
     ctx: LoaderContext,
+    batch_window: std::time::Duration,
     made: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Loaders {
-    pub fn new(db: DatabaseConnection, principal: Arc<Principal>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        principal: Arc<Principal>,
+        batch_window: std::time::Duration,
+    ) -> Self {
         Loaders {
             ctx: LoaderContext { db, principal },
+            batch_window,
             made: Mutex::new(HashMap::new()),
         }
     }
@@ -52,7 +62,9 @@ impl Loaders {
         let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
         let any = made
             .entry(TypeId::of::<L>())
-            .or_insert_with(|| Arc::new(DataLoader::new(L::new(&self.ctx), tokio::spawn)))
+            .or_insert_with(|| {
+                Arc::new(DataLoader::new(L::new(&self.ctx), tokio::spawn).delay(self.batch_window))
+            })
             .clone();
         any.downcast::<DataLoader<L>>()
             .expect("loader registered under its own type id")

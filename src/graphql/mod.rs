@@ -62,10 +62,15 @@ pub struct RequestCtx {
 }
 
 impl RequestCtx {
-    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
+    /// `batch_window`: how long a DataLoader collects keys before it queries (see `Loaders`).
+    pub fn new(
+        db: DatabaseConnection,
+        principal: Principal,
+        batch_window: std::time::Duration,
+    ) -> Self {
         let principal = Arc::new(principal);
         RequestCtx {
-            loaders: Loaders::new(db.clone(), principal.clone()),
+            loaders: Loaders::new(db.clone(), principal.clone(), batch_window),
             db,
             principal,
         }

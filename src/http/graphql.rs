@@ -302,7 +302,11 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
     };
     let executed = Executed::default();
     let mut request = async_graphql::Request::new(params.query)
-        .data(RequestCtx::new(state.db.clone(), principal))
+        .data(RequestCtx::new(
+            state.db.clone(),
+            principal,
+            state.config.batch_window(),
+        ))
         .data(executed.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -370,11 +374,12 @@ pub async fn subscriptions(
         Err(err) => return unauthenticated(Media::Json, err),
     };
     let db = state.db.clone();
+    let window = state.config.batch_window();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
             let mut data = async_graphql::Data::default();
-            data.insert(RequestCtx::new(db, principal));
+            data.insert(RequestCtx::new(db, principal, window));
             async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
                 .with_data(data)
                 .serve()

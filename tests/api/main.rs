@@ -4,6 +4,7 @@
 mod support;
 
 mod auth;
+mod batching;
 mod http_spec;
 mod institutions;
 mod schema;

@@ -3,6 +3,8 @@
 
 mod database;
 
+use std::sync::{Arc, Mutex};
+
 use axum::{
     Router,
     body::Body,
@@ -72,10 +74,36 @@ impl TestApp {
     }
 
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::build(adjust, |_| {}).await
+    }
+
+    /// A TestApp whose database connection records every SQL statement it runs.
+    /// The batching window is widened so that a slow debug build on a loaded CI machine still
+    /// registers a whole nesting level's keys before the loader queries.
+    pub async fn recording_statements() -> (TestApp, Arc<Mutex<Vec<String>>>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let app = Self::build(
+            |c| c.loader_batch_ms = 50,
+            move |db| {
+                db.set_metric_callback(move |info| {
+                    sink.lock().unwrap().push(info.statement.sql.clone());
+                })
+            },
+        )
+        .await;
+        (app, log)
+    }
+
+    async fn build(
+        adjust: impl FnOnce(&mut Config),
+        hook: impl FnOnce(&mut DatabaseConnection),
+    ) -> TestApp {
         let test_db = TestDb::seeded().await;
-        let db = biobridge::db::connect(&test_db.url)
+        let mut db = biobridge::db::connect(&test_db.url)
             .await
             .expect("connect to the test database");
+        hook(&mut db);
         let mut config = test_config(&test_db.url);
         adjust(&mut config);
         let state = AppState::new(config.clone(), db.clone()).expect("app state");
