@@ -101,3 +101,46 @@ fn invalid_settings_are_explained() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("BIOBRIDGE_LISTEN"));
 }
+
+#[tokio::test]
+async fn cli_token_works_against_the_server() {
+    let app = crate::support::TestApp::new().await;
+    let out = biobridge()
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("BIOBRIDGE_JWT_SECRET", crate::support::SECRET)
+        .args([
+            "token",
+            "--institution",
+            "unibl",
+            "--role",
+            "MEMBER",
+            "--ttl",
+            "10m",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let r = app
+        .gql(
+            Some(&token),
+            r#"{ me { institution { slug } role } technology(reference: "UNIBL-2025-001") { reference } }"#,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.data()["me"]["institution"]["slug"], "unibl");
+    assert_eq!(r.data()["technology"]["reference"], "UNIBL-2025-001");
+
+    let out = biobridge()
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("BIOBRIDGE_JWT_SECRET", crate::support::SECRET)
+        .args(["token", "--institution", "nowhere", "--role", "MEMBER"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
+}
