@@ -4,8 +4,10 @@
 mod support;
 
 mod auth;
+mod deals;
 mod http_spec;
 mod institutions;
+mod royalties;
 mod schema;
 mod startup;
 mod technologies;
