@@ -12,7 +12,7 @@
 
 use entity::{
     agreement, agreement_party, api_token, audit_event, deal, deal_event, enrollment,
-    enums::{AgreementStatus, IpStatus, Membership, Role, Visibility},
+    enums::{AgreementStatus, DealStage, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
     technology_inventor, technology_translation, training_program, user, venture, venture_founder,
     venture_milestone,
@@ -526,4 +526,64 @@ where
         .one(db)
         .await?
         .ok_or(AppError::NotFound(what))
+}
+
+// ---- Deal parties ---------------------------------------------------------------------------
+//
+// A deal has two sides: the provider grants the rights, the recipient (licensee) takes them.
+// Callers load the deal through `visible` first, so outsiders get NOT_FOUND before these rules
+// can say FORBIDDEN. Center admins may act for either side (e.g. key in the paper royalty report
+// of an external licensee, which has no account).
+
+/// Whether `p` acts for the deal's provider.
+pub fn is_deal_provider(p: &Principal, deal: &deal::Model) -> bool {
+    p.institution_id() == Some(deal.provider_id)
+}
+
+/// Whether `p` acts for the deal's recipient (only partner institutions can; an external
+/// recipient has no principal).
+pub fn is_deal_recipient(p: &Principal, deal: &deal::Model) -> bool {
+    deal.recipient_institution_id.is_some() && p.institution_id() == deal.recipient_institution_id
+}
+
+/// Provider-only actions: moving the deal along, deciding royalty reports, recording income.
+pub fn ensure_deal_provider(p: &Principal, deal: &deal::Model) -> AppResult<()> {
+    ensure_writer(p, scope::DEAL_WRITE)?;
+    if p.is_center_admin() || is_deal_provider(p, deal) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the providing institution may do this".into(),
+        ))
+    }
+}
+
+/// Recipient-only actions: submitting royalty reports (the provider may not report to itself).
+pub fn ensure_deal_recipient(p: &Principal, deal: &deal::Model) -> AppResult<()> {
+    ensure_writer(p, scope::DEAL_WRITE)?;
+    if p.is_center_admin() || is_deal_recipient(p, deal) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the recipient institution (the licensee) may do this".into(),
+        ))
+    }
+}
+
+/// Who may move a deal to `to`: the provider any way the stage machine allows; the recipient
+/// only to `LOST` — a prospective licensee may walk away before signing, but it cannot advance
+/// or end the provider's deal.
+pub fn ensure_may_move_deal(p: &Principal, deal: &deal::Model, to: DealStage) -> AppResult<()> {
+    ensure_writer(p, scope::DEAL_WRITE)?;
+    if p.is_center_admin() || is_deal_provider(p, deal) {
+        return Ok(());
+    }
+    if is_deal_recipient(p, deal) && to == DealStage::Lost {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(if is_deal_recipient(p, deal) {
+        "the recipient may only withdraw from a deal (move it to LOST)".into()
+    } else {
+        "only the providing institution may move this deal".into()
+    }))
 }

@@ -10,6 +10,8 @@ use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
+    deal::Deal,
+    deal_query::DealOrder,
     ids,
     person::{PeopleOf, Person},
     request,
@@ -119,6 +121,20 @@ impl Institution {
     ) -> Result<Page<Venture>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<VenturesLedBy, _>(ctx, self.0.id, args).await?)
+    }
+    /// Deals this institution provides or receives that the viewer is a party to.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn deals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        order_by: Option<DealOrder>,
+    ) -> Result<Page<Deal>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(super::deal_query::institution_deals(ctx, self.0.id, order_by, args).await?)
     }
     /// Technologies this institution owns that the viewer may see.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]

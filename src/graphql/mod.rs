@@ -4,6 +4,8 @@
 pub mod agreement;
 pub mod connection;
 pub mod deal;
+pub mod deal_mutation;
+pub mod deal_query;
 pub mod ids;
 pub mod institution;
 pub mod ip;
@@ -12,6 +14,7 @@ pub mod money;
 pub mod node;
 pub mod payload;
 pub mod person;
+pub mod royalty;
 pub mod scalars;
 pub mod technology;
 pub mod technology_mutation;
@@ -45,12 +48,16 @@ pub struct QueryRoot(
     viewer::ViewerQuery,
     institution::InstitutionQuery,
     technology::TechnologyQuery,
+    deal_query::DealQuery,
 );
 
 /// The root mutation type.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(technology_mutation::TechnologyMutation);
+pub struct MutationRoot(
+    technology_mutation::TechnologyMutation,
+    deal_mutation::DealMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

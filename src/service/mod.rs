@@ -5,7 +5,10 @@
 //! Updates are optimistic: they name the version they were based on ([`update_versioned`]).
 
 pub mod audit;
+pub mod deal;
+pub mod distribution;
 pub mod money;
+pub mod royalty;
 pub mod technology;
 
 use std::str::FromStr;

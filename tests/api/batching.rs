@@ -22,7 +22,7 @@ const NESTED: &str = r#"{
       owner { slug }
       inventors { edges { node { shareBasisPoints person { fullName } } } }
       ipAssets { edges { node { status jurisdiction } } }
-      deals { edges { node { stage } } }
+      deals { edges { node { stage recipient { ... on Institution { slug } ... on ExternalOrganization { name } } } } }
     } }
   }
 }"#;

@@ -5,8 +5,10 @@ mod support;
 
 mod auth;
 mod batching;
+mod deals;
 mod http_spec;
 mod institutions;
+mod royalties;
 mod schema;
 mod startup;
 mod technologies;

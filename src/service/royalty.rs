@@ -1,0 +1,314 @@
+//! Money under a deal: royalty reports (submitted by the recipient, decided by the provider),
+//! income received, and the facts an income's distribution is computed from.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use entity::{
+    deal,
+    enums::{DealStage, IncomeKind, RoyaltyReportStatus},
+    income, institution, ip_asset, ip_ownership, royalty_report, technology, technology_inventor,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    auth::Principal,
+    error::{AppError, AppResult},
+    policy,
+    service::{
+        audit,
+        deal::{check_currency, check_not_future},
+        distribution::{AssetOwners, Basis},
+        update_versioned,
+    },
+};
+
+/// A licensee's report for a period.
+#[derive(Debug, Clone)]
+pub struct NewRoyaltyReport {
+    pub deal_id: Uuid,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// (minor units, currency).
+    pub net_sales: (i64, String),
+    /// (minor units, currency).
+    pub royalty_due: (i64, String),
+}
+
+/// Serialises writes to one deal's reports: a no-op update takes the deal's row lock
+/// (PostgreSQL) or the write lock (SQLite) before anything is read, so two overlapping reports
+/// submitted at once cannot both pass the overlap check.
+async fn lock_deal(txn: &impl ConnectionTrait, deal_id: Uuid) -> AppResult<()> {
+    deal::Entity::update_many()
+        .col_expr(deal::Column::Version, Expr::col(deal::Column::Version))
+        .filter(deal::Column::Id.eq(deal_id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Submits a royalty report: the recipient institution only, on a `SIGNED` or `ACTIVE` deal, in
+/// the deal's currency, for a period that overlaps no other report still standing (disputed
+/// reports may be replaced).
+pub async fn submit(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    input: NewRoyaltyReport,
+) -> AppResult<Uuid> {
+    if input.period_end < input.period_start {
+        return Err(AppError::bad_input(
+            "periodEnd",
+            "the period ends before it starts",
+        ));
+    }
+    let txn = db.begin().await?;
+    lock_deal(&txn, input.deal_id).await?;
+    let deal = policy::find_visible::<deal::Entity>(&txn, actor, input.deal_id, "deal").await?;
+    policy::ensure_deal_recipient(actor, &deal)?;
+    if !matches!(deal.stage, DealStage::Signed | DealStage::Active) {
+        return Err(AppError::bad_input(
+            "dealId",
+            "royalty reports are submitted on SIGNED or ACTIVE deals",
+        ));
+    }
+    check_currency("netSales", &input.net_sales.1, &deal.currency)?;
+    check_currency("royaltyDue", &input.royalty_due.1, &deal.currency)?;
+    let overlapping = royalty_report::Entity::find()
+        .filter(royalty_report::Column::DealId.eq(deal.id))
+        .filter(royalty_report::Column::Status.ne(RoyaltyReportStatus::Disputed))
+        .filter(royalty_report::Column::PeriodStart.lte(input.period_end))
+        .filter(royalty_report::Column::PeriodEnd.gte(input.period_start))
+        .count(&txn)
+        .await?;
+    if overlapping > 0 {
+        return Err(AppError::Conflict {
+            field: Some("periodStart".into()),
+            message: "a report for an overlapping period already exists".into(),
+        });
+    }
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    royalty_report::ActiveModel {
+        id: Set(id),
+        deal_id: Set(deal.id),
+        period_start: Set(input.period_start),
+        period_end: Set(input.period_end),
+        net_sales: Set(input.net_sales.0),
+        royalty_due: Set(input.royalty_due.0),
+        currency: Set(deal.currency.clone()),
+        submitted_by: Set(actor.user_id),
+        status: Set(RoyaltyReportStatus::Submitted),
+        decided_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        actor.institution_id(),
+        "royaltyReport.submit",
+        "RoyaltyReport",
+        id,
+        json!({
+            "dealId": deal.id,
+            "periodStart": input.period_start,
+            "periodEnd": input.period_end,
+            "netSales": input.net_sales.0,
+            "royaltyDue": input.royalty_due.0,
+            "currency": deal.currency,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Accepts or disputes a submitted report: the provider only, once.
+pub async fn decide(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    id: Uuid,
+    status: RoyaltyReportStatus,
+) -> AppResult<()> {
+    if status == RoyaltyReportStatus::Submitted {
+        return Err(AppError::bad_input("status", "decide ACCEPTED or DISPUTED"));
+    }
+    let txn = db.begin().await?;
+    let report =
+        policy::find_visible::<royalty_report::Entity>(&txn, actor, id, "royalty report").await?;
+    let deal = policy::find_visible::<deal::Entity>(&txn, actor, report.deal_id, "deal").await?;
+    policy::ensure_deal_provider(actor, &deal)?;
+    if report.status != RoyaltyReportStatus::Submitted {
+        return Err(AppError::bad_input(
+            "status",
+            format!(
+                "the report is already {}; only SUBMITTED reports are decided",
+                sea_orm::ActiveEnum::to_value(&report.status)
+            ),
+        ));
+    }
+    let am = royalty_report::ActiveModel {
+        status: Set(status),
+        decided_at: Set(Some(Utc::now())),
+        ..Default::default()
+    };
+    update_versioned::<royalty_report::Entity, _>(&txn, id, report.version, am).await?;
+    audit::record(
+        &txn,
+        actor,
+        Some(deal.provider_id),
+        "royaltyReport.decide",
+        "RoyaltyReport",
+        id,
+        json!({ "dealId": deal.id, "status": status }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Money received under a deal.
+#[derive(Debug, Clone)]
+pub struct NewIncome {
+    pub deal_id: Uuid,
+    pub kind: IncomeKind,
+    /// (minor units, currency).
+    pub amount: (i64, String),
+    pub received_on: NaiveDate,
+}
+
+/// Records income: the provider only, on a signed deal, in the deal's currency.
+pub async fn record_income(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    input: NewIncome,
+) -> AppResult<Uuid> {
+    if input.amount.0 <= 0 {
+        return Err(AppError::bad_input("amount", "income is a positive amount"));
+    }
+    check_not_future("receivedOn", input.received_on)?;
+    let txn = db.begin().await?;
+    let deal = policy::find_visible::<deal::Entity>(&txn, actor, input.deal_id, "deal").await?;
+    policy::ensure_deal_provider(actor, &deal)?;
+    if !deal.stage.is_signed() {
+        return Err(AppError::bad_input(
+            "dealId",
+            "income is recorded on signed deals only",
+        ));
+    }
+    check_currency("amount", &input.amount.1, &deal.currency)?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    income::ActiveModel {
+        id: Set(id),
+        deal_id: Set(deal.id),
+        kind: Set(input.kind),
+        amount: Set(input.amount.0),
+        currency: Set(deal.currency.clone()),
+        received_on: Set(input.received_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Some(deal.provider_id),
+        "income.record",
+        "Income",
+        id,
+        json!({
+            "dealId": deal.id,
+            "kind": input.kind,
+            "amount": input.amount.0,
+            "currency": deal.currency,
+            "receivedOn": input.received_on,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// The distribution bases of several technologies, in a fixed number of queries.
+///
+/// Deliberately read WITHOUT the viewer's row filter: an income's split must be the same for
+/// every viewer who may see the income (its deal's parties), even if some of the rights behind
+/// it (an unpublished co-owned filing, say) are hidden from one of them. Callers gate on the
+/// income's own visibility; only ids, shares and amounts leave this function.
+pub async fn distribution_bases(
+    db: &impl ConnectionTrait,
+    technology_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Basis>> {
+    let technologies = technology::Entity::find()
+        .filter(technology::Column::Id.is_in(technology_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let owners: HashMap<Uuid, i32> = institution::Entity::find()
+        .filter(institution::Column::Id.is_in(technologies.iter().map(|t| t.owner_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.inventor_share_bp))
+        .collect();
+    let mut inventors: HashMap<Uuid, Vec<(Uuid, i32)>> = HashMap::new();
+    for row in technology_inventor::Entity::find()
+        .filter(technology_inventor::Column::TechnologyId.is_in(technology_ids.iter().copied()))
+        .order_by_asc(technology_inventor::Column::Id)
+        .all(db)
+        .await?
+    {
+        inventors
+            .entry(row.technology_id)
+            .or_default()
+            .push((row.person_id, row.share_bp));
+    }
+    let assets = ip_asset::Entity::find()
+        .filter(ip_asset::Column::TechnologyId.is_in(technology_ids.iter().copied()))
+        .order_by_asc(ip_asset::Column::Id)
+        .all(db)
+        .await?;
+    let mut owners_of: HashMap<Uuid, Vec<(Uuid, i32)>> = HashMap::new();
+    for row in ip_ownership::Entity::find()
+        .filter(ip_ownership::Column::IpAssetId.is_in(assets.iter().map(|a| a.id)))
+        .all(db)
+        .await?
+    {
+        owners_of
+            .entry(row.ip_asset_id)
+            .or_default()
+            .push((row.institution_id, row.share_bp));
+    }
+    let mut assets_of: HashMap<Uuid, Vec<AssetOwners>> = HashMap::new();
+    for a in assets {
+        assets_of
+            .entry(a.technology_id)
+            .or_default()
+            .push(AssetOwners {
+                status: a.status,
+                owners: owners_of.remove(&a.id).unwrap_or_default(),
+            });
+    }
+    Ok(technologies
+        .into_iter()
+        .map(|t| {
+            let basis = Basis::new(
+                t.owner_id,
+                owners.get(&t.owner_id).copied().unwrap_or(5000),
+                inventors.remove(&t.id).unwrap_or_default(),
+                &assets_of.remove(&t.id).unwrap_or_default(),
+            );
+            (t.id, basis)
+        })
+        .collect())
+}
