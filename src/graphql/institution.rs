@@ -31,6 +31,7 @@ impl From<institution::Model> for Institution {
     }
 }
 
+/// A partner of the center: a university, hospital, research institute, company or agency.
 #[Object]
 impl Institution {
     /// Global id (`Node`).

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entity::{
-    agreement, deal, enrollment, institution, ip_asset, person, technology, training_program, user,
-    venture,
+    agreement, deal, enrollment, income, institution, ip_asset, person, royalty_report, technology,
+    training_program, user, venture,
 };
 use futures_util::future::try_join_all;
 
@@ -15,6 +15,7 @@ use super::{
     ip::IpAsset,
     person::Person,
     request,
+    royalty::{Income, RoyaltyReport},
     technology::Technology,
     training::{Enrollment, TrainingProgram},
     user::User,
@@ -30,8 +31,10 @@ pub enum Node {
     Deal(Deal),
     Enrollment(Enrollment),
     Institution(Institution),
+    Income(Income),
     IpAsset(IpAsset),
     Person(Person),
+    RoyaltyReport(RoyaltyReport),
     Technology(Technology),
     TrainingProgram(TrainingProgram),
     User(User),
@@ -64,6 +67,14 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<enrollment::Entity>(uuid)
             .await?
             .map(|m| Node::Enrollment(m.into())),
+        "Income" => loaders
+            .one::<income::Entity>(uuid)
+            .await?
+            .map(|m| Node::Income(m.into())),
+        "RoyaltyReport" => loaders
+            .one::<royalty_report::Entity>(uuid)
+            .await?
+            .map(|m| Node::RoyaltyReport(m.into())),
         "IpAsset" => loaders
             .one::<ip_asset::Entity>(uuid)
             .await?

@@ -10,6 +10,7 @@ macro_rules! payload {
             pub id: uuid::Uuid,
         }
 
+        $(#[$doc])*
         #[async_graphql::Object]
         impl $name {
             /// The record as the viewer sees it after the change.

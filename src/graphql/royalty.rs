@@ -57,7 +57,7 @@ impl From<royalty_report::Model> for RoyaltyReport {
 #[Object]
 impl RoyaltyReport {
     /// Opaque id; pass it to `decideRoyaltyReport`.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("RoyaltyReport", self.0.id)
     }
     /// The deal reported on.
@@ -123,7 +123,7 @@ impl From<income::Model> for Income {
 #[Object]
 impl Income {
     /// Opaque id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Income", self.0.id)
     }
     /// The deal the money came from.

@@ -49,6 +49,7 @@ impl From<technology_inventor::Model> for TechnologyInventor {
     }
 }
 
+/// An inventor of a technology and their share of it.
 #[Object]
 impl TechnologyInventor {
     /// The inventor (null if the viewer may not see people of that institution).
@@ -99,6 +100,7 @@ impl Technology {
     }
 }
 
+/// An invention disclosure and the asset it becomes, owned by one institution.
 #[Object]
 impl Technology {
     /// Global id (`Node`).

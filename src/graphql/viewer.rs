@@ -9,6 +9,7 @@ use crate::auth::PrincipalKind;
 /// The subject of the current request.
 pub struct Viewer;
 
+/// The subject of the current request.
 #[Object]
 impl Viewer {
     /// How the request authenticated.
