@@ -1,7 +1,10 @@
 //! The GraphQL API: schema assembly, per-request context and the limits the schema enforces.
 //! One module per domain area; resolvers translate and delegate, visibility lives in `policy`.
 
+pub mod account;
+pub mod account_token;
 pub mod agreement;
+pub mod audit;
 pub mod connection;
 pub mod deal;
 pub mod ids;
@@ -45,12 +48,19 @@ pub struct QueryRoot(
     viewer::ViewerQuery,
     institution::InstitutionQuery,
     technology::TechnologyQuery,
+    user::UserQuery,
+    account_token::ApiTokenQuery,
+    audit::AuditQuery,
 );
 
 /// The root mutation type.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(technology_mutation::TechnologyMutation);
+pub struct MutationRoot(
+    technology_mutation::TechnologyMutation,
+    account::AccountMutation,
+    account_token::ApiTokenMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -303,6 +303,7 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
     let executed = Executed::default();
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestCtx::new(state.db.clone(), principal))
+        .data(state.auth.clone())
         .data(executed.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -375,6 +376,7 @@ pub async fn subscriptions(
         .on_upgrade(move |socket| {
             let mut data = async_graphql::Data::default();
             data.insert(RequestCtx::new(db, principal));
+            data.insert(state.auth.clone());
             async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
                 .with_data(data)
                 .serve()

@@ -6,6 +6,7 @@ mod support;
 mod auth;
 mod http_spec;
 mod institutions;
+mod jwt_attacks;
 mod schema;
 mod startup;
 mod technologies;
