@@ -27,6 +27,7 @@ pub fn authenticator<'a>(ctx: &Context<'a>) -> AppResult<&'a Arc<Authenticator>>
 pub struct LoginInput {
     /// The login e-mail address (case does not matter).
     pub email: String,
+    /// The user's password.
     pub password: String,
 }
 
@@ -66,6 +67,7 @@ pub struct DisableUserInput {
 /// The viewer's current and new password.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// The password used so far.
     pub current_password: String,
     /// At least 12 characters.
     pub new_password: String,

@@ -26,6 +26,7 @@ impl From<api_token::Model> for ApiToken {
     }
 }
 
+/// A partner system's credential. The secret itself is shown once, by `createApiToken`.
 #[Object]
 impl ApiToken {
     /// Global id (`Node`).
@@ -111,8 +112,10 @@ impl ApiTokenFilter {
 /// Fields `apiTokens` can be ordered by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum ApiTokenOrderField {
+    /// When the token was created.
     #[default]
     CreatedAt,
+    /// The token's name.
     Name,
 }
 
@@ -128,8 +131,10 @@ impl OrderField<api_token::Entity> for ApiTokenOrderField {
 /// Ordering of API tokens (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct ApiTokenOrder {
+    /// What to order by.
     #[graphql(default)]
     pub field: ApiTokenOrderField,
+    /// Ascending or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }
@@ -189,6 +194,7 @@ pub struct CreateApiTokenPayload {
     secret: String,
 }
 
+/// Result of `createApiToken`.
 #[Object]
 impl CreateApiTokenPayload {
     /// The secret (`bbt_…`), shown this once: store it now. Send it as

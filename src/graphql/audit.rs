@@ -23,6 +23,7 @@ impl From<audit_event::Model> for AuditEvent {
     }
 }
 
+/// One change, recorded in the same transaction as the change itself. Append-only.
 #[Object]
 impl AuditEvent {
     /// Global id (`Node`).
@@ -151,8 +152,10 @@ impl OrderField<audit_event::Entity> for AuditEventOrderField {
 /// Ordering of audit events (ties broken by id); newest first unless said otherwise.
 #[derive(InputObject)]
 pub struct AuditEventOrder {
+    /// What to order by.
     #[graphql(default)]
     pub field: AuditEventOrderField,
+    /// Ascending or descending (default: newest first).
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }

@@ -22,6 +22,7 @@ impl From<user::Model> for User {
     }
 }
 
+/// A person who logs in to BioBridge.
 #[Object]
 impl User {
     /// Global id (`Node`).
@@ -67,6 +68,7 @@ impl User {
 pub struct UserFilter {
     /// The institution's global id.
     pub institution: Option<ID>,
+    /// Users holding this role.
     pub role: Option<Role>,
     /// True: only disabled users; false: only active ones.
     pub disabled: Option<bool>,
@@ -97,9 +99,12 @@ impl UserFilter {
 /// Fields `users` can be ordered by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum UserOrderField {
+    /// Login e-mail address.
     #[default]
     Email,
+    /// The name shown to other users.
     DisplayName,
+    /// When the account was created.
     CreatedAt,
 }
 
@@ -116,8 +121,10 @@ impl OrderField<user::Entity> for UserOrderField {
 /// Ordering of users (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct UserOrder {
+    /// What to order by.
     #[graphql(default)]
     pub field: UserOrderField,
+    /// Ascending or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

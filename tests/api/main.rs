@@ -3,10 +3,14 @@
 
 mod support;
 
+mod accounts;
+mod api_tokens;
+mod audit_events;
 mod auth;
 mod http_spec;
 mod institutions;
 mod jwt_attacks;
+mod login;
 mod schema;
 mod startup;
 mod technologies;
