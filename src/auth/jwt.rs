@@ -68,8 +68,8 @@ impl JwtKeys {
                 let key = key.with_context(|| {
                     format!("{} is not a {alg:?} public key in PEM", path.display())
                 })?;
-                // An HS256 secret may still sign our own `login` tokens; verification stays pinned
-                // to the configured external algorithm.
+                // Verification is pinned to the identity provider's algorithm, so this server
+                // issues no tokens of its own: `login` is switched off.
                 (algorithm, key, None)
             }
         };
