@@ -510,6 +510,47 @@ pub fn owner_for_new(
     }
 }
 
+/// May `p` manage the users and API tokens of `institution`? Its INSTITUTION_ADMINs and
+/// CENTER_ADMINs may; API tokens never (they carry no scope for it).
+pub fn ensure_account_admin(p: &Principal, institution: Uuid) -> AppResult<()> {
+    if p.kind == PrincipalKind::Anonymous {
+        return Err(AppError::Unauthenticated(
+            "log in to manage accounts".into(),
+        ));
+    }
+    p.forbid_api_token()?;
+    if p.is_center_admin() {
+        return Ok(());
+    }
+    let suspended = p
+        .institution
+        .as_ref()
+        .is_some_and(|i| i.membership == Membership::Suspended);
+    match admin_of(p) {
+        Some(own) if own == institution && !suspended => Ok(()),
+        Some(own) if own == institution => Err(AppError::Forbidden(
+            "your institution's membership is suspended".into(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "only the institution's admins and center admins manage its users and API tokens"
+                .into(),
+        )),
+    }
+}
+
+/// May `p` give `role` to a user, or manage a user holding it? Center-wide roles (CENTER_ADMIN,
+/// ANALYST) are the center admins' to grant; institution admins manage their MEMBERs and
+/// INSTITUTION_ADMINs.
+pub fn ensure_may_grant_role(p: &Principal, role: Role) -> AppResult<()> {
+    if p.is_center_admin() || matches!(role, Role::Member | Role::InstitutionAdmin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only a center admin manages CENTER_ADMIN and ANALYST users".into(),
+        ))
+    }
+}
+
 /// Loads the row `id` of `E` if `p` may see it, else NOT_FOUND naming `what`.
 pub async fn find_visible<E>(
     db: &impl sea_orm::ConnectionTrait,

@@ -68,8 +68,8 @@ impl JwtKeys {
                 let key = key.with_context(|| {
                     format!("{} is not a {alg:?} public key in PEM", path.display())
                 })?;
-                // An HS256 secret may still sign our own `login` tokens; verification stays pinned
-                // to the configured external algorithm.
+                // Verification is pinned to the identity provider's algorithm, so this server
+                // issues no tokens of its own: `login` is switched off.
                 (algorithm, key, None)
             }
         };
@@ -88,6 +88,11 @@ impl JwtKeys {
         })
     }
 
+    /// Whether this server signs access tokens (HS256), or only verifies an identity provider's.
+    pub fn can_issue(&self) -> bool {
+        self.encoding.is_some()
+    }
+
     /// Signs an HS256 access token for `sub` acting at `inst` with `role`, valid for `ttl`.
     pub fn issue(
         &self,
@@ -97,11 +102,25 @@ impl JwtKeys {
         scope: &str,
         ttl: std::time::Duration,
     ) -> anyhow::Result<(String, chrono::DateTime<chrono::Utc>)> {
+        self.issue_at(sub, inst, role, scope, ttl, chrono::Utc::now())
+    }
+
+    /// Like [`JwtKeys::issue`], issued at `iat`. A user's tokens issued before their
+    /// `tokens_valid_after` (a whole second) are rejected; `login` issues at that second when it
+    /// lies ahead, so a token made right after a password change is not mistaken for an old one.
+    pub fn issue_at(
+        &self,
+        sub: &str,
+        inst: Uuid,
+        role: &str,
+        scope: &str,
+        ttl: std::time::Duration,
+        iat: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<(String, chrono::DateTime<chrono::Utc>)> {
         let key = self.encoding.as_ref().context(
             "this server verifies tokens of an external identity provider and issues none",
         )?;
-        let now = chrono::Utc::now();
-        let exp = now + chrono::Duration::from_std(ttl)?;
+        let exp = iat + chrono::Duration::from_std(ttl)?;
         let claims = Claims {
             sub: sub.to_owned(),
             inst,
@@ -109,8 +128,8 @@ impl JwtKeys {
             scope: scope.to_owned(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            iat: now.timestamp(),
-            nbf: Some(now.timestamp()),
+            iat: iat.timestamp(),
+            nbf: Some(iat.timestamp()),
             exp: exp.timestamp(),
             jti: Uuid::now_v7().to_string(),
         };

@@ -1,9 +1,11 @@
 //! Who is asking: the [`Principal`] of a request, and how it is established from the
 //! `Authorization` header (access JWTs; API tokens).
 
+pub mod api_token;
 pub mod jwt;
 pub mod password;
 mod principal;
 pub mod scope;
+pub mod throttle;
 
 pub use principal::{Principal, PrincipalInstitution, PrincipalKind};

@@ -83,6 +83,17 @@ impl Principal {
         self.kind != PrincipalKind::ApiToken || self.scopes.iter().any(|s| s == scope)
     }
 
+    /// Accounts, API tokens and the audit trail are for people: no API-token scope reaches them.
+    pub fn forbid_api_token(&self) -> AppResult<()> {
+        if self.kind == PrincipalKind::ApiToken {
+            Err(AppError::Forbidden(
+                "API tokens cannot use accounts, API tokens or the audit trail".into(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn require_scope(&self, scope: &str) -> AppResult<()> {
         if self.has_scope(scope) {
             Ok(())

@@ -1,7 +1,10 @@
 //! The GraphQL API: schema assembly, per-request context and the limits the schema enforces.
 //! One module per domain area; resolvers translate and delegate, visibility lives in `policy`.
 
+pub mod account;
+pub mod account_token;
 pub mod agreement;
+pub mod audit;
 pub mod connection;
 pub mod deal;
 pub mod deal_mutation;
@@ -49,6 +52,9 @@ pub struct QueryRoot(
     institution::InstitutionQuery,
     technology::TechnologyQuery,
     deal_query::DealQuery,
+    user::UserQuery,
+    account_token::ApiTokenQuery,
+    audit::AuditQuery,
 );
 
 /// The root mutation type.
@@ -57,6 +63,8 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     technology_mutation::TechnologyMutation,
     deal_mutation::DealMutation,
+    account::AccountMutation,
+    account_token::ApiTokenMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

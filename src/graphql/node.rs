@@ -2,13 +2,15 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entity::{
-    agreement, deal, enrollment, income, institution, ip_asset, person, royalty_report, technology,
-    training_program, user, venture,
+    agreement, api_token, audit_event, deal, enrollment, income, institution, ip_asset, person,
+    royalty_report, technology, training_program, user, venture,
 };
 use futures_util::future::try_join_all;
 
 use super::{
+    account_token::ApiToken,
     agreement::Agreement,
+    audit::AuditEvent,
     deal::Deal,
     ids,
     institution::Institution,
@@ -28,6 +30,8 @@ use crate::error::AppResult;
 #[graphql(field(name = "id", ty = "ID", desc = "Global id, opaque to clients."))]
 pub enum Node {
     Agreement(Agreement),
+    ApiToken(ApiToken),
+    AuditEvent(AuditEvent),
     Deal(Deal),
     Enrollment(Enrollment),
     Institution(Institution),
@@ -95,6 +99,14 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<user::Entity>(uuid)
             .await?
             .map(|m| Node::User(m.into())),
+        "ApiToken" => loaders
+            .one::<api_token::Entity>(uuid)
+            .await?
+            .map(|m| Node::ApiToken(m.into())),
+        "AuditEvent" => loaders
+            .one::<audit_event::Entity>(uuid)
+            .await?
+            .map(|m| Node::AuditEvent(m.into())),
         _ => None,
     })
 }

@@ -1,19 +1,42 @@
 //! Turns the `Authorization` header into a [`Principal`]. No header is an anonymous request;
 //! a header that does not authenticate is an error (HTTP 401), never a silent downgrade.
+//!
+//! `Bearer bbt_…` is an API token, looked up by the hash of its secret (cached briefly, see
+//! [`crate::auth::api_token`]); anything else after `Bearer` must be an access JWT. The
+//! authenticator also holds the state accounts need across requests — the JWT keys, the login
+//! throttle, the token cache and the record of token uses — and is handed to the GraphQL
+//! resolvers as request data.
+
+use std::{
+    sync::{Arc, Weak},
+    time::{Duration, Instant},
+};
 
 use axum::http::{HeaderMap, header};
+use chrono::{DateTime, SubsecRound, Utc};
 use entity::{enums::Role, institution, user};
 use sea_orm::{ActiveEnum, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::{
-    auth::{Principal, PrincipalInstitution, PrincipalKind, jwt::JwtKeys},
+    auth::{
+        Principal, PrincipalInstitution, PrincipalKind,
+        api_token::{self, CACHE_TTL, TokenCache, TokenUsage, USAGE_FLUSH_INTERVAL},
+        jwt::JwtKeys,
+        throttle::LoginThrottle,
+    },
     error::{AppError, AppResult},
+    service::api_tokens,
 };
 
 pub struct Authenticator {
     db: DatabaseConnection,
     pub jwt: JwtKeys,
+    /// Lifetime of the access tokens `login` issues.
+    pub login_ttl: Duration,
+    pub login_throttle: LoginThrottle,
+    tokens: TokenCache,
+    usage: TokenUsage,
 }
 
 fn invalid(msg: &str) -> AppError {
@@ -21,14 +44,33 @@ fn invalid(msg: &str) -> AppError {
 }
 
 impl Authenticator {
-    pub fn new(db: DatabaseConnection, jwt: JwtKeys) -> Self {
-        Authenticator { db, jwt }
+    /// Also starts the background task that writes API-token uses every
+    /// [`USAGE_FLUSH_INTERVAL`] (when called inside a Tokio runtime); it ends with the
+    /// authenticator.
+    pub fn new(db: DatabaseConnection, jwt: JwtKeys, login_ttl: Duration) -> Arc<Self> {
+        let auth = Arc::new(Authenticator {
+            db,
+            jwt,
+            login_ttl,
+            login_throttle: LoginThrottle::default(),
+            tokens: TokenCache::new(CACHE_TTL),
+            usage: TokenUsage::default(),
+        });
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(flush_periodically(Arc::downgrade(&auth)));
+        }
+        auth
     }
 
     pub async fn principal(&self, headers: &HeaderMap) -> AppResult<Principal> {
-        let Some(value) = headers.get(header::AUTHORIZATION) else {
+        let mut values = headers.get_all(header::AUTHORIZATION).iter();
+        let Some(value) = values.next() else {
             return Ok(Principal::anonymous());
         };
+        if values.next().is_some() {
+            // Which one would count is anybody's guess: refuse rather than pick.
+            return Err(invalid("send one Authorization header"));
+        }
         let value = value
             .to_str()
             .map_err(|_| invalid("malformed Authorization header"))?;
@@ -40,7 +82,59 @@ impl Authenticator {
         if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
             return Err(invalid("the Authorization header must be `Bearer <token>`"));
         }
-        self.jwt_principal(token).await
+        if api_token::is_api_token(token) {
+            self.api_token_principal(token).await
+        } else {
+            self.jwt_principal(token).await
+        }
+    }
+
+    async fn api_token_principal(&self, secret: &str) -> AppResult<Principal> {
+        let hash = api_token::hash_secret(secret);
+        let record = match self.tokens.get(&hash, Instant::now()) {
+            Some(record) => record,
+            None => {
+                let generation = self.tokens.generation();
+                let record = api_tokens::find_by_secret_hash(&self.db, &hash)
+                    .await?
+                    .ok_or_else(|| invalid("invalid, expired or revoked API token"))?;
+                self.tokens
+                    .put(hash, record.clone(), generation, Instant::now());
+                record
+            }
+        };
+        let now = Utc::now();
+        if !record.is_usable_at(now) {
+            return Err(invalid("invalid, expired or revoked API token"));
+        }
+        // At the database's precision, so the value does not change when it is written.
+        self.usage.record(record.id, now.trunc_subsecs(6));
+        Ok(record.principal())
+    }
+
+    /// Forgets a revoked token, so that this instance refuses it from the next request on.
+    pub fn forget_api_token(&self, id: Uuid) {
+        self.tokens.evict(id);
+    }
+
+    /// When token `id` was last used, if that is not yet written to the database.
+    pub fn pending_token_use(&self, id: Uuid) -> Option<DateTime<Utc>> {
+        self.usage.pending(id)
+    }
+
+    /// Writes the recorded token uses to `api_tokens.last_used_at` now (the background task
+    /// does this every [`USAGE_FLUSH_INTERVAL`]).
+    pub async fn flush_token_usage(&self) -> AppResult<()> {
+        let uses = self.usage.take();
+        if uses.is_empty() {
+            return Ok(());
+        }
+        let written = api_tokens::write_last_used(&self.db, &uses).await;
+        if written.is_err() {
+            // Try again next time rather than lose them.
+            self.usage.restore(uses);
+        }
+        written
     }
 
     async fn jwt_principal(&self, token: &str) -> AppResult<Principal> {
@@ -89,5 +183,21 @@ impl Authenticator {
             membership: inst.membership,
             region: inst.region,
         })
+    }
+}
+
+/// Writes token uses every [`USAGE_FLUSH_INTERVAL`] until the authenticator is dropped.
+async fn flush_periodically(auth: Weak<Authenticator>) {
+    let mut ticks = tokio::time::interval(USAGE_FLUSH_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        let Some(auth) = auth.upgrade() else {
+            return;
+        };
+        if let Err(err) = auth.flush_token_usage().await {
+            tracing::warn!(error = ?err, "cannot write API-token uses; retrying later");
+        }
     }
 }

@@ -307,6 +307,7 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
             principal,
             state.config.batch_window(),
         ))
+        .data(state.auth.clone())
         .data(executed.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
@@ -380,6 +381,7 @@ pub async fn subscriptions(
         .on_upgrade(move |socket| {
             let mut data = async_graphql::Data::default();
             data.insert(RequestCtx::new(db, principal, window));
+            data.insert(state.auth.clone());
             async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
                 .with_data(data)
                 .serve()

@@ -40,7 +40,7 @@ impl AppState {
         let jwt = JwtKeys::from_config(&config)?;
         Ok(AppState {
             schema: crate::graphql::build_schema(crate::graphql::Limits::from_config(&config)),
-            auth: Arc::new(Authenticator::new(db.clone(), jwt)),
+            auth: Authenticator::new(db.clone(), jwt, Duration::from_secs(config.jwt_ttl_secs)),
             db,
             config: Arc::new(config),
         })

@@ -4,6 +4,8 @@
 //! Every change runs in one transaction together with its audit event ([`audit::record`]).
 //! Updates are optimistic: they name the version they were based on ([`update_versioned`]).
 
+pub mod accounts;
+pub mod api_tokens;
 pub mod audit;
 pub mod deal;
 pub mod distribution;

@@ -3,11 +3,16 @@
 
 mod support;
 
+mod accounts;
+mod api_tokens;
+mod audit_events;
 mod auth;
 mod batching;
 mod deals;
 mod http_spec;
 mod institutions;
+mod jwt_attacks;
+mod login;
 mod royalties;
 mod schema;
 mod startup;

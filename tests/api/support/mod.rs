@@ -13,7 +13,7 @@ use axum::{
 use biobridge::{
     auth::jwt::JwtKeys,
     config::Config,
-    http::{AppState, router},
+    http::{AppState, Authenticator, router},
 };
 use http_body_util::BodyExt;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -28,6 +28,8 @@ pub struct TestApp {
     pub router: Router,
     pub db: DatabaseConnection,
     pub config: Config,
+    /// The app's authenticator (e.g. to write API-token uses now).
+    pub auth: std::sync::Arc<Authenticator>,
     _db: TestDb,
 }
 
@@ -108,6 +110,7 @@ impl TestApp {
         adjust(&mut config);
         let state = AppState::new(config.clone(), db.clone()).expect("app state");
         TestApp {
+            auth: state.auth.clone(),
             router: router(state),
             db,
             config,
