@@ -34,7 +34,10 @@ use std::sync::{
 use async_graphql::{
     Context, EmptySubscription, MergedObject, Positioned, Schema, ServerError, ServerResult,
     Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
+        ResolveInfo,
+    },
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 use sea_orm::DatabaseConnection;
@@ -189,6 +192,26 @@ impl Extension for GuardsExt {
             ));
         }
         Ok(doc)
+    }
+
+    /// Every mutation but `login` needs an authenticated viewer; refusing here, before any
+    /// look-up, also keeps anonymous callers from probing which ids exist.
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<async_graphql::Value>> {
+        if info.parent_type == "Mutation"
+            && info.name != "login"
+            && let Some(req) = ctx.data_opt::<RequestCtx>()
+            && req.principal.kind == crate::auth::PrincipalKind::Anonymous
+        {
+            let err = crate::error::AppError::Unauthenticated("log in to make changes".into())
+                .into_graphql();
+            return Err(err.into_server_error(info.field.name.pos));
+        }
+        next.run(ctx, info).await
     }
 
     async fn execute(

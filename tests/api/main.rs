@@ -18,3 +18,4 @@ mod schema;
 mod startup;
 mod technologies;
 mod technology_writes;
+mod visibility_matrix;
