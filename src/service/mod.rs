@@ -5,6 +5,7 @@
 //! Updates are optimistic: they name the version they were based on ([`update_versioned`]).
 
 pub mod audit;
+pub mod deadlines;
 pub mod money;
 pub mod technology;
 
