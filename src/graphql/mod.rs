@@ -7,6 +7,10 @@ pub mod deal;
 pub mod ids;
 pub mod institution;
 pub mod ip;
+pub mod ip_deadline;
+pub mod ip_mutation;
+pub mod ip_paging;
+pub mod ip_query;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -45,12 +49,16 @@ pub struct QueryRoot(
     viewer::ViewerQuery,
     institution::InstitutionQuery,
     technology::TechnologyQuery,
+    ip_query::IpQuery,
 );
 
 /// The root mutation type.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(technology_mutation::TechnologyMutation);
+pub struct MutationRoot(
+    technology_mutation::TechnologyMutation,
+    ip_mutation::IpMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

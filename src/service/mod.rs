@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod deadlines;
+pub mod ip;
 pub mod money;
 pub mod technology;
 

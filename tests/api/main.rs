@@ -6,6 +6,8 @@ mod support;
 mod auth;
 mod http_spec;
 mod institutions;
+mod ip;
+mod ip_writes;
 mod schema;
 mod startup;
 mod technologies;
