@@ -468,6 +468,20 @@ pub fn ensure_can_write(p: &Principal, owner: Uuid, scope: &str) -> AppResult<()
     }
 }
 
+/// May `p` change an IP asset co-owned by `owners`, under `scope`? A co-owned right belongs to
+/// each co-owner, so any of them may prosecute it and change its ownership; center admins may
+/// change any.
+pub fn ensure_co_owner(p: &Principal, owners: &[Uuid], scope: &str) -> AppResult<()> {
+    ensure_writer(p, scope)?;
+    if p.is_center_admin() || p.institution_id().is_some_and(|i| owners.contains(&i)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only an owner of this IP asset may change it".into(),
+        ))
+    }
+}
+
 /// May `p` write at all, under `scope`?
 pub fn ensure_writer(p: &Principal, scope: &str) -> AppResult<()> {
     if p.kind == PrincipalKind::Anonymous {

@@ -12,6 +12,10 @@ pub mod deal_query;
 pub mod ids;
 pub mod institution;
 pub mod ip;
+pub mod ip_deadline;
+pub mod ip_mutation;
+pub mod ip_paging;
+pub mod ip_query;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -58,6 +62,7 @@ pub struct QueryRoot(
     user::UserQuery,
     account_token::ApiTokenQuery,
     audit::AuditQuery,
+    ip_query::IpQuery,
 );
 
 /// The root mutation type.
@@ -68,6 +73,7 @@ pub struct MutationRoot(
     deal_mutation::DealMutation,
     account::AccountMutation,
     account_token::ApiTokenMutation,
+    ip_mutation::IpMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

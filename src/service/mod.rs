@@ -7,8 +7,10 @@
 pub mod accounts;
 pub mod api_tokens;
 pub mod audit;
+pub mod deadlines;
 pub mod deal;
 pub mod distribution;
+pub mod ip;
 pub mod money;
 pub mod royalty;
 pub mod technology;

@@ -11,6 +11,8 @@ mod batching;
 mod deals;
 mod http_spec;
 mod institutions;
+mod ip;
+mod ip_writes;
 mod jwt_attacks;
 mod login;
 mod royalties;
