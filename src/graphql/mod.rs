@@ -2,22 +2,31 @@
 //! One module per domain area; resolvers translate and delegate, visibility lives in `policy`.
 
 pub mod agreement;
+pub mod agreement_mutation;
+pub mod agreement_query;
 pub mod connection;
 pub mod deal;
 pub mod ids;
 pub mod institution;
+pub mod institution_mutation;
 pub mod ip;
 pub mod loaders;
 pub mod money;
 pub mod node;
 pub mod payload;
 pub mod person;
+pub mod person_mutation;
+pub mod person_query;
 pub mod scalars;
 pub mod technology;
 pub mod technology_mutation;
 pub mod training;
+pub mod training_mutation;
+pub mod training_query;
 pub mod user;
 pub mod venture;
+pub mod venture_mutation;
+pub mod venture_query;
 pub mod viewer;
 
 use std::sync::{
@@ -45,12 +54,23 @@ pub struct QueryRoot(
     viewer::ViewerQuery,
     institution::InstitutionQuery,
     technology::TechnologyQuery,
+    person_query::PersonQuery,
+    venture_query::VentureQuery,
+    training_query::TrainingQuery,
+    agreement_query::AgreementQuery,
 );
 
 /// The root mutation type.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(technology_mutation::TechnologyMutation);
+pub struct MutationRoot(
+    technology_mutation::TechnologyMutation,
+    person_mutation::PersonMutation,
+    venture_mutation::VentureMutation,
+    training_mutation::TrainingMutation,
+    agreement_mutation::AgreementMutation,
+    institution_mutation::InstitutionMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -4,9 +4,15 @@
 //! Every change runs in one transaction together with its audit event ([`audit::record`]).
 //! Updates are optimistic: they name the version they were based on ([`update_versioned`]).
 
+pub mod agreement;
 pub mod audit;
+pub mod institution;
 pub mod money;
+pub mod people;
 pub mod technology;
+pub mod text;
+pub mod training;
+pub mod venture;
 
 use std::str::FromStr;
 
