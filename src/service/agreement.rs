@@ -14,7 +14,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -23,7 +23,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, update_versioned},
+    service::{audit, text, txn, update_versioned},
 };
 
 /// A new agreement.
@@ -170,7 +170,7 @@ pub async fn create(
             "a new agreement is DRAFT or ACTIVE",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let parties = check_parties(&txn, &input.parties).await?;
     policy::ensure_agreement_party(actor, &parties)?;
     let now = Utc::now();
@@ -232,7 +232,7 @@ pub async fn update(
         log.insert("summary".into(), json!(s));
         am.summary = Set(s);
     }
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let current = policy::find_visible::<agreement::Entity>(&txn, actor, id, "agreement").await?;
     let parties: Vec<Uuid> = agreement_party::Entity::find()
         .filter(agreement_party::Column::AgreementId.eq(id))

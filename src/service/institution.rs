@@ -10,7 +10,7 @@ use entity::{
     enums::{InstitutionKind, Membership, Region},
     institution,
 };
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, update_versioned},
+    service::{audit, text, txn, update_versioned},
 };
 
 /// A new institution.
@@ -139,7 +139,7 @@ pub async fn create(
         .or_else(|| (input.membership == Membership::Member).then(|| Utc::now().date_naive()));
     let now = Utc::now();
     let id = Uuid::now_v7();
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     institution::ActiveModel {
         id: Set(id),
         slug: Set(slug.clone()),
@@ -229,7 +229,7 @@ pub async fn update(
         log.insert("joinedOn".into(), json!(j));
         am.joined_on = Set(j);
     }
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let current =
         policy::find_visible::<institution::Entity>(&txn, actor, id, "institution").await?;
     if let Some(m) = changes.membership.filter(|m| *m != current.membership) {

@@ -12,6 +12,7 @@ pub mod people;
 pub mod technology;
 pub mod text;
 pub mod training;
+pub mod txn;
 pub mod venture;
 
 use std::str::FromStr;

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::person;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -11,7 +11,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, update_versioned},
+    service::{audit, text, txn, update_versioned},
 };
 
 /// A new person.
@@ -167,7 +167,7 @@ pub async fn create(
     let expertise = expertise(&input.expertise)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     person::ActiveModel {
         id: Set(id),
         institution_id: Set(institution),
@@ -205,6 +205,7 @@ pub async fn update(
     expected_version: i32,
     changes: PersonChanges,
 ) -> AppResult<()> {
+    policy::ensure_writer(actor, policy::people_write_scope(actor))?;
     let mut am = <person::ActiveModel as Default>::default();
     let mut log = serde_json::Map::new();
     if let Some(n) = &changes.full_name {
@@ -236,7 +237,7 @@ pub async fn update(
         log.insert("expertise".into(), json!(x));
         am.expertise = Set(json!(x));
     }
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let current = policy::find_visible::<person::Entity>(&txn, actor, id, "person").await?;
     policy::ensure_can_write(
         actor,

@@ -12,7 +12,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
     policy,
-    service::{audit, money, text, update_versioned},
+    service::{audit, money, text, txn, update_versioned},
 };
 
 /// A founder of a venture and their role (`CEO`, `CSO`, …).
@@ -191,7 +191,7 @@ pub async fn create(
         check_funding(f)?;
     }
     let founders = check_founders(&input.founders)?;
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     if let Some(t) = input.technology {
         let visible = policy::visible::<technology::Entity>(actor)
             .filter(technology::Column::Id.eq(t))
@@ -260,6 +260,7 @@ pub async fn update(
     expected_version: i32,
     changes: VentureChanges,
 ) -> AppResult<()> {
+    policy::ensure_writer(actor, scope::VENTURE_WRITE)?;
     let mut am = <venture::ActiveModel as Default>::default();
     let mut log = serde_json::Map::new();
     if let Some(n) = &changes.name {
@@ -291,7 +292,7 @@ pub async fn update(
         .as_deref()
         .map(check_founders)
         .transpose()?;
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let current = policy::find_visible::<venture::Entity>(&txn, actor, id, "venture").await?;
     policy::ensure_can_write(actor, current.lead_institution_id, scope::VENTURE_WRITE)?;
     if let Some(to) = changes.stage.filter(|s| *s != current.stage) {
@@ -337,8 +338,9 @@ pub async fn add_milestone(
     title: &str,
     due_on: NaiveDate,
 ) -> AppResult<Uuid> {
+    policy::ensure_writer(actor, scope::VENTURE_WRITE)?;
     let title = text::required("title", title, 300)?;
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let v = writable_venture(&txn, actor, venture_id).await?;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -375,6 +377,7 @@ pub async fn complete_milestone(
     id: Uuid,
     completed_on: Option<NaiveDate>,
 ) -> AppResult<()> {
+    policy::ensure_writer(actor, scope::VENTURE_WRITE)?;
     let today = Utc::now().date_naive();
     let on = completed_on.unwrap_or(today);
     if on > today {
@@ -383,7 +386,7 @@ pub async fn complete_milestone(
             "a milestone cannot be completed in the future",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = txn::begin_write(db).await?;
     let m = policy::find_visible::<venture_milestone::Entity>(&txn, actor, id, "milestone").await?;
     let v = writable_venture(&txn, actor, m.venture_id).await?;
     match m.completed_on {

@@ -3,10 +3,15 @@
 
 mod support;
 
+mod agreements;
 mod auth;
 mod http_spec;
+mod institution_writes;
 mod institutions;
+mod people;
 mod schema;
 mod startup;
 mod technologies;
 mod technology_writes;
+mod training;
+mod ventures;
