@@ -608,3 +608,73 @@ pub fn ensure_can_decide_enrollment(
 // they are) are shown to everyone who may see the program, as `TrainingProgram.seatsLeft`:
 // capacity use is not confidential and a number names no one. The enrollments themselves stay
 // under their own rule above, in lists, `node` and `totalCount` alike.
+
+#[cfg(test)]
+mod tests {
+    use entity::enums::Region;
+
+    use super::*;
+    use crate::auth::PrincipalInstitution;
+
+    fn token(inst: Uuid, scopes: &[&str]) -> Principal {
+        Principal {
+            kind: PrincipalKind::ApiToken,
+            user_id: None,
+            api_token_id: Some(Uuid::now_v7()),
+            institution: Some(PrincipalInstitution {
+                id: inst,
+                membership: Membership::Member,
+                region: Region::BalkanPeninsula,
+            }),
+            role: Some(Role::Member),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn tokens_write_people_under_any_area_s_write_scope() {
+        let inst = Uuid::now_v7();
+        for s in [
+            scope::TECHNOLOGY_WRITE,
+            scope::VENTURE_WRITE,
+            scope::TRAINING_WRITE,
+        ] {
+            let p = token(inst, &[s]);
+            assert!(ensure_writer(&p, people_write_scope(&p)).is_ok(), "{s}");
+        }
+        let reader = token(inst, &[scope::TRAINING_READ]);
+        assert!(ensure_writer(&reader, people_write_scope(&reader)).is_err());
+    }
+
+    #[test]
+    fn tokens_do_not_sign_agreements_or_manage_institutions() {
+        let inst = Uuid::now_v7();
+        let p = token(inst, scope::ALL);
+        assert!(matches!(
+            ensure_agreement_party(&p, &[inst, Uuid::now_v7()]),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            ensure_can_manage_institutions(&p),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            ensure_can_manage_institutions(&Principal::anonymous()),
+            Err(AppError::Unauthenticated(_))
+        ));
+    }
+
+    #[test]
+    fn the_host_decides_enrollments_and_the_participant_s_institution_withdraws() {
+        let (host, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let as_host = token(host, &[scope::TRAINING_WRITE]);
+        let as_other = token(other, &[scope::TRAINING_WRITE]);
+        use EnrollmentStatus::*;
+        assert!(ensure_can_decide_enrollment(&as_host, host, other, Accepted).is_ok());
+        assert!(ensure_can_decide_enrollment(&as_other, host, other, Withdrawn).is_ok());
+        assert!(ensure_can_decide_enrollment(&as_other, host, other, Accepted).is_err());
+        assert!(ensure_can_decide_enrollment(&as_other, host, host, Withdrawn).is_err());
+        let reader = token(host, &[scope::TRAINING_READ]);
+        assert!(ensure_can_decide_enrollment(&reader, host, other, Accepted).is_err());
+    }
+}

@@ -38,15 +38,19 @@ impl From<agreement::Model> for Agreement {
     }
 }
 
+/// A cooperation agreement between institutions. Signed agreements are known to the
+/// consortium's members; drafts to their parties only.
 #[Object]
 impl Agreement {
     /// Global id (`Node`).
     pub async fn id(&self) -> ID {
         ids::encode("Agreement", self.0.id)
     }
+    /// The agreement's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// MoU, framework, research collaboration or exchange.
     async fn kind(&self) -> AgreementKind {
         self.0.kind
     }
@@ -90,9 +94,11 @@ impl Agreement {
             &PageArgs::new(first, after, last, before),
         )?)
     }
+    /// When the agreement was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the agreement was last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

@@ -13,11 +13,14 @@ use crate::{error::AppResult, payload, service::agreement as service};
 /// A new cooperation agreement.
 #[derive(InputObject)]
 pub struct CreateAgreementInput {
+    /// The agreement's title.
     pub title: String,
+    /// MoU, framework, research collaboration or exchange.
     pub kind: AgreementKind,
     /// DRAFT (the default) or ACTIVE.
     #[graphql(default_with = "AgreementStatus::Draft")]
     pub status: AgreementStatus,
+    /// What the parties agree on.
     pub summary: Option<String>,
     /// When it was (for a draft: is to be) signed.
     pub signed_on: Date,
@@ -30,15 +33,19 @@ pub struct CreateAgreementInput {
 /// Changes to an agreement; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateAgreementInput {
+    /// The record to change.
     pub id: ID,
     /// The `version` the changes are based on.
     pub expected_version: i32,
+    /// The agreement's title.
     pub title: Option<String>,
+    /// The kind of agreement.
     pub kind: Option<AgreementKind>,
     /// DRAFT → ACTIVE | TERMINATED; ACTIVE → EXPIRED | TERMINATED.
     pub status: Option<AgreementStatus>,
     /// Null clears the summary.
     pub summary: MaybeUndefined<String>,
+    /// When it was (for a draft: is to be) signed.
     pub signed_on: Option<Date>,
     /// Null makes the agreement open-ended.
     pub expires_on: MaybeUndefined<Date>,

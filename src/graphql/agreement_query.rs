@@ -20,7 +20,9 @@ use crate::{error::AppResult, policy};
 /// Filters for `agreements`; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct AgreementFilter {
+    /// The kind of agreement.
     pub kind: Option<AgreementKind>,
+    /// The agreement's status.
     pub status: Option<AgreementStatus>,
     /// The global id of an institution that must be a party.
     pub party: Option<ID>,
@@ -57,8 +59,10 @@ impl AgreementFilter {
 /// Fields `agreements` can be ordered by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum AgreementOrderField {
+    /// The signing date.
     #[default]
     SignedOn,
+    /// The title.
     Title,
 }
 
@@ -74,8 +78,10 @@ impl OrderField<agreement::Entity> for AgreementOrderField {
 /// Ordering of agreements (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct AgreementOrder {
+    /// The field to order by.
     #[graphql(default)]
     pub field: AgreementOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

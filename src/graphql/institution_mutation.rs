@@ -20,7 +20,9 @@ pub struct CreateInstitutionInput {
     pub local_name: Option<String>,
     /// ISO 3166-1 alpha-2 country code, e.g. `BA`.
     pub country: String,
+    /// The region the center groups it in.
     pub region: Region,
+    /// University, hospital, research institute, company or agency.
     pub kind: InstitutionKind,
     /// APPLICANT unless said otherwise.
     #[graphql(default_with = "Membership::Applicant")]
@@ -37,20 +39,29 @@ pub struct CreateInstitutionInput {
 /// Changes to an institution; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateInstitutionInput {
+    /// The record to change.
     pub id: ID,
     /// The `version` the changes are based on.
     pub expected_version: i32,
+    /// Unique handle: 2–32 lower-case letters, digits and dashes.
     pub slug: Option<String>,
+    /// Canonical (English) name.
     pub name: Option<String>,
     /// Null clears the local name.
     pub local_name: MaybeUndefined<String>,
+    /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
+    /// The region the center groups it in.
     pub region: Option<Region>,
+    /// What kind of organisation it is.
     pub kind: Option<InstitutionKind>,
     /// Admission, suspension or observer status (a MEMBER without `joinedOn` joins today).
     pub membership: Option<Membership>,
+    /// When it joined; null clears the date.
     pub joined_on: MaybeUndefined<Date>,
+    /// An http(s) address; null clears it.
     pub website: MaybeUndefined<String>,
+    /// The inventors' part of income, 0–10000 basis points.
     pub inventor_share_basis_points: Option<i32>,
 }
 

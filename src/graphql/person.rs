@@ -32,12 +32,15 @@ impl From<person::Model> for Person {
     }
 }
 
+/// A researcher, inventor, founder or trainee at a partner institution. Names and institutions
+/// are visible to member institutions; e-mail addresses to the person's own institution only.
 #[Object]
 impl Person {
     /// Global id (`Node`).
     pub async fn id(&self) -> ID {
         ids::encode("Person", self.0.id)
     }
+    /// Full name, as the person writes it.
     async fn full_name(&self) -> &str {
         &self.0.full_name
     }
@@ -115,9 +118,11 @@ impl Person {
             &PageArgs::new(first, after, last, before),
         )?)
     }
+    /// When the person was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the person was last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

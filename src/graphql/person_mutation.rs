@@ -11,6 +11,7 @@ use crate::{payload, service::people as service};
 pub struct CreatePersonInput {
     /// The person's institution; only a center admin may name another than their own.
     pub institution_id: Option<ID>,
+    /// Full name, as the person writes it.
     pub full_name: String,
     /// E-mail address (only the person's own institution will see it).
     pub email: Option<String>,
@@ -26,12 +27,17 @@ pub struct CreatePersonInput {
 /// Changes to a person; omitted fields stay as they are, null clears.
 #[derive(InputObject)]
 pub struct UpdatePersonInput {
+    /// The record to change.
     pub id: ID,
     /// The `version` the changes are based on.
     pub expected_version: i32,
+    /// Full name.
     pub full_name: Option<String>,
+    /// E-mail address; null clears it.
     pub email: MaybeUndefined<String>,
+    /// ORCID iD (check digit verified); null clears it.
     pub orcid: MaybeUndefined<String>,
+    /// Academic or professional title; null clears it.
     pub title: MaybeUndefined<String>,
     /// Replaces the expertise tags.
     pub expertise: Option<Vec<String>>,

@@ -66,6 +66,7 @@ pub enum PersonOrderField {
     /// Full name.
     #[default]
     Name,
+    /// When the person was recorded.
     CreatedAt,
 }
 
@@ -81,8 +82,10 @@ impl OrderField<person::Entity> for PersonOrderField {
 /// Ordering of people (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct PersonOrder {
+    /// The field to order by.
     #[graphql(default)]
     pub field: PersonOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

@@ -68,15 +68,18 @@ impl From<training_program::Model> for TrainingProgram {
     }
 }
 
+/// A talent-training program hosted by an institution.
 #[Object]
 impl TrainingProgram {
     /// Global id (`Node`).
     pub async fn id(&self) -> ID {
         ids::encode("TrainingProgram", self.0.id)
     }
+    /// The program's title.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// Teacher training, student exchange, fellowship, short course, joint degree or workshop.
     async fn kind(&self) -> ProgramKind {
         self.0.kind
     }
@@ -116,6 +119,7 @@ impl TrainingProgram {
     async fn visibility(&self) -> Visibility {
         self.0.visibility
     }
+    /// What the program offers.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -140,9 +144,11 @@ impl TrainingProgram {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<EnrollmentsOfProgram, _>(ctx, self.0.id, args).await?)
     }
+    /// When the program was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the program was last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -161,6 +167,8 @@ impl From<enrollment::Model> for Enrollment {
     }
 }
 
+/// A person's application to, or place in, a training program. Seen by the person's
+/// institution and the host only.
 #[Object]
 impl Enrollment {
     /// Global id (`Node`).
@@ -196,6 +204,7 @@ impl Enrollment {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the enrollment last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

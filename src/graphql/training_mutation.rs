@@ -13,44 +13,59 @@ use super::{
     scalars::Date,
     training::{Enrollment, TrainingProgram},
 };
-use crate::{payload, service::training as service};
+use crate::{
+    payload,
+    service::{enrollment as enrollments, training as service},
+};
 
 /// A new training program.
 #[derive(InputObject)]
 pub struct CreateTrainingProgramInput {
     /// The host institution; only a center admin may name another than their own.
     pub host_id: Option<ID>,
+    /// The program's title.
     pub title: String,
+    /// The kind of program.
     pub kind: ProgramKind,
+    /// The field the program trains in.
     pub field: Option<TechnologyField>,
     /// Language of instruction, e.g. `en`, `zh`.
     pub language: String,
+    /// First day.
     pub starts_on: Date,
-    /// Not before `startsOn`.
+    /// Last day; not before `startsOn`.
     pub ends_on: Date,
     /// How many participants may be accepted (0–10000).
     pub capacity: i32,
     /// Who may see the program; consortium members unless said otherwise.
     #[graphql(default_with = "Visibility::Consortium")]
     pub visibility: Visibility,
+    /// What the program offers.
     pub description: Option<String>,
 }
 
 /// Changes to a training program; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateTrainingProgramInput {
+    /// The record to change.
     pub id: ID,
     /// The `version` the changes are based on.
     pub expected_version: i32,
+    /// The program's title.
     pub title: Option<String>,
+    /// The kind of program.
     pub kind: Option<ProgramKind>,
     /// Null clears the field.
     pub field: MaybeUndefined<TechnologyField>,
+    /// Language of instruction.
     pub language: Option<String>,
+    /// First day.
     pub starts_on: Option<Date>,
+    /// Last day; not before the first.
     pub ends_on: Option<Date>,
     /// Not below the seats already taken (ACCEPTED and COMPLETED enrollments).
     pub capacity: Option<i32>,
+    /// Who may see the program.
     pub visibility: Option<Visibility>,
     /// Null clears the description.
     pub description: MaybeUndefined<String>,
@@ -59,13 +74,16 @@ pub struct UpdateTrainingProgramInput {
 /// An application of a person of the viewer's institution to a program.
 #[derive(InputObject)]
 pub struct ApplyToProgramInput {
+    /// A program the viewer may see.
     pub program_id: ID,
+    /// A person of the viewer's institution.
     pub person_id: ID,
 }
 
 /// A decision on an enrollment.
 #[derive(InputObject)]
 pub struct DecideEnrollmentInput {
+    /// The enrollment.
     pub id: ID,
     /// ACCEPTED, WAITLISTED, REJECTED, COMPLETED or WITHDRAWN, along the status machine.
     pub status: EnrollmentStatus,
@@ -92,6 +110,7 @@ pub struct DecideEnrollmentPayload {
     capacity_reached: bool,
 }
 
+/// The decision's outcome.
 #[Object]
 impl DecideEnrollmentPayload {
     /// The enrollment as the viewer sees it after the decision.
@@ -179,7 +198,7 @@ impl TrainingMutation {
         let req = request(ctx);
         let program = ids::decode_as("programId", "TrainingProgram", &input.program_id)?;
         let person = ids::decode_as("personId", "Person", &input.person_id)?;
-        let id = service::apply(&req.db, &req.principal, program, person).await?;
+        let id = enrollments::apply(&req.db, &req.principal, program, person).await?;
         Ok(ApplyToProgramPayload { id })
     }
 
@@ -193,7 +212,7 @@ impl TrainingMutation {
     ) -> Result<DecideEnrollmentPayload> {
         let req = request(ctx);
         let id = ids::decode_as("id", "Enrollment", &input.id)?;
-        let decision = service::decide(
+        let decision = enrollments::decide(
             &req.db,
             &req.principal,
             id,

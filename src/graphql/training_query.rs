@@ -18,12 +18,15 @@ use crate::{auth::scope, error::AppResult, policy};
 /// Filters for `trainingPrograms`; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct TrainingProgramFilter {
+    /// The kind of program.
     pub kind: Option<ProgramKind>,
+    /// The field the program trains in.
     pub field: Option<TechnologyField>,
     /// The host institution's global id.
     pub host: Option<ID>,
     /// Language of instruction, e.g. `en`.
     pub language: Option<String>,
+    /// Who may see the program.
     pub visibility: Option<Visibility>,
     /// Programs starting on or after this date.
     pub starts_after: Option<Date>,
@@ -63,8 +66,10 @@ impl TrainingProgramFilter {
 /// Fields `trainingPrograms` can be ordered by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum TrainingProgramOrderField {
+    /// The first day.
     #[default]
     StartsOn,
+    /// The title.
     Title,
 }
 
@@ -80,8 +85,10 @@ impl OrderField<training_program::Entity> for TrainingProgramOrderField {
 /// Ordering of training programs (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct TrainingProgramOrder {
+    /// The field to order by.
     #[graphql(default)]
     pub field: TrainingProgramOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

@@ -50,6 +50,7 @@ impl From<venture::Model> for Venture {
     }
 }
 
+/// A venture in the center's incubator, led by one institution.
 #[Object]
 impl Venture {
     /// Global id (`Node`).
@@ -129,9 +130,11 @@ impl Venture {
             &PageArgs::new(first, after, last, before),
         )?)
     }
+    /// When the venture was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the venture was last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -164,6 +167,7 @@ impl From<venture_founder::Model> for VentureFounder {
     }
 }
 
+/// A founder of a venture and their role.
 #[Object]
 impl VentureFounder {
     /// The founder (null if the viewer may not see people of that institution).
@@ -197,6 +201,7 @@ impl From<venture_milestone::Model> for VentureMilestone {
     }
 }
 
+/// A milestone of a venture: due on a date, completed once.
 #[Object]
 impl VentureMilestone {
     /// Global id; pass it to `completeVentureMilestone`.

@@ -10,11 +10,16 @@ use super::{
     scalars::Date,
     venture::{Venture, VentureMilestone},
 };
-use crate::{error::AppResult, payload, service::venture as service};
+use crate::{
+    error::AppResult,
+    payload,
+    service::{venture as service, venture_milestone as milestones},
+};
 
 /// A founder and their role.
 #[derive(InputObject)]
 pub struct FounderInput {
+    /// The founder, a person the viewer may see.
     pub person_id: ID,
     /// e.g. `CEO`, `CSO`.
     pub role: Option<String>,
@@ -39,9 +44,11 @@ pub struct CreateVentureInput {
     pub lead_institution_id: Option<ID>,
     /// The technology the venture builds on; the viewer must be able to see it.
     pub technology_id: Option<ID>,
+    /// The venture's (company) name.
     pub name: String,
     /// Incubation cohort, e.g. `2026-spring`.
     pub cohort: Option<String>,
+    /// What the venture does.
     pub description: Option<String>,
     /// Funding raised so far (default: nothing, in the lead institution's currency).
     pub funding_raised: Option<MoneyInput>,
@@ -53,9 +60,11 @@ pub struct CreateVentureInput {
 /// Changes to a venture; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateVentureInput {
+    /// The record to change.
     pub id: ID,
     /// The `version` the changes are based on.
     pub expected_version: i32,
+    /// The venture's name.
     pub name: Option<String>,
     /// Null clears the cohort.
     pub cohort: MaybeUndefined<String>,
@@ -63,6 +72,7 @@ pub struct UpdateVentureInput {
     pub stage: Option<VentureStage>,
     /// Null clears the description.
     pub description: MaybeUndefined<String>,
+    /// Funding raised so far.
     pub funding_raised: Option<MoneyInput>,
     /// Replaces all founders.
     pub founders: Option<Vec<FounderInput>>,
@@ -71,8 +81,11 @@ pub struct UpdateVentureInput {
 /// A new milestone of a venture.
 #[derive(InputObject)]
 pub struct AddVentureMilestoneInput {
+    /// The venture.
     pub venture_id: ID,
+    /// What is to be achieved.
     pub title: String,
+    /// When it is due.
     pub due_on: Date,
 }
 
@@ -179,8 +192,7 @@ impl VentureMutation {
     ) -> Result<AddVentureMilestonePayload> {
         let req = request(ctx);
         let id = ids::decode_as("ventureId", "Venture", &input.venture_id)?;
-        let id = service::add_milestone(&req.db, &req.principal, id, &input.title, input.due_on.0)
-            .await?;
+        let id = milestones::add(&req.db, &req.principal, id, &input.title, input.due_on.0).await?;
         Ok(AddVentureMilestonePayload { id })
     }
 
@@ -193,8 +205,7 @@ impl VentureMutation {
     ) -> Result<CompleteVentureMilestonePayload> {
         let req = request(ctx);
         let id = ids::decode_as("id", "VentureMilestone", &input.id)?;
-        service::complete_milestone(&req.db, &req.principal, id, input.completed_on.map(|d| d.0))
-            .await?;
+        milestones::complete(&req.db, &req.principal, id, input.completed_on.map(|d| d.0)).await?;
         Ok(CompleteVentureMilestonePayload { id })
     }
 }

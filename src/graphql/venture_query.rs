@@ -14,6 +14,7 @@ use crate::{auth::scope, error::AppResult, policy};
 /// Filters for `ventures`; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct VentureFilter {
+    /// The venture's stage.
     pub stage: Option<VentureStage>,
     /// Incubation cohort, e.g. `2025-autumn`.
     pub cohort: Option<String>,
@@ -41,8 +42,10 @@ impl VentureFilter {
 /// Fields `ventures` can be ordered by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum VentureOrderField {
+    /// The venture's name.
     #[default]
     Name,
+    /// When the venture was recorded.
     CreatedAt,
 }
 
@@ -58,8 +61,10 @@ impl OrderField<venture::Entity> for VentureOrderField {
 /// Ordering of ventures (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct VentureOrder {
+    /// The field to order by.
     #[graphql(default)]
     pub field: VentureOrderField,
+    /// Ascending (the default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

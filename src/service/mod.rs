@@ -6,6 +6,7 @@
 
 pub mod agreement;
 pub mod audit;
+pub mod enrollment;
 pub mod institution;
 pub mod money;
 pub mod people;
@@ -14,6 +15,7 @@ pub mod text;
 pub mod training;
 pub mod txn;
 pub mod venture;
+pub mod venture_milestone;
 
 use std::str::FromStr;
 

@@ -1,15 +1,12 @@
-//! Incubation: ventures, their founders, funding and milestones, and the venture stage machine.
+//! Incubation: ventures, their founders and funding, and the venture stage machine
+//! (milestones: [`super::venture_milestone`]).
 //!
 //! Stages: `APPLICATION → INCUBATING → {GRADUATED, DISCONTINUED}` and
 //! `APPLICATION → DISCONTINUED`; GRADUATED and DISCONTINUED are final. New ventures start in
-//! APPLICATION. A milestone is completed once: completing it again on the same date is a no-op
-//! (so a retried request is harmless), on another date a CONFLICT.
+//! APPLICATION.
 
-use chrono::{NaiveDate, Utc};
-use entity::{
-    enums::VentureStage, institution, person, technology, venture, venture_founder,
-    venture_milestone,
-};
+use chrono::Utc;
+use entity::{enums::VentureStage, institution, person, technology, venture, venture_founder};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set,
@@ -313,105 +310,6 @@ pub async fn update(
         "Venture",
         id,
         log.into(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Loads a venture the viewer may see and change.
-async fn writable_venture(
-    txn: &impl ConnectionTrait,
-    actor: &Principal,
-    id: Uuid,
-) -> AppResult<venture::Model> {
-    let v = policy::find_visible::<venture::Entity>(txn, actor, id, "venture").await?;
-    policy::ensure_can_write(actor, v.lead_institution_id, scope::VENTURE_WRITE)?;
-    Ok(v)
-}
-
-/// Adds a milestone to a venture the viewer's institution leads.
-pub async fn add_milestone(
-    db: &DatabaseConnection,
-    actor: &Principal,
-    venture_id: Uuid,
-    title: &str,
-    due_on: NaiveDate,
-) -> AppResult<Uuid> {
-    policy::ensure_writer(actor, scope::VENTURE_WRITE)?;
-    let title = text::required("title", title, 300)?;
-    let txn = txn::begin_write(db).await?;
-    let v = writable_venture(&txn, actor, venture_id).await?;
-    let now = Utc::now();
-    let id = Uuid::now_v7();
-    venture_milestone::ActiveModel {
-        id: Set(id),
-        venture_id: Set(venture_id),
-        title: Set(title.clone()),
-        due_on: Set(due_on),
-        completed_on: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        Some(v.lead_institution_id),
-        "venture.addMilestone",
-        "VentureMilestone",
-        id,
-        json!({ "ventureId": venture_id, "title": title, "dueOn": due_on }),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(id)
-}
-
-/// Marks a milestone completed on `completed_on` (default: today; never in the future).
-pub async fn complete_milestone(
-    db: &DatabaseConnection,
-    actor: &Principal,
-    id: Uuid,
-    completed_on: Option<NaiveDate>,
-) -> AppResult<()> {
-    policy::ensure_writer(actor, scope::VENTURE_WRITE)?;
-    let today = Utc::now().date_naive();
-    let on = completed_on.unwrap_or(today);
-    if on > today {
-        return Err(AppError::bad_input(
-            "completedOn",
-            "a milestone cannot be completed in the future",
-        ));
-    }
-    let txn = txn::begin_write(db).await?;
-    let m = policy::find_visible::<venture_milestone::Entity>(&txn, actor, id, "milestone").await?;
-    let v = writable_venture(&txn, actor, m.venture_id).await?;
-    match m.completed_on {
-        Some(done) if done == on => return Ok(()),
-        Some(done) => {
-            return Err(AppError::Conflict {
-                field: Some("id".into()),
-                message: format!("the milestone was already completed on {done}"),
-            });
-        }
-        None => {}
-    }
-    let am = venture_milestone::ActiveModel {
-        completed_on: Set(Some(on)),
-        ..Default::default()
-    };
-    update_versioned::<venture_milestone::Entity, _>(&txn, id, m.version, am).await?;
-    audit::record(
-        &txn,
-        actor,
-        Some(v.lead_institution_id),
-        "venture.completeMilestone",
-        "VentureMilestone",
-        id,
-        json!({ "ventureId": v.id, "completedOn": on }),
     )
     .await?;
     txn.commit().await?;

@@ -14,4 +14,5 @@ mod startup;
 mod technologies;
 mod technology_writes;
 mod training;
+mod training_capacity;
 mod ventures;
