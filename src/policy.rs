@@ -12,7 +12,7 @@
 
 use entity::{
     agreement, agreement_party, api_token, audit_event, deal, deal_event, enrollment,
-    enums::{AgreementStatus, DealStage, IpStatus, Membership, Role, Visibility},
+    enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
     technology_inventor, technology_translation, training_program, user, venture, venture_founder,
     venture_milestone,
@@ -641,4 +641,155 @@ pub fn ensure_may_move_deal(p: &Principal, deal: &deal::Model, to: DealStage) ->
     } else {
         "only the providing institution may move this deal".into()
     }))
+}
+
+// ---- Write rules of particular areas --------------------------------------------------------
+
+/// People are named by every area (inventors, founders, trainees), so an API token may write
+/// them with the write scope of any of those areas. Returns the scope the write goes under.
+pub fn people_write_scope(p: &Principal) -> &'static str {
+    [
+        scope::TECHNOLOGY_WRITE,
+        scope::VENTURE_WRITE,
+        scope::TRAINING_WRITE,
+    ]
+    .into_iter()
+    .find(|s| p.has_scope(s))
+    .unwrap_or(scope::TECHNOLOGY_WRITE)
+}
+
+/// Cooperation agreements are signed by people, not systems: users write them (the parties,
+/// or center admins); API tokens do not, whatever their scopes.
+pub fn ensure_agreement_writer(p: &Principal) -> AppResult<()> {
+    if p.api_token_id.is_some() {
+        return Err(AppError::Forbidden(
+            "agreements are changed by users, not API tokens".into(),
+        ));
+    }
+    ensure_writer(p, scope::TECHNOLOGY_WRITE)
+}
+
+/// May `p` change an agreement between `parties`? One of the parties, or a center admin.
+pub fn ensure_agreement_party(p: &Principal, parties: &[Uuid]) -> AppResult<()> {
+    ensure_agreement_writer(p)?;
+    if p.is_center_admin() || p.institution_id().is_some_and(|i| parties.contains(&i)) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only a party to the agreement may change it".into(),
+        ))
+    }
+}
+
+/// Institutions and their memberships (admission, suspension, observer status) are managed by
+/// the center's staff: center admins signed in as users, never API tokens.
+pub fn ensure_can_manage_institutions(p: &Principal) -> AppResult<()> {
+    if p.kind == PrincipalKind::Anonymous {
+        return Err(AppError::Unauthenticated("log in to make changes".into()));
+    }
+    if p.is_center_admin() && p.api_token_id.is_none() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the center's administrators manage institutions and memberships".into(),
+        ))
+    }
+}
+
+/// Who decides an enrollment: the host institution (any decision) and center admins; the
+/// enrolled person's institution may only withdraw its own person.
+pub fn ensure_can_decide_enrollment(
+    p: &Principal,
+    host: Uuid,
+    person_institution: Uuid,
+    to: EnrollmentStatus,
+) -> AppResult<()> {
+    ensure_writer(p, scope::TRAINING_WRITE)?;
+    let own = p.institution_id();
+    if p.is_center_admin()
+        || own == Some(host)
+        || (to == EnrollmentStatus::Withdrawn && own == Some(person_institution))
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the host institution decides enrollments; the participant's institution may withdraw"
+                .into(),
+        ))
+    }
+}
+
+// Seats taken in a training program (its ACCEPTED and COMPLETED enrollments, counted whoever
+// they are) are shown to everyone who may see the program, as `TrainingProgram.seatsLeft`:
+// capacity use is not confidential and a number names no one. The enrollments themselves stay
+// under their own rule above, in lists, `node` and `totalCount` alike.
+
+#[cfg(test)]
+mod tests {
+    use entity::enums::Region;
+
+    use super::*;
+    use crate::auth::PrincipalInstitution;
+
+    fn token(inst: Uuid, scopes: &[&str]) -> Principal {
+        Principal {
+            kind: PrincipalKind::ApiToken,
+            user_id: None,
+            api_token_id: Some(Uuid::now_v7()),
+            institution: Some(PrincipalInstitution {
+                id: inst,
+                membership: Membership::Member,
+                region: Region::BalkanPeninsula,
+            }),
+            role: Some(Role::Member),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn tokens_write_people_under_any_area_s_write_scope() {
+        let inst = Uuid::now_v7();
+        for s in [
+            scope::TECHNOLOGY_WRITE,
+            scope::VENTURE_WRITE,
+            scope::TRAINING_WRITE,
+        ] {
+            let p = token(inst, &[s]);
+            assert!(ensure_writer(&p, people_write_scope(&p)).is_ok(), "{s}");
+        }
+        let reader = token(inst, &[scope::TRAINING_READ]);
+        assert!(ensure_writer(&reader, people_write_scope(&reader)).is_err());
+    }
+
+    #[test]
+    fn tokens_do_not_sign_agreements_or_manage_institutions() {
+        let inst = Uuid::now_v7();
+        let p = token(inst, scope::ALL);
+        assert!(matches!(
+            ensure_agreement_party(&p, &[inst, Uuid::now_v7()]),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            ensure_can_manage_institutions(&p),
+            Err(AppError::Forbidden(_))
+        ));
+        assert!(matches!(
+            ensure_can_manage_institutions(&Principal::anonymous()),
+            Err(AppError::Unauthenticated(_))
+        ));
+    }
+
+    #[test]
+    fn the_host_decides_enrollments_and_the_participant_s_institution_withdraws() {
+        let (host, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let as_host = token(host, &[scope::TRAINING_WRITE]);
+        let as_other = token(other, &[scope::TRAINING_WRITE]);
+        use EnrollmentStatus::*;
+        assert!(ensure_can_decide_enrollment(&as_host, host, other, Accepted).is_ok());
+        assert!(ensure_can_decide_enrollment(&as_other, host, other, Withdrawn).is_ok());
+        assert!(ensure_can_decide_enrollment(&as_other, host, other, Accepted).is_err());
+        assert!(ensure_can_decide_enrollment(&as_other, host, host, Withdrawn).is_err());
+        let reader = token(host, &[scope::TRAINING_READ]);
+        assert!(ensure_can_decide_enrollment(&reader, host, other, Accepted).is_err());
+    }
 }

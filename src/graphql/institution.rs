@@ -9,6 +9,7 @@ use entity::{
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
 use super::{
+    agreement::Agreement,
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     deal::Deal,
     deal_query::DealOrder,
@@ -122,6 +123,19 @@ impl Institution {
     ) -> Result<Page<Venture>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<VenturesLedBy, _>(ctx, self.0.id, args).await?)
+    }
+    /// Cooperation agreements this institution is a party to that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Agreement>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(super::agreement::agreements_of(ctx, self.0.id, args).await?)
     }
     /// Deals this institution provides or receives that the viewer is a party to.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod account_token;
 pub mod agreement;
+pub mod agreement_mutation;
+pub mod agreement_query;
 pub mod audit;
 pub mod connection;
 pub mod deal;
@@ -11,6 +13,7 @@ pub mod deal_mutation;
 pub mod deal_query;
 pub mod ids;
 pub mod institution;
+pub mod institution_mutation;
 pub mod ip;
 pub mod ip_deadline;
 pub mod ip_mutation;
@@ -21,13 +24,19 @@ pub mod money;
 pub mod node;
 pub mod payload;
 pub mod person;
+pub mod person_mutation;
+pub mod person_query;
 pub mod royalty;
 pub mod scalars;
 pub mod technology;
 pub mod technology_mutation;
 pub mod training;
+pub mod training_mutation;
+pub mod training_query;
 pub mod user;
 pub mod venture;
+pub mod venture_mutation;
+pub mod venture_query;
 pub mod viewer;
 
 use std::sync::{
@@ -63,6 +72,10 @@ pub struct QueryRoot(
     account_token::ApiTokenQuery,
     audit::AuditQuery,
     ip_query::IpQuery,
+    person_query::PersonQuery,
+    venture_query::VentureQuery,
+    training_query::TrainingQuery,
+    agreement_query::AgreementQuery,
 );
 
 /// The root mutation type.
@@ -74,6 +87,11 @@ pub struct MutationRoot(
     account::AccountMutation,
     account_token::ApiTokenMutation,
     ip_mutation::IpMutation,
+    person_mutation::PersonMutation,
+    venture_mutation::VentureMutation,
+    training_mutation::TrainingMutation,
+    agreement_mutation::AgreementMutation,
+    institution_mutation::InstitutionMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -2,16 +2,17 @@
 
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use entity::{institution, person, technology_inventor};
+use entity::{institution, person, technology_inventor, venture};
 
 use super::{
-    connection::{self, Page, PageArgs},
+    connection::{self, Ordering, Page, PageArgs},
     ids,
     institution::Institution,
     request,
     scalars::string_list,
     technology::TechnologyInventor,
     training::{Enrollment, EnrollmentsOfPerson},
+    venture::{FoundedBy, Venture},
 };
 use crate::{has_many, policy};
 
@@ -31,12 +32,15 @@ impl From<person::Model> for Person {
     }
 }
 
+/// A researcher, inventor, founder or trainee at a partner institution. Names and institutions
+/// are visible to member institutions; e-mail addresses to the person's own institution only.
 #[Object]
 impl Person {
     /// Global id (`Node`).
     pub async fn id(&self) -> ID {
         ids::encode("Person", self.0.id)
     }
+    /// Full name, as the person writes it.
     async fn full_name(&self) -> &str {
         &self.0.full_name
     }
@@ -94,8 +98,33 @@ impl Person {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<EnrollmentsOfPerson, _>(ctx, self.0.id, args).await?)
     }
+    /// The ventures this person founded (that the viewer may see).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn ventures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Venture>> {
+        let loaders = &request(ctx).loaders;
+        let founded = loaders.children::<FoundedBy>(self.0.id).await?;
+        let ids: Vec<_> = founded.iter().map(|f| f.venture_id).collect();
+        let ventures = loaders.many::<venture::Entity>(&ids).await?;
+        Ok(connection::paginate_loaded(
+            ventures,
+            Ordering::<venture::Entity>::by_id(),
+            &PageArgs::new(first, after, last, before),
+        )?)
+    }
+    /// When the person was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// When the person was last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -5,15 +5,24 @@
 //! Updates are optimistic: they name the version they were based on ([`update_versioned`]).
 
 pub mod accounts;
+pub mod agreement;
 pub mod api_tokens;
 pub mod audit;
 pub mod deadlines;
 pub mod deal;
 pub mod distribution;
+pub mod enrollment;
+pub mod institution;
 pub mod ip;
 pub mod money;
+pub mod people;
 pub mod royalty;
 pub mod technology;
+pub mod text;
+pub mod training;
+pub mod txn;
+pub mod venture;
+pub mod venture_milestone;
 
 use std::str::FromStr;
 

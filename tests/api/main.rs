@@ -4,20 +4,26 @@
 mod support;
 
 mod accounts;
+mod agreements;
 mod api_tokens;
 mod audit_events;
 mod auth;
 mod batching;
 mod deals;
 mod http_spec;
+mod institution_writes;
 mod institutions;
 mod ip;
 mod ip_writes;
 mod jwt_attacks;
 mod login;
+mod people;
 mod royalties;
 mod schema;
 mod startup;
 mod technologies;
 mod technology_writes;
+mod training;
+mod training_capacity;
+mod ventures;
 mod visibility_matrix;
