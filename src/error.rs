@@ -122,62 +122,57 @@ impl From<DbErr> for AppError {
     }
 }
 
-/// The column a unique violation is about, in GraphQL's camelCase. PostgreSQL names the
-/// constraint (`uq_<table>_<column>`), SQLite the column (`<table>.<column>`).
+/// The input field a unique violation is about, the same on both backends. PostgreSQL names
+/// the constraint (`uq_<table>_<columns>`), SQLite the columns (`<table>.<col>, <table>.<col>`);
+/// both are turned into the constraint name and looked up in [`UNIQUE_FIELDS`].
 fn constraint_field(msg: &str) -> Option<String> {
-    let column = if let Some(start) = msg.find("uq_") {
-        let name: String = msg[start..]
+    let name = if let Some(start) = msg.find("uq_") {
+        msg[start..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        // uq_<table>_<column>: tables are plural words joined by `_`, so match known tables.
-        TABLES
-            .iter()
-            .filter_map(|t| name.strip_prefix(&format!("uq_{t}_")))
-            .max_by_key(|rest| usize::MAX - rest.len())
-            .map(str::to_owned)?
+            .collect::<String>()
     } else {
-        let after = msg.rsplit("failed: ").next()?;
-        let first = after.split(',').next()?.trim();
-        first.split('.').nth(1)?.to_owned()
+        let columns: Vec<(&str, &str)> = msg
+            .rsplit("failed: ")
+            .next()?
+            .split(',')
+            .filter_map(|c| c.trim().split_once('.'))
+            .collect();
+        let table = columns.first()?.0;
+        let cols: Vec<&str> = columns.iter().map(|(_, c)| *c).collect();
+        format!("uq_{table}_{}", cols.join("_"))
     };
-    Some(to_camel(&column))
+    UNIQUE_FIELDS
+        .iter()
+        .find(|(constraint, _)| *constraint == name)
+        .map(|(_, field)| (*field).to_owned())
 }
 
-const TABLES: &[&str] = &[
-    "institutions",
-    "users",
-    "api_tokens",
-    "people",
-    "technologies",
-    "technology_translations",
-    "technology_inventors",
-    "ip_assets",
-    "ip_ownerships",
-    "deals",
-    "royalty_reports",
-    "ventures",
-    "venture_founders",
-    "training_programs",
-    "enrollments",
-    "agreement_parties",
+/// Every unique constraint of the schema and the input field a client fixes to resolve it.
+/// Composite constraints name the list the duplicate is in, not the parent's id.
+const UNIQUE_FIELDS: &[(&str, &str)] = &[
+    ("uq_institutions_slug", "slug"),
+    ("uq_users_email", "email"),
+    ("uq_api_tokens_prefix", "token"),
+    ("uq_api_tokens_secret_hash", "token"),
+    ("uq_people_orcid", "orcid"),
+    ("uq_technologies_reference", "reference"),
+    (
+        "uq_technology_translations_technology_id_lang",
+        "translations.lang",
+    ),
+    (
+        "uq_technology_inventors_technology_id_person_id",
+        "inventors",
+    ),
+    ("uq_ip_ownerships_ip_asset_id_institution_id", "owners"),
+    ("uq_enrollments_program_id_person_id", "personId"),
+    ("uq_venture_founders_venture_id_person_id", "founders"),
+    (
+        "uq_agreement_parties_agreement_id_institution_id",
+        "parties",
+    ),
 ];
-
-fn to_camel(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -196,17 +191,14 @@ mod tests {
             constraint_field("UNIQUE constraint failed: technologies.reference").as_deref(),
             Some("reference")
         );
-        assert_eq!(
-            constraint_field(
-                "UNIQUE constraint failed: ip_ownerships.ip_asset_id, ip_ownerships.institution_id"
-            )
-            .as_deref(),
-            Some("ipAssetId")
-        );
+        let sqlite = "UNIQUE constraint failed: enrollments.program_id, enrollments.person_id";
+        let postgres = r#"duplicate key value violates unique constraint "uq_enrollments_program_id_person_id""#;
+        assert_eq!(constraint_field(sqlite).as_deref(), Some("personId"));
+        assert_eq!(constraint_field(postgres).as_deref(), Some("personId"));
         assert_eq!(
             constraint_field(r#"violates unique constraint "uq_api_tokens_secret_hash""#)
                 .as_deref(),
-            Some("secretHash")
+            Some("token")
         );
     }
 }

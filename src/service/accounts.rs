@@ -10,7 +10,6 @@ use chrono::{DateTime, DurationRound, Utc};
 use entity::{enums::Role, institution, user};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -212,7 +211,7 @@ pub async fn create_user(
     policy::find_visible::<institution::Entity>(db, actor, institution_id, "institution").await?;
     let password_hash = hash_password(&input.password).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let id = Uuid::now_v7();
     let now = Utc::now();
     user::ActiveModel {
@@ -247,7 +246,7 @@ pub async fn create_user(
 /// Disables a user: they cannot log in, and their access tokens stop working at once (the
 /// authenticator checks `disabled_at` on every request). Disabling twice changes nothing.
 pub async fn disable_user(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let target = policy::find_visible::<user::Entity>(&txn, actor, id, "user").await?;
     policy::ensure_account_admin(actor, target.institution_id)?;
     policy::ensure_may_grant_role(actor, target.role)?;
@@ -325,7 +324,7 @@ pub async fn change_password(
     throttle.succeeded(&user.email);
     let password_hash = hash_password(new_password).await?;
 
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let valid_after = next_second(Utc::now());
     let am = user::ActiveModel {
         password_hash: Set(password_hash),

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::{api_token, institution};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, Set, TransactionTrait, sea_query::Expr,
+    QueryFilter, Set, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -102,7 +102,7 @@ pub async fn create(
     let secret = generate_secret();
     let prefix = display_prefix(&secret);
     let id = Uuid::now_v7();
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     api_token::ActiveModel {
         id: Set(id),
         institution_id: Set(institution_id),
@@ -137,7 +137,7 @@ pub async fn create(
 /// Revokes a token for good. Revoking twice changes nothing. The caller evicts the token from
 /// the authenticator's cache so that this instance refuses it at once.
 pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let token = policy::find_visible::<api_token::Entity>(&txn, actor, id, "API token").await?;
     policy::ensure_account_admin(actor, token.institution_id)?;
     if token.revoked_at.is_some() {

@@ -11,7 +11,6 @@ use entity::{
 };
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set,
-    TransactionTrait,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -207,7 +206,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
         ),
     };
 
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let tech =
         policy::find_visible::<technology::Entity>(&txn, actor, input.technology_id, "technology")
             .await?;
@@ -317,7 +316,7 @@ pub async fn transition(
         }
         check_not_future("signedOn", on)?;
     }
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let current = policy::find_visible::<deal::Entity>(&txn, actor, id, "deal").await?;
     policy::ensure_may_move_deal(actor, &current, t.to)?;
     check_stage_transition(current.stage, t.to)?;

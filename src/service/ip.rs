@@ -17,8 +17,8 @@ use entity::{
     ip_asset, ip_ownership, technology,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -57,18 +57,6 @@ pub struct IpAssetChanges {
     pub grant_date: Option<Option<NaiveDate>>,
     pub target_jurisdictions: Option<Vec<String>>,
     pub family_parent_id: Option<Option<Uuid>>,
-}
-
-/// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
-/// a deferred transaction that read first cannot upgrade to a writer once another one has
-/// committed, and fails at once instead of waiting its turn. PostgreSQL ignores the option.
-pub(crate) async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransaction> {
-    Ok(db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?)
 }
 
 const APPLICATION_NUMBER_MAX: usize = 60;
@@ -171,7 +159,7 @@ pub async fn create(
     )?;
     let title = rules::optional_text("title", input.title.as_deref(), TITLE_MAX)?;
     rules::check_date_order(&input.dates)?;
-    let txn = begin_write(db).await?;
+    let txn = super::txn::begin_write(db).await?;
     let tech =
         policy::find_visible::<technology::Entity>(&txn, actor, input.technology_id, "technology")
             .await?;
@@ -239,7 +227,7 @@ pub async fn update(
     changes: IpAssetChanges,
 ) -> AppResult<()> {
     policy::ensure_writer(actor, scope::IP_WRITE)?;
-    let txn = begin_write(db).await?;
+    let txn = super::txn::begin_write(db).await?;
     let current = policy::find_visible::<ip_asset::Entity>(&txn, actor, id, "IP asset").await?;
     let (owners, principal) = owners_of(&txn, id).await?;
     policy::ensure_co_owner(actor, &owners, scope::IP_WRITE)?;
@@ -343,7 +331,7 @@ pub async fn transition(
     date: Option<NaiveDate>,
 ) -> AppResult<()> {
     policy::ensure_writer(actor, scope::IP_WRITE)?;
-    let txn = begin_write(db).await?;
+    let txn = super::txn::begin_write(db).await?;
     let current = policy::find_visible::<ip_asset::Entity>(&txn, actor, id, "IP asset").await?;
     let (owners, principal) = owners_of(&txn, id).await?;
     policy::ensure_co_owner(actor, &owners, scope::IP_WRITE)?;

@@ -11,7 +11,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -66,7 +66,7 @@ pub async fn submit(
             "the period ends before it starts",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     lock_deal(&txn, input.deal_id).await?;
     let deal = policy::find_visible::<deal::Entity>(&txn, actor, input.deal_id, "deal").await?;
     policy::ensure_deal_recipient(actor, &deal)?;
@@ -141,7 +141,7 @@ pub async fn decide(
     if status == RoyaltyReportStatus::Submitted {
         return Err(AppError::bad_input("status", "decide ACCEPTED or DISPUTED"));
     }
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let report =
         policy::find_visible::<royalty_report::Entity>(&txn, actor, id, "royalty report").await?;
     let deal = policy::find_visible::<deal::Entity>(&txn, actor, report.deal_id, "deal").await?;
@@ -195,7 +195,7 @@ pub async fn record_income(
         return Err(AppError::bad_input("amount", "income is a positive amount"));
     }
     check_not_future("receivedOn", input.received_on)?;
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let deal = policy::find_visible::<deal::Entity>(&txn, actor, input.deal_id, "deal").await?;
     policy::ensure_deal_provider(actor, &deal)?;
     if !deal.stage.is_signed() {

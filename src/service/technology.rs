@@ -5,10 +5,7 @@ use entity::{
     enums::{ClinicalStage, RegulatoryClass, TechnologyField, TechnologyStage, Visibility},
     person, technology, technology_inventor, technology_translation,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -219,7 +216,7 @@ pub async fn create(
     let translations = check_translations(&input.translations)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     technology::ActiveModel {
         id: Set(id),
         owner_id: Set(owner),
@@ -264,7 +261,7 @@ pub async fn update(
     expected_version: i32,
     changes: TechnologyChanges,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let current = policy::find_visible::<technology::Entity>(&txn, actor, id, "technology").await?;
     policy::ensure_can_write(actor, current.owner_id, scope::TECHNOLOGY_WRITE)?;
     let mut am = <technology::ActiveModel as Default>::default();
@@ -373,7 +370,7 @@ pub async fn transition(
     to: TechnologyStage,
     expected_version: i32,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let current = policy::find_visible::<technology::Entity>(&txn, actor, id, "technology").await?;
     policy::ensure_can_write(actor, current.owner_id, scope::TECHNOLOGY_WRITE)?;
     check_stage_transition(current.stage, to)?;
@@ -474,10 +471,20 @@ pub async fn set_inventors(
         "inventors",
         inventors.iter().map(|i| (i.person_id, i.share_bp)),
     )?;
-    let txn = db.begin().await?;
+    let txn = crate::service::txn::begin_write(db).await?;
     let tech = policy::find_visible::<technology::Entity>(&txn, actor, technology_id, "technology")
         .await?;
     policy::ensure_can_write(actor, tech.owner_id, scope::TECHNOLOGY_WRITE)?;
+    // Bumping the technology's version locks its row (PostgreSQL) for the rest of the
+    // transaction, so two concurrent replacements cannot interleave their deletes and inserts;
+    // the later one loses with CONFLICT.
+    update_versioned::<technology::Entity, _>(
+        &txn,
+        technology_id,
+        tech.version,
+        <technology::ActiveModel as Default>::default(),
+    )
+    .await?;
     let ids: Vec<Uuid> = inventors.iter().map(|i| i.person_id).collect();
     let found = policy::visible::<person::Entity>(actor)
         .filter(person::Column::Id.is_in(ids.clone()))

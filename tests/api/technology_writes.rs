@@ -260,3 +260,77 @@ async fn inventors_are_replaced_atomically_and_must_add_up() {
     assert!(node["fullName"].is_string());
     assert_eq!(node["email"], Value::Null);
 }
+
+#[tokio::test]
+async fn concurrent_writers_take_turns_and_lose_with_conflict() {
+    let app = TestApp::new().await;
+    let sumhs = app.user_token("member@sumhs.example").await;
+    let q = r#"{ technology(reference: "SUMHS-2025-001") { id version inventors { edges { node { person { id } } } } } }"#;
+    let tech = app.gql(Some(&sumhs), q, json!({})).await.data()["technology"].clone();
+    let id = tech["id"].as_str().unwrap().to_owned();
+    let people: Vec<String> = tech["inventors"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["person"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(people.len() >= 2);
+
+    // Twenty simultaneous edits based on the same version: one wins, the rest are CONFLICT,
+    // none fails with an internal error (SQLite's "database is locked" included).
+    let update = "mutation($input: UpdateTechnologyInput!) { updateTechnology(input: $input) { technology { version } } }";
+    let version = tech["version"].as_i64().unwrap();
+    let replies = futures_util::future::join_all((0..20).map(|i| {
+        let (app, sumhs, id) = (&app, sumhs.clone(), id.clone());
+        async move {
+            app.gql(
+                Some(&sumhs),
+                update,
+                json!({ "input": { "id": id, "expectedVersion": version, "trl": 1 + i % 9 } }),
+            )
+            .await
+        }
+    }))
+    .await;
+    let ok = replies
+        .iter()
+        .filter(|r| r.body.get("errors").is_none())
+        .count();
+    let conflicts = replies
+        .iter()
+        .filter(|r| r.body["errors"][0]["extensions"]["code"] == "CONFLICT")
+        .count();
+    assert_eq!(
+        (ok, conflicts),
+        (1, 19),
+        "{:?}",
+        replies.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+
+    // Simultaneous replacements of the inventors never mix: the shares always add up.
+    let set = "mutation($input: SetTechnologyInventorsInput!) { setTechnologyInventors(input: $input) { technology { id } } }";
+    let replies = futures_util::future::join_all((0..12).map(|i| {
+        let (app, sumhs, id) = (&app, sumhs.clone(), id.clone());
+        let inventors = if i % 2 == 0 {
+            json!([{ "personId": people[0], "shareBasisPoints": 10000 }])
+        } else {
+            json!([{ "personId": people[0], "shareBasisPoints": 5000 }, { "personId": people[1], "shareBasisPoints": 5000 }])
+        };
+        async move { app.gql(Some(&sumhs), set, json!({ "input": { "technologyId": id, "inventors": inventors } })).await }
+    }))
+    .await;
+    for r in &replies {
+        let code = r.body["errors"][0]["extensions"]["code"].as_str();
+        assert!(code.is_none() || code == Some("CONFLICT"), "{}", r.body);
+    }
+    let shares = app
+        .gql(Some(&sumhs), r#"{ technology(reference: "SUMHS-2025-001") { inventors { edges { node { shareBasisPoints } } } } }"#, json!({}))
+        .await
+        .data()["technology"]["inventors"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["shareBasisPoints"].as_i64().unwrap())
+        .sum::<i64>();
+    assert_eq!(shares, 10000);
+}

@@ -11,7 +11,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{begin_write, owners_of};
+use super::owners_of;
+use crate::service::txn::begin_write;
 use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
