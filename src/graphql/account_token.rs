@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{api_token, institution, user};
-use sea_orm::{ColumnTrait, Condition, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 
 use super::{
     account::authenticator,
@@ -15,7 +15,7 @@ use super::{
     scalars::string_list,
     user::User,
 };
-use crate::{error::AppError, payload, policy, service::api_tokens as service};
+use crate::{error::AppError, payload, service::api_tokens as service};
 
 /// A partner system's credential. The secret itself is shown once, by `createApiToken`.
 pub struct ApiToken(pub api_token::Model);
@@ -159,15 +159,12 @@ impl ApiTokenQuery {
     ) -> Result<Page<ApiToken>> {
         let req = request(ctx);
         req.principal.forbid_api_token()?;
-        let select = policy::visible::<api_token::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
         let order = order_by.unwrap_or_default();
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<api_token::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

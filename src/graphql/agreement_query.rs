@@ -6,7 +6,7 @@ use entity::{
     enums::{AgreementKind, AgreementStatus},
 };
 use sea_orm::{
-    ColumnTrait, Condition, QueryFilter,
+    ColumnTrait, Condition,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -15,7 +15,7 @@ use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids, request,
 };
-use crate::{error::AppResult, policy};
+use crate::error::AppResult;
 
 /// Filters for `agreements`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -104,16 +104,13 @@ impl AgreementQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Page<Agreement>> {
-        let req = request(ctx);
+        let _req = request(ctx);
         let order = order_by.unwrap_or_default();
-        let select = policy::visible::<agreement::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<agreement::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

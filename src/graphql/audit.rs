@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{audit_event, institution, user};
-use sea_orm::{ColumnTrait, Condition, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
@@ -12,7 +12,7 @@ use super::{
     request,
     user::User,
 };
-use crate::{error::AppError, policy};
+use crate::error::AppError;
 
 /// One change, recorded in the same transaction as the change itself. Append-only.
 pub struct AuditEvent(pub audit_event::Model);
@@ -189,15 +189,12 @@ impl AuditQuery {
     ) -> Result<Page<AuditEvent>> {
         let req = request(ctx);
         req.principal.forbid_api_token()?;
-        let select = policy::visible::<audit_event::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
         let order = order_by.unwrap_or_default();
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<audit_event::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

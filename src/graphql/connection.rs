@@ -320,6 +320,24 @@ where
     assemble(rows, &order, &window, total_count)
 }
 
+/// A root list: the rows of `E` the viewer may see (the access policy's filter), narrowed by
+/// the client's `filter`, ordered and paged — `totalCount` only when selected.
+pub async fn root_list<E, N>(
+    ctx: &async_graphql::Context<'_>,
+    filter: Condition,
+    order: Ordering<E>,
+    args: PageArgs,
+) -> AppResult<Page<N>>
+where
+    E: crate::policy::Policy,
+    E::Model: Into<N> + Sync,
+    N: OutputType,
+{
+    let req = crate::graphql::request(ctx);
+    let select = crate::policy::visible::<E>(&req.principal).filter(filter);
+    paginate(&req.db, select, order, &args, wants_total(ctx)).await
+}
+
 /// The children of `parent` along relation `F`, batched by its DataLoader and paged in
 /// creation order.
 pub async fn children_page<F, N>(

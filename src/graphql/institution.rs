@@ -252,16 +252,13 @@ impl InstitutionQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Page<Institution>> {
-        let req = request(ctx);
+        let _req = request(ctx);
         let order = order_by.unwrap_or_default();
-        let select = policy::visible::<institution::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition());
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<institution::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition(),
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

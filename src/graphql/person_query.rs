@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::person;
 use sea_orm::{
-    ColumnTrait, Condition, QueryFilter,
+    ColumnTrait, Condition,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
@@ -13,7 +13,7 @@ use super::{
     person::Person,
     request,
 };
-use crate::{error::AppResult, policy};
+use crate::error::AppResult;
 
 /// Filters for `people`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -108,16 +108,13 @@ impl PersonQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Page<Person>> {
-        let req = request(ctx);
+        let _req = request(ctx);
         let order = order_by.unwrap_or_default();
-        let select = policy::visible::<person::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<person::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

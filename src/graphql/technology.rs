@@ -383,14 +383,11 @@ impl TechnologyQuery {
     ) -> Result<Page<Technology>> {
         let req = request(ctx);
         req.principal.require_scope(scope::TECHNOLOGY_READ)?;
-        let select = policy::visible::<technology::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<technology::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             order_by.unwrap_or_default().ordering(),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

@@ -5,7 +5,7 @@ use entity::{
     enums::{ProgramKind, TechnologyField, Visibility},
     training_program,
 };
-use sea_orm::{ColumnTrait, Condition, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
@@ -13,7 +13,7 @@ use super::{
     scalars::Date,
     training::TrainingProgram,
 };
-use crate::{auth::scope, error::AppResult, policy};
+use crate::{auth::scope, error::AppResult};
 
 /// Filters for `trainingPrograms`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -113,14 +113,11 @@ impl TrainingQuery {
         let req = request(ctx);
         req.principal.require_scope(scope::TRAINING_READ)?;
         let order = order_by.unwrap_or_default();
-        let select = policy::visible::<training_program::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<training_program::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{enums::Role, institution, user};
-use sea_orm::{ColumnTrait, Condition, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
@@ -11,7 +11,7 @@ use super::{
     institution::Institution,
     request,
 };
-use crate::{error::AppError, policy};
+use crate::error::AppError;
 
 /// A person who logs in to BioBridge.
 pub struct User(pub user::Model);
@@ -149,15 +149,12 @@ impl UserQuery {
     ) -> Result<Page<User>> {
         let req = request(ctx);
         req.principal.forbid_api_token()?;
-        let select = policy::visible::<user::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
         let order = order_by.unwrap_or_default();
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<user::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }

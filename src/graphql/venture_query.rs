@@ -2,14 +2,14 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::{enums::VentureStage, venture};
-use sea_orm::{ColumnTrait, Condition, QueryFilter};
+use sea_orm::{ColumnTrait, Condition};
 
 use super::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids, request,
     venture::Venture,
 };
-use crate::{auth::scope, error::AppResult, policy};
+use crate::{auth::scope, error::AppResult};
 
 /// Filters for `ventures`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -89,14 +89,11 @@ impl VentureQuery {
         let req = request(ctx);
         req.principal.require_scope(scope::VENTURE_READ)?;
         let order = order_by.unwrap_or_default();
-        let select = policy::visible::<venture::Entity>(&req.principal)
-            .filter(filter.unwrap_or_default().condition()?);
-        Ok(connection::paginate(
-            &req.db,
-            select,
+        Ok(connection::root_list::<venture::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition()?,
             Ordering::new(order.field, order.direction),
-            &PageArgs::new(first, after, last, before),
-            connection::wants_total(ctx),
+            PageArgs::new(first, after, last, before),
         )
         .await?)
     }
