@@ -1,28 +1,38 @@
 //! No N+1: the number of SQL statements a nested query runs depends on the depth of the query,
 //! not on the number of rows. Counted with sea-orm's metric callback, which sees every statement.
 
-use chrono::Utc;
+use std::collections::BTreeSet;
+
+use chrono::{Days, Utc};
 use entity::enums::{
     ClinicalStage, DealKind, DealStage, InstitutionKind, IpKind, IpStatus, Membership, Region,
     TechnologyField, TechnologyStage, Visibility,
 };
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::support::TestApp;
 
 /// The nested query of the issue: technologies with owner, inventors { person },
-/// IP assets { owners { institution } } and deals { recipient }.
+/// IP assets { owners { institution } deadlines } and deals { recipient } (a union). Asks for
+/// up to 100, so every technology of the run (5, 50 or 100) is resolved to the leaves. The
+/// nested connections name a small page size, as a client would: with the default (20) on each,
+/// the query's complexity (about 100 × 5 × 20 × 20 for deadlines alone) is far over the default
+/// limit of 50 000; at `first: 5` on each it is about 37 000.
 const NESTED: &str = r#"{
   technologies(first: 100, filter: { ownerSlug: "bench" }) {
     totalCount
     edges { node {
       reference
       owner { slug }
-      inventors { edges { node { shareBasisPoints person { fullName } } } }
-      ipAssets { edges { node { status jurisdiction } } }
-      deals { edges { node { stage recipient { ... on Institution { slug } ... on ExternalOrganization { name } } } } }
+      inventors(first: 5) { edges { node { shareBasisPoints person { fullName } } } }
+      ipAssets(first: 5) { edges { node {
+        status jurisdiction
+        owners(first: 5) { edges { node { shareBasisPoints institution { slug } } } }
+        deadlines(first: 5) { edges { node { kind jurisdiction dueOn rule } } }
+      } } }
+      deals(first: 5) { edges { node { stage recipient { ... on Institution { slug } ... on ExternalOrganization { name } } } } }
     } }
   }
 }"#;
@@ -31,6 +41,9 @@ const NESTED: &str = r#"{
 /// application co-owned with unibl, and a licence to unibl.
 async fn add_technologies(db: &DatabaseConnection, unibl: Uuid, n: usize) {
     let now = Utc::now();
+    // Relative to today, so the national phases stay upcoming whenever the test runs.
+    let today = now.date_naive();
+    let priority = today - Days::new(300);
     let bench = Uuid::now_v7();
     entity::institution::ActiveModel {
         id: Set(bench),
@@ -113,9 +126,9 @@ async fn add_technologies(db: &DatabaseConnection, unibl: Uuid, n: usize) {
             jurisdiction: Set("WO".into()),
             application_number: Set(Some(format!("PCT/CN2026/9{i:05}"))),
             title: Set(None),
-            priority_date: Set(Some("2025-06-01".parse().unwrap())),
-            filing_date: Set(Some("2026-06-01".parse().unwrap())),
-            publication_date: Set(Some("2026-12-01".parse().unwrap())),
+            priority_date: Set(Some(priority)),
+            filing_date: Set(Some(priority + Days::new(280))),
+            publication_date: Set(Some(today - Days::new(10))),
             grant_date: Set(None),
             status: Set(IpStatus::Published),
             family_parent_id: Set(None),
@@ -165,43 +178,126 @@ async fn add_technologies(db: &DatabaseConnection, unibl: Uuid, n: usize) {
     }
 }
 
-async fn statements_for(n: usize) -> (usize, Vec<String>) {
+/// Checks that every one of the `n` technologies is resolved to the leaves, through every
+/// relation of the query.
+fn assert_fully_resolved(data: &Value, n: usize) {
+    assert_eq!(data["technologies"]["totalCount"], n);
+    let rows = data["technologies"]["edges"].as_array().unwrap();
+    assert_eq!(rows.len(), n);
+    for row in rows {
+        let t = &row["node"];
+        assert_eq!(t["owner"]["slug"], "bench");
+        let inventors = t["inventors"]["edges"].as_array().unwrap();
+        assert_eq!(inventors.len(), 2);
+        assert!(
+            inventors
+                .iter()
+                .all(|i| i["node"]["person"]["fullName"].is_string())
+        );
+        let asset = &t["ipAssets"]["edges"][0]["node"];
+        assert_eq!(t["ipAssets"]["edges"].as_array().unwrap().len(), 1);
+        let owners: Vec<&Value> = asset["owners"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| &o["node"]["institution"]["slug"])
+            .collect();
+        assert_eq!(owners, [&json!("bench"), &json!("unibl")]);
+        let phases: Vec<&Value> = asset["deadlines"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["node"]["kind"] == "PCT_NATIONAL_PHASE")
+            .map(|d| &d["node"]["jurisdiction"])
+            .collect();
+        assert_eq!(
+            phases,
+            [&json!("CN"), &json!("US"), &json!("EP")],
+            "{asset}"
+        );
+        assert_eq!(t["deals"]["edges"][0]["node"]["recipient"]["slug"], "unibl");
+    }
+}
+
+/// The statements of the nested query over `n` technologies, as the center admin (no row
+/// filter) and as a unibl member (who sees the confidential rows only through the policy's
+/// co-owner and deal-party filters, on every loader).
+async fn statements_for(n: usize) -> [Vec<String>; 2] {
     let (app, log) = TestApp::recording_statements().await;
     let unibl = app.institution_id("unibl").await;
     add_technologies(&app.db, unibl, n).await;
     let admin = app.token("center", "CENTER_ADMIN").await;
-    log.lock().unwrap().clear();
-    let r = app.gql(Some(&admin), NESTED, json!({})).await;
-    let data = r.data();
-    assert_eq!(data["technologies"]["totalCount"], n);
-    let first = &data["technologies"]["edges"][0]["node"];
-    assert_eq!(first["owner"]["slug"], "bench");
-    assert_eq!(first["inventors"]["edges"].as_array().unwrap().len(), 2);
-    assert_eq!(first["ipAssets"]["edges"].as_array().unwrap().len(), 1);
-    assert_eq!(first["deals"]["edges"].as_array().unwrap().len(), 1);
-    let statements = log.lock().unwrap().clone();
-    (statements.len(), statements)
+    let member = app.user_token("member@unibl.example").await;
+    let mut counted = Vec::new();
+    for token in [admin, member] {
+        log.lock().unwrap().clear();
+        let r = app.gql(Some(&token), NESTED, json!({})).await;
+        assert_fully_resolved(r.data(), n);
+        counted.push(std::mem::take(&mut *log.lock().unwrap()));
+    }
+    counted.try_into().unwrap()
 }
 
+/// A statement with its placeholder lists collapsed (`IN (?, ?, ?)` and `IN ($4, $5)` both
+/// become `IN (?)`): the same text whether a batch holds 5 keys or 100.
+fn shape(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    while out.contains("?, ?") {
+        out = out.replace("?, ?", "?");
+    }
+    out
+}
+
+/// The issue's measure: the same statements at 5, 50 and 100 technologies — one per loader and
+/// nesting level (plus authentication, the count and the page), never one per row.
+///
+/// The loaders batch by time window, so the raw count is a constant only up to scheduling: the
+/// institution loader serves three levels here (owner; deal recipient; IP owners), and when the
+/// deals happen to load late, the recipients join the IP owners' batch (one statement fewer);
+/// on a starved CPU a level's keys can miss their window and take two batches (one more).
+/// Hence the statements are compared by shape (exactly equal) and their number is bounded by a
+/// constant that an N+1 at 50 or 100 rows would blow through.
 #[tokio::test]
 async fn nested_queries_run_a_constant_number_of_statements() {
-    let (five, five_sql) = statements_for(5).await;
-    let (fifty, fifty_sql) = statements_for(50).await;
-
-    let (hundred, hundred_sql) = statements_for(100).await;
-    assert_eq!(
-        five,
-        fifty,
-        "statements grew from 5 to 50 rows:\n{}",
-        fifty_sql.join("\n")
-    );
-    assert_eq!(
-        five,
-        hundred,
-        "statements grew from 5 to 100 rows:\n{}",
-        hundred_sql.join("\n")
-    );
-    // One per level and relation (plus authentication and the count), never one per row.
-    assert!(five <= 12, "{five} statements:\n{}", five_sql.join("\n"));
-    eprintln!("nested query: {five} SQL statements at 5, 50 and 100 technologies");
+    let runs = [
+        (5, statements_for(5).await),
+        (50, statements_for(50).await),
+        (100, statements_for(100).await),
+    ];
+    for (viewer, i) in [("center admin", 0), ("unibl member", 1)] {
+        let shapes = |sql: &[String]| sql.iter().map(|q| shape(q)).collect::<BTreeSet<_>>();
+        let first = &runs[0].1[i];
+        let expected = shapes(first);
+        for (rows, statements) in &runs {
+            let statements = &statements[i];
+            let listing = statements.join("\n");
+            assert_eq!(
+                shapes(statements),
+                expected,
+                "{viewer}: other statements at {rows} rows than at 5:\n{listing}"
+            );
+            assert!(
+                statements.len() <= 2 * expected.len(),
+                "{viewer}: {} statements at {rows} rows:\n{listing}",
+                statements.len()
+            );
+        }
+        let counts: Vec<usize> = runs.iter().map(|(_, s)| s[i].len()).collect();
+        eprintln!(
+            "nested query as {viewer}: {counts:?} SQL statements at 5, 50 and 100 technologies, {} distinct:\n{}",
+            expected.len(),
+            first.join("\n")
+        );
+    }
 }
