@@ -173,3 +173,67 @@ fn targets() -> Vec<Target> {
 async fn ip_assets_and_their_ownership() {
     check(targets()).await;
 }
+
+/// The split of income under a deal follows the ownership of the technology's live IP. It must
+/// not tell a deal party about an unpublished filing that party may not see: DESIGN.md, "IP
+/// assets in DRAFTING or FILED (unpublished): owners and co-owners only", on every path.
+#[tokio::test]
+async fn income_distribution_does_not_reveal_an_unpublished_co_owner() {
+    let app = crate::support::TestApp::new().await;
+    let fx = super::fixture(&app).await;
+    let sumhs = app.user_token("member@sumhs.example").await;
+    let unibl = app.user_token("member@unibl.example").await;
+    let zju = app
+        .gql(
+            Some(&sumhs),
+            r#"{ institution(slug: "zju") { id } }"#,
+            serde_json::json!({}),
+        )
+        .await
+        .data()["institution"]["id"]
+        .clone();
+    // sumhs starts drafting a utility model for the licensed technology, co-owned with zju.
+    let r = app
+        .gql(
+            Some(&sumhs),
+            "mutation($tech: ID!) { createIpAsset(input: { technologyId: $tech, kind: UTILITY_MODEL, jurisdiction: \"CN\", title: \"Cartridge reader (in preparation)\" }) { ipAsset { id } } }",
+            fx.clone(),
+        )
+        .await;
+    let asset = r.data()["createIpAsset"]["ipAsset"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&sumhs),
+            "mutation($asset: ID!, $sumhs: ID!, $zju: ID!) { setIpOwnership(input: { ipAssetId: $asset, owners: [{ institutionId: $sumhs, shareBasisPoints: 5000 }, { institutionId: $zju, shareBasisPoints: 5000 }] }) { ipAsset { id } } }",
+            serde_json::json!({ "asset": asset, "sumhs": fx["sumhs"], "zju": zju }),
+        )
+        .await;
+    r.data();
+    let distribution = "query($licence: ID!, $asset: ID!) {
+        asset: node(id: $asset) { id }
+        node(id: $licence) { ... on Deal { incomes(first: 20) { edges { node {
+            distribution { institutions { institution { slug } shareBasisPoints } }
+        } } } } }
+    }";
+    let vars = serde_json::json!({ "licence": fx["licence"], "asset": asset });
+    let slugs = |d: &serde_json::Value| -> Vec<String> {
+        super::at(
+            d,
+            "/node/incomes/edges/*/node/distribution/institutions/*/institution/slug",
+        )
+        .into_iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+    };
+    // The owner sees its co-owner's part…
+    let r = app.gql(Some(&sumhs), distribution, vars.clone()).await;
+    assert!(slugs(r.data()).contains(&"zju".to_owned()), "{}", r.body);
+    // …the licensee does not see the filing, and must not learn of it from the split.
+    let r = app.gql(Some(&unibl), distribution, vars).await;
+    assert!(r.data()["asset"].is_null(), "{}", r.body);
+    assert!(
+        !slugs(r.data()).contains(&"zju".to_owned()),
+        "the licensee learns of an unpublished filing and its co-owner: {}",
+        r.body
+    );
+}
