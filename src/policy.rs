@@ -613,6 +613,13 @@ pub fn ensure_deal_provider(p: &Principal, deal: &deal::Model) -> AppResult<()> 
     }
 }
 
+/// An income's distribution is the provider's accounting: it weighs every live IP asset of the
+/// technology, unpublished filings and their co-owners included, so only the provider (and
+/// center admins) may see it — shown to the licensee it would reveal filings it may not see.
+pub fn may_see_income_distribution(p: &Principal, deal: &deal::Model) -> bool {
+    p.is_center_admin() || is_deal_provider(p, deal)
+}
+
 /// Recipient-only actions: submitting royalty reports (the provider may not report to itself).
 pub fn ensure_deal_recipient(p: &Principal, deal: &deal::Model) -> AppResult<()> {
     ensure_writer(p, scope::DEAL_WRITE)?;

@@ -143,14 +143,18 @@ impl Income {
         Date(self.0.received_on)
     }
     /// How the amount is split between the inventors and the institutions owning the IP; the
-    /// parts add up exactly to the amount.
-    async fn distribution(&self, ctx: &Context<'_>) -> Result<IncomeDistribution> {
+    /// parts add up exactly to the amount. The providing institution's own accounting (it
+    /// reflects all its filings, unpublished ones included): null for the recipient.
+    async fn distribution(&self, ctx: &Context<'_>) -> Result<Option<IncomeDistribution>> {
         let req = request(ctx);
         let deal = req
             .loaders
             .one::<deal::Entity>(self.0.deal_id)
             .await?
             .ok_or(AppError::NotFound("deal"))?;
+        if !crate::policy::may_see_income_distribution(&req.principal, &deal) {
+            return Ok(None);
+        }
         let basis = req
             .loaders
             .get::<DistributionBases>()
@@ -161,7 +165,7 @@ impl Income {
         let split = distribution::split(self.0.amount, &basis)
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("shares overflow")))?;
         let money = |minor| Money::new(minor, &self.0.currency);
-        Ok(IncomeDistribution {
+        Ok(Some(IncomeDistribution {
             inventor_share_basis_points: split.inventor_share_bp,
             inventors: split
                 .inventors
@@ -181,7 +185,7 @@ impl Income {
                     amount: money(p.amount),
                 })
                 .collect(),
-        })
+        }))
     }
     /// When it was recorded.
     async fn created_at(&self) -> DateTime<Utc> {

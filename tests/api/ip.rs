@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Utc};
 use serde_json::{Value, json};
 
 /// DataLoader batch window for schema-level tests (see `TestApp::recording_statements`).
-const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(50);
+const BATCH_WINDOW: std::time::Duration = std::time::Duration::from_millis(200);
 
 use crate::support::{TestApp, nodes};
 
@@ -624,5 +624,10 @@ async fn nested_ip_reads_take_a_constant_number_of_statements() {
     let before = statements(&app, admin.clone(), q).await;
     add_granted_patents(&app, 40).await;
     let after = statements(&app, admin, q).await;
-    assert_eq!(before, after, "statements grow with the rows");
+    // Loaders batch by time window: on a loaded machine a level may split into two batches, or
+    // two levels of one loader merge into one. A query per row would add 40 statements here.
+    assert!(
+        after.abs_diff(before) <= 2,
+        "statements grow with the rows: {before} with 1 extra asset, {after} with 41"
+    );
 }

@@ -86,7 +86,7 @@ impl TestApp {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
         let app = Self::build(
-            |c| c.loader_batch_ms = 50,
+            |c| c.loader_batch_ms = 200,
             move |db| {
                 db.set_metric_callback(move |info| {
                     sink.lock().unwrap().push(info.statement.sql.clone());
