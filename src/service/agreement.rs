@@ -63,25 +63,7 @@ pub fn next_statuses(from: AgreementStatus) -> &'static [AgreementStatus] {
 
 /// `from → to` must be an edge of the agreement status machine.
 pub fn check_status_transition(from: AgreementStatus, to: AgreementStatus) -> AppResult<()> {
-    if next_statuses(from).contains(&to) {
-        return Ok(());
-    }
-    let allowed: Vec<String> = next_statuses(from)
-        .iter()
-        .map(sea_orm::ActiveEnum::to_value)
-        .collect();
-    Err(AppError::bad_input(
-        "status",
-        format!(
-            "an agreement in {} can move to {}",
-            sea_orm::ActiveEnum::to_value(&from),
-            if allowed.is_empty() {
-                "no other status".into()
-            } else {
-                allowed.join(", ")
-            }
-        ),
-    ))
+    crate::service::check_transition("status", "an agreement", from, to, next_statuses(from))
 }
 
 fn check_dates(signed_on: NaiveDate, expires_on: Option<NaiveDate>) -> AppResult<()> {

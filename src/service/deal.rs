@@ -9,9 +9,7 @@ use entity::{
     enums::{DealKind, DealStage, Region},
     institution, technology, user,
 };
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -348,22 +346,7 @@ pub async fn transition(
 
 /// `from → to` must be an edge of the deal stage machine; the error names the allowed targets.
 pub fn check_stage_transition(from: DealStage, to: DealStage) -> AppResult<()> {
-    if from.can_transition_to(to) {
-        return Ok(());
-    }
-    let allowed: Vec<String> = from.next_stages().iter().map(|s| s.to_value()).collect();
-    Err(AppError::bad_input(
-        "to",
-        format!(
-            "a deal in {} can move to {}",
-            from.to_value(),
-            if allowed.is_empty() {
-                "no other stage (it is closed)".into()
-            } else {
-                allowed.join(", ")
-            }
-        ),
-    ))
+    crate::service::check_transition("to", "a deal", from, to, from.next_stages())
 }
 
 #[cfg(test)]

@@ -62,25 +62,7 @@ pub fn next_statuses(from: EnrollmentStatus) -> &'static [EnrollmentStatus] {
 
 /// `from → to` must be an edge of the enrollment status machine.
 pub fn check_status_transition(from: EnrollmentStatus, to: EnrollmentStatus) -> AppResult<()> {
-    if next_statuses(from).contains(&to) {
-        return Ok(());
-    }
-    let allowed: Vec<String> = next_statuses(from)
-        .iter()
-        .map(sea_orm::ActiveEnum::to_value)
-        .collect();
-    Err(AppError::bad_input(
-        "status",
-        format!(
-            "an enrollment in {} can move to {}",
-            sea_orm::ActiveEnum::to_value(&from),
-            if allowed.is_empty() {
-                "no other status".into()
-            } else {
-                allowed.join(", ")
-            }
-        ),
-    ))
+    crate::service::check_transition("status", "an enrollment", from, to, next_statuses(from))
 }
 
 /// Applies for `person` (of the viewer's institution) to a program the viewer may see.

@@ -31,6 +31,31 @@ use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
 
+/// `from → to` must be one of `allowed` (the edges of a state machine); otherwise a
+/// `BAD_USER_INPUT` on `field` that names the allowed targets, e.g.
+/// "a technology in DISCLOSED can move to ASSESSMENT, ARCHIVED".
+pub fn check_transition<S>(field: &str, noun: &str, from: S, to: S, allowed: &[S]) -> AppResult<()>
+where
+    S: sea_orm::ActiveEnum<Value = String> + PartialEq,
+{
+    if allowed.contains(&to) {
+        return Ok(());
+    }
+    let targets: Vec<String> = allowed.iter().map(sea_orm::ActiveEnum::to_value).collect();
+    Err(AppError::bad_input(
+        field,
+        format!(
+            "{noun} in {} can move to {}",
+            from.to_value(),
+            if targets.is_empty() {
+                "nothing else (it is final)".into()
+            } else {
+                targets.join(", ")
+            }
+        ),
+    ))
+}
+
 /// Writes `changes` to row `id` of `E` if its version is still `expected`, bumping the version
 /// and `updated_at`. A concurrent change in between makes this a `CONFLICT`.
 pub async fn update_versioned<E, A>(

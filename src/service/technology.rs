@@ -395,26 +395,7 @@ pub async fn transition(
 
 /// `from → to` must be an edge of the technology stage machine.
 pub fn check_stage_transition(from: TechnologyStage, to: TechnologyStage) -> AppResult<()> {
-    if from.can_transition_to(to) {
-        return Ok(());
-    }
-    let allowed: Vec<String> = from
-        .next_stages()
-        .iter()
-        .map(sea_orm::ActiveEnum::to_value)
-        .collect();
-    Err(AppError::bad_input(
-        "to",
-        format!(
-            "a technology in {} can move to {}",
-            sea_orm::ActiveEnum::to_value(&from),
-            if allowed.is_empty() {
-                "no other stage".into()
-            } else {
-                allowed.join(", ")
-            }
-        ),
-    ))
+    crate::service::check_transition("to", "a technology", from, to, from.next_stages())
 }
 
 /// One inventor's share of a technology.

@@ -66,25 +66,7 @@ pub fn next_stages(from: VentureStage) -> &'static [VentureStage] {
 
 /// `from → to` must be an edge of the venture stage machine.
 pub fn check_stage_transition(from: VentureStage, to: VentureStage) -> AppResult<()> {
-    if next_stages(from).contains(&to) {
-        return Ok(());
-    }
-    let allowed: Vec<String> = next_stages(from)
-        .iter()
-        .map(sea_orm::ActiveEnum::to_value)
-        .collect();
-    Err(AppError::bad_input(
-        "stage",
-        format!(
-            "a venture in {} can move to {}",
-            sea_orm::ActiveEnum::to_value(&from),
-            if allowed.is_empty() {
-                "no other stage".into()
-            } else {
-                allowed.join(", ")
-            }
-        ),
-    ))
+    crate::service::check_transition("stage", "a venture", from, to, next_stages(from))
 }
 
 /// The currency a venture's funding is counted in before any is recorded.

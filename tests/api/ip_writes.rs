@@ -284,7 +284,7 @@ async fn abandoned_assets_have_no_upcoming_deadlines() {
         )
         .await;
     assert_eq!(r.code(), "BAD_USER_INPUT");
-    assert!(message(&r).contains("no other status"));
+    assert!(message(&r).contains("it is final"));
 }
 
 #[tokio::test]

@@ -181,7 +181,7 @@ async fn a_venture_moves_through_incubation() {
         r.body["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("no other stage")
+            .contains("it is final")
     );
 
     // Only the lead institution edits it.

@@ -232,26 +232,7 @@ pub fn date_recorded_by(to: IpStatus) -> Option<DateField> {
 
 /// `from → to` must be an edge of the IP status machine; the error names the allowed targets.
 pub fn check_transition(from: IpStatus, to: IpStatus) -> AppResult<()> {
-    if from.can_transition_to(to) {
-        return Ok(());
-    }
-    let allowed: Vec<String> = from
-        .next_statuses()
-        .iter()
-        .map(sea_orm::ActiveEnum::to_value)
-        .collect();
-    Err(AppError::bad_input(
-        "to",
-        format!(
-            "an IP asset in {} can move to {}",
-            sea_orm::ActiveEnum::to_value(&from),
-            if allowed.is_empty() {
-                "no other status".into()
-            } else {
-                allowed.join(", ")
-            }
-        ),
-    ))
+    crate::service::check_transition("to", "an IP asset", from, to, from.next_statuses())
 }
 
 /// Optional free text: trimmed, empty means none, at most `max` characters, no control
@@ -420,7 +401,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let err = check_transition(Expired, Granted).unwrap_err();
-        assert!(err.message().contains("no other status"));
+        assert!(err.message().contains("it is final"), "{}", err.message());
     }
 
     #[test]
