@@ -25,6 +25,7 @@ use tower_http::{
 use crate::{auth::jwt::JwtKeys, config::Config, graphql::AppSchema};
 
 pub use auth::Authenticator;
+pub use graphql::DEFAULT_QUERY as GRAPHIQL_DEFAULT_QUERY;
 
 /// Everything a request handler needs, shared by all requests.
 #[derive(Clone)]

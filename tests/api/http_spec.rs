@@ -239,3 +239,19 @@ async fn graphql_over_http_audit_has_no_must_or_should_failures() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn graphiql_default_query_runs_cleanly() {
+    let app = TestApp::new().await;
+    let member = app.user_token("member@unibl.example").await;
+    let r = app
+        .gql(
+            Some(&member),
+            biobridge::http::GRAPHIQL_DEFAULT_QUERY,
+            json!({}),
+        )
+        .await;
+    let data = r.data();
+    assert_eq!(data["me"]["institution"]["slug"], "unibl");
+    assert!(data["institutions"]["totalCount"].as_u64().unwrap() >= 8);
+}
