@@ -55,12 +55,15 @@ impl Institution {
     async fn country(&self) -> &str {
         &self.0.country
     }
+    /// Yangtze River Delta, Balkan Peninsula or elsewhere.
     async fn region(&self) -> Region {
         self.0.region
     }
+    /// University, hospital, research institute, company or agency.
     async fn kind(&self) -> InstitutionKind {
         self.0.kind
     }
+    /// Standing in the center: applicant, member, observer or suspended.
     async fn membership(&self) -> Membership {
         self.0.membership
     }
@@ -68,6 +71,7 @@ impl Institution {
     async fn joined_on(&self) -> Option<Date> {
         self.0.joined_on.map(Date)
     }
+    /// Home page.
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
@@ -75,9 +79,11 @@ impl Institution {
     async fn inventor_share_basis_points(&self) -> i32 {
         self.0.inventor_share_bp
     }
+    /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -177,10 +183,13 @@ impl Institution {
 /// Filters for `institutions`; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct InstitutionFilter {
+    /// Institutions in this region.
     pub region: Option<Region>,
     /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
+    /// Institutions of this kind.
     pub kind: Option<InstitutionKind>,
+    /// Institutions with this standing.
     pub membership: Option<Membership>,
 }
 
@@ -206,11 +215,16 @@ impl InstitutionFilter {
 /// Fields `institutions` can be ordered by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum InstitutionOrderField {
+    /// By slug (the default).
     #[default]
     Slug,
+    /// By canonical name.
     Name,
+    /// By country code.
     Country,
+    /// By region.
     Region,
+    /// By creation time.
     CreatedAt,
 }
 
@@ -229,8 +243,10 @@ impl OrderField<institution::Entity> for InstitutionOrderField {
 /// Ordering of `institutions` (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct InstitutionOrder {
+    /// What to order by.
     #[graphql(default)]
     pub field: InstitutionOrderField,
+    /// Ascending (default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

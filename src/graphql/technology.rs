@@ -135,6 +135,7 @@ impl Technology {
             .await?;
         Ok(all.into_iter().map(|t| t.lang).collect())
     }
+    /// The technology's field of application.
     async fn field(&self) -> TechnologyField {
         self.0.field
     }
@@ -142,18 +143,23 @@ impl Technology {
     async fn trl(&self) -> i32 {
         self.0.trl
     }
+    /// Where it stands in the transfer pipeline (see `transitionTechnology`).
     async fn stage(&self) -> TechnologyStage {
         self.0.stage
     }
+    /// Who may see it: everyone, consortium members, or its owner and co-owners and deal parties.
     async fn visibility(&self) -> Visibility {
         self.0.visibility
     }
+    /// Medical-device class under NMPA or EU MDR, when it is a device.
     async fn regulatory_class(&self) -> Option<RegulatoryClass> {
         self.0.regulatory_class
     }
+    /// How far it has come in clinical development.
     async fn clinical_stage(&self) -> ClinicalStage {
         self.0.clinical_stage
     }
+    /// Free keywords, searched by `filter: { search }`.
     async fn keywords(&self) -> Vec<String> {
         string_list(&self.0.keywords)
     }
@@ -221,9 +227,11 @@ impl Technology {
             .await?;
         Ok(owner.map(Institution))
     }
+    /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -236,7 +244,9 @@ impl Technology {
 /// Filters for `technologies`; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct TechnologyFilter {
+    /// Technologies of this field.
     pub field: Option<TechnologyField>,
+    /// Technologies at this stage.
     pub stage: Option<TechnologyStage>,
     /// Lowest technology readiness level (1–9).
     pub trl_min: Option<i32>,
@@ -248,6 +258,7 @@ pub struct TechnologyFilter {
     pub owner_slug: Option<String>,
     /// The owner institution's region.
     pub region: Option<Region>,
+    /// Technologies with this visibility (among those the viewer may see).
     pub visibility: Option<Visibility>,
     /// Words that must all occur in the title, summary, keywords or a translation
     /// (case-insensitive).
@@ -329,11 +340,16 @@ fn contains(word: &str) -> LikeExpr {
 /// Fields `technologies` can be ordered by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum TechnologyOrderField {
+    /// By reference (the default).
     #[default]
     Reference,
+    /// By canonical title.
     Title,
+    /// By technology readiness level.
     Trl,
+    /// By disclosure date.
     DisclosedOn,
+    /// By creation time.
     CreatedAt,
 }
 
@@ -352,8 +368,10 @@ impl OrderField<technology::Entity> for TechnologyOrderField {
 /// Ordering of technologies (ties broken by id).
 #[derive(InputObject, Default)]
 pub struct TechnologyOrder {
+    /// What to order by.
     #[graphql(default)]
     pub field: TechnologyOrderField,
+    /// Ascending (default) or descending.
     #[graphql(default)]
     pub direction: OrderDirection,
 }

@@ -14,7 +14,9 @@ use crate::{payload, service::technology as service};
 pub struct TranslationInput {
     /// Language tag, e.g. `zh`, `sr`, `hr`, `bs`.
     pub lang: String,
+    /// Title in that language.
     pub title: String,
+    /// Summary in that language.
     pub summary: String,
 }
 
@@ -39,19 +41,24 @@ pub struct CreateTechnologyInput {
     pub title: String,
     /// Canonical (English) summary.
     pub summary: String,
+    /// Field of application.
     pub field: TechnologyField,
     /// Technology readiness level, 1–9.
     pub trl: i32,
     /// Who may see it; new disclosures are confidential unless said otherwise.
     #[graphql(default_with = "Visibility::Confidential")]
     pub visibility: Visibility,
+    /// Medical-device class, when it is a device.
     pub regulatory_class: Option<RegulatoryClass>,
+    /// Clinical development stage (default NOT_APPLICABLE).
     #[graphql(default_with = "ClinicalStage::NotApplicable")]
     pub clinical_stage: ClinicalStage,
+    /// Free keywords (at most 30).
     #[graphql(default)]
     pub keywords: Vec<String>,
     /// When the invention was disclosed (default: today).
     pub disclosed_on: Option<Date>,
+    /// Title and summary in other languages.
     #[graphql(default)]
     pub translations: Vec<TranslationInput>,
 }
@@ -59,17 +66,25 @@ pub struct CreateTechnologyInput {
 /// Changes to a technology; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateTechnologyInput {
+    /// The technology.
     pub id: ID,
     /// The `version` the changes are based on.
     pub expected_version: i32,
+    /// New canonical title.
     pub title: Option<String>,
+    /// New canonical summary.
     pub summary: Option<String>,
+    /// New field of application.
     pub field: Option<TechnologyField>,
+    /// New readiness level, 1–9.
     pub trl: Option<i32>,
+    /// New visibility.
     pub visibility: Option<Visibility>,
     /// Null clears the class.
     pub regulatory_class: MaybeUndefined<RegulatoryClass>,
+    /// New clinical stage.
     pub clinical_stage: Option<ClinicalStage>,
+    /// Replaces all keywords.
     pub keywords: Option<Vec<String>>,
     /// Replaces all translations.
     pub translations: Option<Vec<TranslationInput>>,
@@ -78,14 +93,18 @@ pub struct UpdateTechnologyInput {
 /// Moves a technology to another stage.
 #[derive(InputObject)]
 pub struct TransitionTechnologyInput {
+    /// The technology.
     pub id: ID,
+    /// The stage to move to.
     pub to: TechnologyStage,
+    /// The `version` the move is based on.
     pub expected_version: i32,
 }
 
 /// One inventor and their share.
 #[derive(InputObject)]
 pub struct InventorShareInput {
+    /// The inventor (a `Person`).
     pub person_id: ID,
     /// Share in basis points (10000 = 100%).
     pub share_basis_points: i32,
@@ -94,6 +113,7 @@ pub struct InventorShareInput {
 /// The complete list of inventors; replaces the current one atomically.
 #[derive(InputObject)]
 pub struct SetTechnologyInventorsInput {
+    /// The technology.
     pub technology_id: ID,
     /// Shares must add up to exactly 10000 basis points.
     pub inventors: Vec<InventorShareInput>,
