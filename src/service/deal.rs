@@ -13,6 +13,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::service::text;
 use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
@@ -71,42 +72,6 @@ pub struct NewDeal {
     pub royalty_bp: Option<i32>,
     pub currency: String,
     pub note: Option<String>,
-}
-
-fn check_text(field: &str, value: &str, max: usize) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} must not be empty"),
-        ));
-    }
-    if v.chars().count() > max {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} is longer than {max} characters"),
-        ));
-    }
-    Ok(v.to_owned())
-}
-
-fn optional_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => check_text(field, v, max).map(Some),
-        None => Ok(None),
-    }
-}
-
-fn check_country(field: &str, country: &str) -> AppResult<String> {
-    let c = country.trim().to_uppercase();
-    if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
-        Ok(c)
-    } else {
-        Err(AppError::bad_input(
-            field,
-            format!("{country:?} is not an ISO 3166-1 alpha-2 country code"),
-        ))
-    }
 }
 
 /// A money amount must be in the deal's currency.
@@ -193,14 +158,14 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
             "a royalty is between 0 and 10000 basis points",
         ));
     }
-    let territory = optional_text("territory", input.territory.as_deref(), 200)?;
-    let note = optional_text("note", input.note.as_deref(), 2000)?;
+    let territory = text::optional("territory", input.territory.as_deref(), 200)?;
+    let note = text::optional("note", input.note.as_deref(), 2000)?;
     let (recipient_institution, external_name, external_country) = match &input.recipient {
         Recipient::Institution(id) => (Some(*id), None, None),
         Recipient::External { name, country } => (
             None,
-            Some(check_text("recipientExternal.name", name, 200)?),
-            Some(check_country("recipientExternal.country", country)?),
+            Some(text::required("recipientExternal.name", name, 200)?),
+            Some(text::country("recipientExternal.country", country)?),
         ),
     };
 
@@ -304,7 +269,7 @@ pub async fn transition(
     id: Uuid,
     t: Transition,
 ) -> AppResult<()> {
-    let note = optional_text("note", t.note.as_deref(), 2000)?;
+    let note = text::optional("note", t.note.as_deref(), 2000)?;
     if let Some(on) = t.signed_on {
         if t.to != DealStage::Signed {
             return Err(AppError::bad_input(
@@ -392,8 +357,8 @@ mod tests {
 
     #[test]
     fn countries_are_checked() {
-        assert_eq!(check_country("c", " rs ").unwrap(), "RS");
-        assert!(check_country("c", "SRB").is_err());
+        assert_eq!(text::country("c", " rs ").unwrap(), "RS");
+        assert!(text::country("c", "SRB").is_err());
         assert!(check_currency("upfront", "EUR", "EUR").is_ok());
         assert!(check_currency("upfront", "CNY", "EUR").is_err());
     }

@@ -51,18 +51,6 @@ pub struct InstitutionChanges {
     pub inventor_share_bp: Option<i32>,
 }
 
-/// ISO 3166-1 alpha-2: the 249 officially assigned codes, and `XK` (Kosovo, user-assigned).
-const COUNTRIES: &str = "\
-AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR \
-BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ \
-EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW \
-GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY \
-KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV \
-MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY \
-QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG \
-TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA \
-ZM ZW";
-
 /// A slug: 2–32 lower-case letters, digits and dashes.
 pub fn check_slug(slug: &str) -> AppResult<String> {
     let s = slug.trim();
@@ -81,15 +69,7 @@ pub fn check_slug(slug: &str) -> AppResult<String> {
 
 /// An ISO 3166-1 alpha-2 country code, upper-cased.
 pub fn check_country(country: &str) -> AppResult<String> {
-    let c = country.trim().to_ascii_uppercase();
-    if c.len() == 2 && COUNTRIES.split_ascii_whitespace().any(|known| known == c) {
-        Ok(c)
-    } else {
-        Err(AppError::bad_input(
-            "country",
-            format!("{country:?} is not an ISO 3166-1 alpha-2 country code, e.g. BA or CN"),
-        ))
-    }
+    text::country("country", country)
 }
 
 fn check_share(bp: i32) -> AppResult<()> {
@@ -275,7 +255,7 @@ mod tests {
 
     #[test]
     fn countries_are_iso_3166_alpha_2() {
-        assert_eq!(COUNTRIES.split_ascii_whitespace().count(), 250);
+        assert_eq!(text::COUNTRIES.split_ascii_whitespace().count(), 250);
         for ok in ["BA", "cn", "RS", "HR", "ME", "MK", "AL", "XK", "SI"] {
             assert!(check_country(ok).is_ok(), "{ok}");
         }

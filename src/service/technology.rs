@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::service::text;
 use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
@@ -84,23 +85,6 @@ fn check_trl(trl: i32) -> AppResult<()> {
     }
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} must not be empty"),
-        ));
-    }
-    if v.chars().count() > max {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} is longer than {max} characters"),
-        ));
-    }
-    Ok(v.to_owned())
-}
-
 /// References look like `SUMHS-2026-014`: upper-case letters, digits and dashes.
 fn check_reference(reference: &str) -> AppResult<String> {
     let r = reference.trim().to_uppercase();
@@ -125,7 +109,7 @@ fn check_keywords(keywords: &[String]) -> AppResult<Vec<String>> {
     }
     keywords
         .iter()
-        .map(|k| check_text("keywords", k, 60))
+        .map(|k| text::required("keywords", k, 60))
         .collect()
 }
 
@@ -151,8 +135,8 @@ fn check_translations(translations: &[Translation]) -> AppResult<Vec<Translation
             }
             Ok(Translation {
                 lang,
-                title: check_text("translations.title", &t.title, 300)?,
-                summary: check_text("translations.summary", &t.summary, 5000)?,
+                title: text::required("translations.title", &t.title, 300)?,
+                summary: text::required("translations.summary", &t.summary, 5000)?,
             })
         })
         .collect()
@@ -209,8 +193,8 @@ pub async fn create(
 ) -> AppResult<Uuid> {
     let owner = policy::owner_for_new(actor, input.owner, scope::TECHNOLOGY_WRITE, "ownerId")?;
     let reference = check_reference(&input.reference)?;
-    let title = check_text("title", &input.title, 300)?;
-    let summary = check_text("summary", &input.summary, 5000)?;
+    let title = text::required("title", &input.title, 300)?;
+    let summary = text::required("summary", &input.summary, 5000)?;
     check_trl(input.trl)?;
     let keywords = check_keywords(&input.keywords)?;
     let translations = check_translations(&input.translations)?;
@@ -267,11 +251,11 @@ pub async fn update(
     let mut am = <technology::ActiveModel as Default>::default();
     let mut log = serde_json::Map::new();
     let title = match &changes.title {
-        Some(t) => Some(check_text("title", t, 300)?),
+        Some(t) => Some(text::required("title", t, 300)?),
         None => None,
     };
     let summary = match &changes.summary {
-        Some(s) => Some(check_text("summary", s, 5000)?),
+        Some(s) => Some(text::required("summary", s, 5000)?),
         None => None,
     };
     let keywords = changes

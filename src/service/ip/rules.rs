@@ -6,17 +6,6 @@ use entity::enums::{IpKind, IpStatus};
 
 use crate::error::{AppError, AppResult};
 
-/// ISO 3166-1 alpha-2 country codes, plus Kosovo's `XK` (it runs its own IP agency).
-const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI \
-    BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY \
-    CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN \
-    GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH \
-    KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO \
-    MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL \
-    PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV \
-    SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN \
-    VU WF WS YE YT ZA ZM ZW XK";
-
 /// Regional and international offices (WIPO ST.3): `WO` (WIPO: PCT, Hague, Madrid), `EP`
 /// (European Patent Office), `EM` (EU Intellectual Property Office), `EA` (Eurasian Patent
 /// Office), `AP` (ARIPO), `OA` (OAPI), `GC` (GCC Patent Office), `BX` (Benelux Office).
@@ -26,8 +15,7 @@ const REGIONAL_OFFICES: &[&str] = &["WO", "EP", "EM", "EA", "AP", "OA", "GC", "B
 pub fn office(field: &str, code: &str) -> AppResult<String> {
     let code = code.trim().to_uppercase();
     let known = code.len() == 2
-        && (REGIONAL_OFFICES.contains(&code.as_str())
-            || COUNTRIES.split_whitespace().any(|c| c == code));
+        && (REGIONAL_OFFICES.contains(&code.as_str()) || crate::service::text::is_country(&code));
     if known {
         Ok(code)
     } else {
@@ -238,22 +226,17 @@ pub fn check_transition(from: IpStatus, to: IpStatus) -> AppResult<()> {
 /// Optional free text: trimmed, empty means none, at most `max` characters, no control
 /// characters.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if v.chars().count() > max {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} is longer than {max} characters"),
-        ));
-    }
-    if v.chars().any(char::is_control) {
+    let text = crate::service::text::optional(field, value, max)?;
+    if text
+        .as_deref()
+        .is_some_and(|v| v.chars().any(char::is_control))
+    {
         return Err(AppError::bad_input(
             field,
             format!("{field} contains control characters"),
         ));
     }
-    Ok(Some(v.to_owned()))
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -273,7 +256,10 @@ mod tests {
 
     #[test]
     fn offices_are_countries_or_regional_offices() {
-        assert_eq!(COUNTRIES.split_whitespace().count(), 250);
+        assert_eq!(
+            crate::service::text::COUNTRIES.split_whitespace().count(),
+            250
+        );
         for ok in ["CN", "ep", " wo ", "BA", "RS", "HR", "US", "XK", "EM"] {
             assert!(office("jurisdiction", ok).is_ok(), "{ok}");
         }
