@@ -41,7 +41,7 @@ pub fn visible<E: Policy>(principal: &Principal) -> Select<E> {
 
 /// Ids of the rows of `E` that `principal` may see, as a subquery.
 pub fn visible_ids<E: Policy>(principal: &Principal) -> SelectStatement {
-    let id = crate::graphql::connection::id_column::<E>();
+    let id = crate::db::id_column::<E>();
     Query::select()
         .expr(Expr::col((E::default(), id)))
         .from(E::default())
@@ -575,7 +575,7 @@ pub async fn find_visible<E>(
 where
     E: Policy,
 {
-    let id_col = crate::graphql::connection::id_column::<E>();
+    let id_col = crate::db::id_column::<E>();
     visible::<E>(p)
         .filter(id_col.eq(id))
         .one(db)

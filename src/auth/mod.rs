@@ -2,10 +2,12 @@
 //! `Authorization` header (access JWTs; API tokens).
 
 pub mod api_token;
+mod authenticator;
 pub mod jwt;
 pub mod password;
 mod principal;
 pub mod scope;
 pub mod throttle;
 
+pub use authenticator::Authenticator;
 pub use principal::{Principal, PrincipalInstitution, PrincipalKind};

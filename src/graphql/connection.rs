@@ -11,13 +11,16 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, ModelTrait, Order,
-    PaginatorTrait, PrimaryKeyToColumn, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    db::id_column,
+    error::{AppError, AppResult},
+};
 
 /// Page size used when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
@@ -216,14 +219,6 @@ impl Window {
             from_end: last.is_some(),
         })
     }
-}
-
-/// The primary-key column of an entity (every table has a single UUID `id`).
-pub fn id_column<E: EntityTrait>() -> E::Column {
-    E::PrimaryKey::iter()
-        .next()
-        .map(PrimaryKeyToColumn::into_column)
-        .expect("every entity has a primary key")
 }
 
 /// Rows strictly after (`after = true`) or before `cursor` in the given order.

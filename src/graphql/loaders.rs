@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use crate::{
     auth::Principal,
+    db::id_column,
     error::{AppError, AppResult},
-    graphql::connection::id_column,
     policy::{self, Policy},
 };
 

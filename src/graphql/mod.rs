@@ -2,42 +2,21 @@
 //! One module per domain area; resolvers translate and delegate, visibility lives in `policy`.
 
 pub mod account;
-pub mod account_token;
 pub mod agreement;
-pub mod agreement_mutation;
-pub mod agreement_query;
-pub mod audit;
 pub mod connection;
 pub mod deal;
-pub mod deal_mutation;
-pub mod deal_query;
 pub mod ids;
 pub mod institution;
-pub mod institution_mutation;
 pub mod ip;
-pub mod ip_deadline;
-pub mod ip_mutation;
-pub mod ip_paging;
-pub mod ip_query;
 pub mod loaders;
 pub mod money;
 pub mod node;
 pub mod payload;
 pub mod person;
-pub mod person_mutation;
-pub mod person_query;
-pub mod royalty;
 pub mod scalars;
 pub mod technology;
-pub mod technology_mutation;
 pub mod training;
-pub mod training_mutation;
-pub mod training_query;
-pub mod user;
 pub mod venture;
-pub mod venture_mutation;
-pub mod venture_query;
-pub mod viewer;
 
 use std::sync::{
     Arc,
@@ -64,34 +43,34 @@ pub use loaders::Loaders;
 #[graphql(name = "Query")]
 pub struct QueryRoot(
     node::NodeQuery,
-    viewer::ViewerQuery,
+    account::viewer::ViewerQuery,
     institution::InstitutionQuery,
     technology::TechnologyQuery,
-    deal_query::DealQuery,
-    user::UserQuery,
-    account_token::ApiTokenQuery,
-    audit::AuditQuery,
-    ip_query::IpQuery,
-    person_query::PersonQuery,
-    venture_query::VentureQuery,
-    training_query::TrainingQuery,
-    agreement_query::AgreementQuery,
+    deal::query::DealQuery,
+    account::user::UserQuery,
+    account::token::ApiTokenQuery,
+    account::audit::AuditQuery,
+    ip::query::IpQuery,
+    person::query::PersonQuery,
+    venture::query::VentureQuery,
+    training::query::TrainingQuery,
+    agreement::query::AgreementQuery,
 );
 
 /// The root mutation type.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
-    technology_mutation::TechnologyMutation,
-    deal_mutation::DealMutation,
+    technology::mutation::TechnologyMutation,
+    deal::mutation::DealMutation,
     account::AccountMutation,
-    account_token::ApiTokenMutation,
-    ip_mutation::IpMutation,
-    person_mutation::PersonMutation,
-    venture_mutation::VentureMutation,
-    training_mutation::TrainingMutation,
-    agreement_mutation::AgreementMutation,
-    institution_mutation::InstitutionMutation,
+    account::token::ApiTokenMutation,
+    ip::mutation::IpMutation,
+    person::mutation::PersonMutation,
+    venture::mutation::VentureMutation,
+    training::mutation::TrainingMutation,
+    agreement::mutation::AgreementMutation,
+    institution::mutation::InstitutionMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -7,23 +7,23 @@ use entity::{
 };
 use futures_util::future::try_join_all;
 
-use super::{
-    account_token::ApiToken,
+use crate::error::AppResult;
+use crate::graphql::{
+    account::audit::AuditEvent,
+    account::token::ApiToken,
+    account::user::User,
     agreement::Agreement,
-    audit::AuditEvent,
     deal::Deal,
+    deal::royalty::{Income, RoyaltyReport},
     ids,
     institution::Institution,
     ip::IpAsset,
     person::Person,
     request,
-    royalty::{Income, RoyaltyReport},
     technology::Technology,
     training::{Enrollment, TrainingProgram},
-    user::User,
     venture::Venture,
 };
-use crate::error::AppResult;
 
 /// An object with a global id.
 #[derive(Interface)]

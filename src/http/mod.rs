@@ -1,7 +1,6 @@
 //! HTTP: the router, its middleware (request ids, logs, CORS, body limit, panic guard) and the
 //! endpoints — GraphQL, GraphiQL, subscriptions and health.
 
-mod auth;
 mod graphql;
 mod health;
 
@@ -24,7 +23,7 @@ use tower_http::{
 
 use crate::{auth::jwt::JwtKeys, config::Config, graphql::AppSchema};
 
-pub use auth::Authenticator;
+pub use crate::auth::Authenticator;
 pub use graphql::DEFAULT_QUERY as GRAPHIQL_DEFAULT_QUERY;
 
 /// Everything a request handler needs, shared by all requests.

@@ -1,0 +1,282 @@
+//! Money under a deal: royalty reports, income received, and how each income is distributed
+//! between inventors and institutions. Visible exactly when the deal is (its parties).
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject, dataloader::Loader};
+use chrono::{DateTime, Utc};
+use entity::{
+    deal,
+    enums::{IncomeKind, RoyaltyReportStatus},
+    income, institution, person, royalty_report, user,
+};
+use uuid::Uuid;
+
+use crate::graphql::{
+    account::user::User,
+    deal::Deal,
+    ids,
+    institution::Institution,
+    loaders::{LoaderContext, NewLoader},
+    money::Money,
+    person::Person,
+    request,
+    scalars::Date,
+};
+use crate::{
+    error::AppError,
+    has_many,
+    service::{distribution, royalty as service},
+};
+
+has_many!(
+    ReportsOf,
+    royalty_report::Entity,
+    royalty_report::Column::DealId
+);
+has_many!(IncomesOf, income::Entity, income::Column::DealId);
+
+async fn deal_of(ctx: &Context<'_>, id: Uuid) -> Result<Option<Deal>> {
+    Ok(request(ctx)
+        .loaders
+        .one::<deal::Entity>(id)
+        .await?
+        .map(Deal))
+}
+
+/// A royalty-report row as a GraphQL object.
+pub struct RoyaltyReport(pub royalty_report::Model);
+
+impl From<royalty_report::Model> for RoyaltyReport {
+    fn from(m: royalty_report::Model) -> Self {
+        RoyaltyReport(m)
+    }
+}
+
+/// A licensee's report of net sales and royalty due for a period.
+#[Object]
+impl RoyaltyReport {
+    /// Opaque id; pass it to `decideRoyaltyReport`.
+    pub async fn id(&self) -> ID {
+        ids::encode("RoyaltyReport", self.0.id)
+    }
+    /// The deal reported on.
+    async fn deal(&self, ctx: &Context<'_>) -> Result<Option<Deal>> {
+        deal_of(ctx, self.0.deal_id).await
+    }
+    /// First day of the period.
+    async fn period_start(&self) -> Date {
+        Date(self.0.period_start)
+    }
+    /// Last day of the period (inclusive).
+    async fn period_end(&self) -> Date {
+        Date(self.0.period_end)
+    }
+    /// Net sales of licensed products in the period.
+    async fn net_sales(&self) -> Money {
+        Money::new(self.0.net_sales, &self.0.currency)
+    }
+    /// Royalty the licensee owes for the period.
+    async fn royalty_due(&self) -> Money {
+        Money::new(self.0.royalty_due, &self.0.currency)
+    }
+    /// `SUBMITTED` until the provider accepts or disputes it.
+    async fn status(&self) -> RoyaltyReportStatus {
+        self.0.status
+    }
+    /// The user who submitted it (null when a partner system submitted it with an API token,
+    /// or when the viewer may not see that user).
+    async fn submitted_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
+        let Some(id) = self.0.submitted_by else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<user::Entity>(id)
+            .await?
+            .map(User))
+    }
+    /// When the provider accepted or disputed it.
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.decided_at
+    }
+    /// When it was submitted.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Optimistic-concurrency version.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// An income row as a GraphQL object.
+pub struct Income(pub income::Model);
+
+impl From<income::Model> for Income {
+    fn from(m: income::Model) -> Self {
+        Income(m)
+    }
+}
+
+/// Money actually received under a deal.
+#[Object]
+impl Income {
+    /// Opaque id.
+    pub async fn id(&self) -> ID {
+        ids::encode("Income", self.0.id)
+    }
+    /// The deal the money came from.
+    async fn deal(&self, ctx: &Context<'_>) -> Result<Option<Deal>> {
+        deal_of(ctx, self.0.deal_id).await
+    }
+    /// What the payment was for.
+    async fn kind(&self) -> IncomeKind {
+        self.0.kind
+    }
+    /// The amount received, in the deal's currency.
+    async fn amount(&self) -> Money {
+        Money::new(self.0.amount, &self.0.currency)
+    }
+    /// When it was received.
+    async fn received_on(&self) -> Date {
+        Date(self.0.received_on)
+    }
+    /// How the amount is split between the inventors and the institutions owning the IP; the
+    /// parts add up exactly to the amount. The providing institution's own accounting (it
+    /// reflects all its filings, unpublished ones included): null for the recipient.
+    async fn distribution(&self, ctx: &Context<'_>) -> Result<Option<IncomeDistribution>> {
+        let req = request(ctx);
+        let deal = req
+            .loaders
+            .one::<deal::Entity>(self.0.deal_id)
+            .await?
+            .ok_or(AppError::NotFound("deal"))?;
+        if !crate::policy::may_see_income_distribution(&req.principal, &deal) {
+            return Ok(None);
+        }
+        let basis = req
+            .loaders
+            .get::<DistributionBases>()
+            .load_one(deal.technology_id)
+            .await
+            .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("technology missing")))?;
+        let split = distribution::split(self.0.amount, &basis)
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("shares overflow")))?;
+        let money = |minor| Money::new(minor, &self.0.currency);
+        Ok(Some(IncomeDistribution {
+            inventor_share_basis_points: split.inventor_share_bp,
+            inventors: split
+                .inventors
+                .iter()
+                .map(|p| InventorPart {
+                    person_id: p.party,
+                    share_basis_points: p.share_bp,
+                    amount: money(p.amount),
+                })
+                .collect(),
+            institutions: split
+                .institutions
+                .iter()
+                .map(|p| InstitutionPart {
+                    institution_id: p.party,
+                    share_basis_points: p.share_bp,
+                    amount: money(p.amount),
+                })
+                .collect(),
+        }))
+    }
+    /// When it was recorded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Optimistic-concurrency version.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// An income split between the inventors (the owner institution's inventor share, by inventor
+/// shares) and the institutions owning the technology's live IP (by ownership, each live asset
+/// weighing the same; the owner institution alone when there is none). Rounding is by largest
+/// remainder: the parts add up exactly to the income.
+#[derive(SimpleObject)]
+pub struct IncomeDistribution {
+    /// The inventors' part in basis points (the owner institution's inventor share; 0 when the
+    /// technology names no inventors).
+    pub inventor_share_basis_points: i32,
+    /// Each inventor's part.
+    pub inventors: Vec<InventorPart>,
+    /// Each institution's part.
+    pub institutions: Vec<InstitutionPart>,
+}
+
+/// An inventor's part of an income.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct InventorPart {
+    #[graphql(skip)]
+    pub person_id: Uuid,
+    /// The inventor's share among the inventors, in basis points.
+    pub share_basis_points: i32,
+    /// The inventor's amount.
+    pub amount: Money,
+}
+
+#[async_graphql::ComplexObject]
+impl InventorPart {
+    /// The inventor (null if the viewer may not see people of that institution).
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<person::Entity>(self.person_id)
+            .await?
+            .map(Person))
+    }
+}
+
+/// An institution's part of an income.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct InstitutionPart {
+    #[graphql(skip)]
+    pub institution_id: Uuid,
+    /// The institution's share of the institutional part, in basis points (rounded; they add
+    /// up to 10000).
+    pub share_basis_points: i32,
+    /// The institution's amount.
+    pub amount: Money,
+}
+
+#[async_graphql::ComplexObject]
+impl InstitutionPart {
+    /// The institution.
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<institution::Entity>(self.institution_id)
+            .await?
+            .map(Institution))
+    }
+}
+
+/// Distribution bases by technology id, batched across every income of a request.
+pub struct DistributionBases(LoaderContext);
+
+impl NewLoader for DistributionBases {
+    fn new(ctx: &LoaderContext) -> Self {
+        DistributionBases(ctx.clone())
+    }
+}
+
+impl Loader<Uuid> for DistributionBases {
+    type Value = distribution::Basis;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        service::distribution_bases(&self.0.db, keys)
+            .await
+            .map_err(Arc::new)
+    }
+}

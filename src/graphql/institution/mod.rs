@@ -1,0 +1,294 @@
+//! Institutions: the partners of the center.
+
+pub mod mutation;
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{
+    enums::{InstitutionKind, Membership, Region},
+    institution,
+};
+use sea_orm::{ColumnTrait, Condition, QueryFilter};
+
+use crate::graphql::{
+    agreement::Agreement,
+    connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
+    deal::Deal,
+    deal::query::DealOrder,
+    ids,
+    person::{PeopleOf, Person},
+    request,
+    scalars::Date,
+    technology::{Technology, TechnologyOrder},
+    training::{ProgramsHostedBy, TrainingProgram},
+    venture::{Venture, VenturesLedBy},
+};
+use crate::policy;
+
+/// A partner of the center: a university, hospital, research institute, company or agency.
+pub struct Institution(pub institution::Model);
+
+impl From<institution::Model> for Institution {
+    fn from(m: institution::Model) -> Self {
+        Institution(m)
+    }
+}
+
+/// A partner of the center: a university, hospital, research institute, company or agency.
+#[Object]
+impl Institution {
+    /// Global id (`Node`).
+    pub async fn id(&self) -> ID {
+        ids::encode("Institution", self.0.id)
+    }
+    /// URL-friendly unique handle, e.g. `sumhs`.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    /// Canonical (English) name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Name in the local language, e.g. 上海健康医学院 or Univerzitet u Banjoj Luci.
+    async fn local_name(&self) -> Option<&str> {
+        self.0.local_name.as_deref()
+    }
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> &str {
+        &self.0.country
+    }
+    /// Yangtze River Delta, Balkan Peninsula or elsewhere.
+    async fn region(&self) -> Region {
+        self.0.region
+    }
+    /// University, hospital, research institute, company or agency.
+    async fn kind(&self) -> InstitutionKind {
+        self.0.kind
+    }
+    /// Standing in the center: applicant, member, observer or suspended.
+    async fn membership(&self) -> Membership {
+        self.0.membership
+    }
+    /// When the institution joined the center.
+    async fn joined_on(&self) -> Option<Date> {
+        self.0.joined_on.map(Date)
+    }
+    /// Home page.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// The inventors' part of licence income, in basis points (5000 = 50%).
+    async fn inventor_share_basis_points(&self) -> i32 {
+        self.0.inventor_share_bp
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// People of this institution that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Person>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<PeopleOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// Training programs this institution hosts that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn programs(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<TrainingProgram>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<ProgramsHostedBy, _>(ctx, self.0.id, args).await?)
+    }
+    /// Ventures this institution leads.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn ventures(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Venture>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<VenturesLedBy, _>(ctx, self.0.id, args).await?)
+    }
+    /// Cooperation agreements this institution is a party to that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn agreements(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Agreement>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(crate::graphql::agreement::agreements_of(ctx, self.0.id, args).await?)
+    }
+    /// Deals this institution provides or receives that the viewer is a party to.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn deals(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        order_by: Option<DealOrder>,
+    ) -> Result<Page<Deal>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(crate::graphql::deal::query::institution_deals(ctx, self.0.id, order_by, args).await?)
+    }
+    /// Technologies this institution owns that the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn technologies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        order_by: Option<TechnologyOrder>,
+    ) -> Result<Page<Technology>> {
+        let rows = request(ctx)
+            .loaders
+            .children::<crate::graphql::technology::TechnologiesOfOwner>(self.0.id)
+            .await?;
+        Ok(connection::paginate_loaded(
+            rows,
+            order_by.unwrap_or_default().ordering(),
+            &PageArgs::new(first, after, last, before),
+        )?)
+    }
+}
+
+/// Filters for `institutions`; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct InstitutionFilter {
+    /// Institutions in this region.
+    pub region: Option<Region>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// Institutions of this kind.
+    pub kind: Option<InstitutionKind>,
+    /// Institutions with this standing.
+    pub membership: Option<Membership>,
+}
+
+impl InstitutionFilter {
+    fn condition(self) -> Condition {
+        let mut c = Condition::all();
+        if let Some(r) = self.region {
+            c = c.add(institution::Column::Region.eq(r));
+        }
+        if let Some(country) = self.country {
+            c = c.add(institution::Column::Country.eq(country.to_uppercase()));
+        }
+        if let Some(k) = self.kind {
+            c = c.add(institution::Column::Kind.eq(k));
+        }
+        if let Some(m) = self.membership {
+            c = c.add(institution::Column::Membership.eq(m));
+        }
+        c
+    }
+}
+
+/// Fields `institutions` can be ordered by.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum InstitutionOrderField {
+    /// By slug (the default).
+    #[default]
+    Slug,
+    /// By canonical name.
+    Name,
+    /// By country code.
+    Country,
+    /// By region.
+    Region,
+    /// By creation time.
+    CreatedAt,
+}
+
+impl OrderField<institution::Entity> for InstitutionOrderField {
+    fn column(self) -> institution::Column {
+        match self {
+            Self::Slug => institution::Column::Slug,
+            Self::Name => institution::Column::Name,
+            Self::Country => institution::Column::Country,
+            Self::Region => institution::Column::Region,
+            Self::CreatedAt => institution::Column::CreatedAt,
+        }
+    }
+}
+
+/// Ordering of `institutions` (ties broken by id).
+#[derive(InputObject, Default)]
+pub struct InstitutionOrder {
+    /// What to order by.
+    #[graphql(default)]
+    pub field: InstitutionOrderField,
+    /// Ascending (default) or descending.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+#[derive(Default)]
+pub struct InstitutionQuery;
+
+#[Object]
+impl InstitutionQuery {
+    /// The institutions of the center (public directory).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn institutions(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<InstitutionFilter>,
+        order_by: Option<InstitutionOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Institution>> {
+        let _req = request(ctx);
+        let order = order_by.unwrap_or_default();
+        Ok(connection::root_list::<institution::Entity, _>(
+            ctx,
+            filter.unwrap_or_default().condition(),
+            Ordering::new(order.field, order.direction),
+            PageArgs::new(first, after, last, before),
+        )
+        .await?)
+    }
+
+    /// One institution by its slug.
+    async fn institution(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Institution>> {
+        let req = request(ctx);
+        let found = policy::visible::<institution::Entity>(&req.principal)
+            .filter(institution::Column::Slug.eq(slug))
+            .one(&req.db)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(found.map(Institution))
+    }
+}

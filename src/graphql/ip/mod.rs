@@ -1,0 +1,214 @@
+//! IP assets: patents and other rights protecting a technology, their owners and deadlines.
+
+pub mod deadline;
+pub mod mutation;
+pub mod paging;
+pub mod query;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{
+    enums::{IpKind, IpStatus},
+    institution, ip_asset, ip_ownership, technology,
+};
+
+use crate::graphql::{
+    connection::{self, Page, PageArgs},
+    ids,
+    institution::Institution,
+    ip::deadline::IpDeadline,
+    request,
+    scalars::{Date, string_list},
+    technology::Technology,
+};
+use crate::{has_many, service::deadlines};
+
+has_many!(IpAssetsOf, ip_asset::Entity, ip_asset::Column::TechnologyId);
+has_many!(
+    OwnershipsOf,
+    ip_ownership::Entity,
+    ip_ownership::Column::IpAssetId
+);
+has_many!(
+    FamilyChildrenOf,
+    ip_asset::Entity,
+    ip_asset::Column::FamilyParentId
+);
+
+/// A patent right or application (or another IP right) protecting a technology.
+pub struct IpAsset(pub ip_asset::Model);
+
+impl From<ip_asset::Model> for IpAsset {
+    fn from(m: ip_asset::Model) -> Self {
+        IpAsset(m)
+    }
+}
+
+/// A patent right or application (or another IP right) protecting a technology.
+#[Object]
+impl IpAsset {
+    /// Global id (`Node`).
+    pub async fn id(&self) -> ID {
+        ids::encode("IpAsset", self.0.id)
+    }
+    /// What kind of right this is.
+    async fn kind(&self) -> IpKind {
+        self.0.kind
+    }
+    /// Where the right is sought: `CN`, `EP`, `US`, `WO` (PCT), `BA`, `RS`, `HR`, …
+    async fn jurisdiction(&self) -> &str {
+        &self.0.jurisdiction
+    }
+    /// The office's application (or registration) number, once filed.
+    async fn application_number(&self) -> Option<&str> {
+        self.0.application_number.as_deref()
+    }
+    /// The title as filed.
+    async fn title(&self) -> Option<&str> {
+        self.0.title.as_deref()
+    }
+    /// The earliest priority date claimed (absent for a first filing, which is its own priority).
+    async fn priority_date(&self) -> Option<Date> {
+        self.0.priority_date.map(Date)
+    }
+    /// When the application was filed.
+    async fn filing_date(&self) -> Option<Date> {
+        self.0.filing_date.map(Date)
+    }
+    /// When the office published the application.
+    async fn publication_date(&self) -> Option<Date> {
+        self.0.publication_date.map(Date)
+    }
+    /// When the right was granted (registered).
+    async fn grant_date(&self) -> Option<Date> {
+        self.0.grant_date.map(Date)
+    }
+    /// Where the asset is in prosecution: DRAFTING → FILED → PUBLISHED → UNDER_EXAMINATION →
+    /// GRANTED or REFUSED; ABANDONED before grant; LAPSED or EXPIRED after it.
+    async fn status(&self) -> IpStatus {
+        self.0.status
+    }
+    /// For a PCT application: the planned national or regional phases (`CN`, `EP`, `US`, …).
+    async fn target_jurisdictions(&self) -> Vec<String> {
+        string_list(&self.0.target_jurisdictions)
+    }
+    /// The technology the asset protects.
+    async fn technology(&self, ctx: &Context<'_>) -> Result<Option<Technology>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<technology::Entity>(self.0.technology_id)
+            .await?
+            .map(Technology))
+    }
+    /// The institutions owning the asset and their shares (which add up to 10000 basis points).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn owners(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpOwnership>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<OwnershipsOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// The asset this one claims priority from or derives from (same patent family), when the
+    /// viewer may see it.
+    async fn family_parent(&self, ctx: &Context<'_>) -> Result<Option<IpAsset>> {
+        let Some(parent) = self.0.family_parent_id else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<ip_asset::Entity>(parent)
+            .await?
+            .map(IpAsset))
+    }
+    /// The assets deriving from this one (e.g. a PCT application's national phases) that the
+    /// viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn family(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpAsset>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<FamilyChildrenOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// The asset's statutory deadlines, computed from its kind, office, status and dates, by
+    /// due date. By default only those due today or later; `includePast` lists the whole
+    /// schedule. Rights that are over (REFUSED, ABANDONED, LAPSED, EXPIRED) have none.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn deadlines(
+        &self,
+        #[graphql(default = false)] include_past: bool,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpDeadline>> {
+        let today = Utc::now().date_naive();
+        let asset = Arc::new(self.0.clone());
+        let items = deadlines::for_asset(&(&self.0).into())
+            .into_iter()
+            .filter(|d| include_past || d.due_on >= today)
+            .map(|d| IpDeadline::new(d, asset.clone()))
+            .collect();
+        Ok(deadline::page(
+            items,
+            &PageArgs::new(first, after, last, before),
+        )?)
+    }
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// An institution's share of an IP asset.
+pub struct IpOwnership(pub ip_ownership::Model);
+
+impl From<ip_ownership::Model> for IpOwnership {
+    fn from(m: ip_ownership::Model) -> Self {
+        IpOwnership(m)
+    }
+}
+
+/// An institution's share of an IP asset.
+#[Object]
+impl IpOwnership {
+    /// The (co-)owner institution.
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<institution::Entity>(self.0.institution_id)
+            .await?
+            .map(Institution))
+    }
+    /// The asset owned.
+    async fn ip_asset(&self, ctx: &Context<'_>) -> Result<Option<IpAsset>> {
+        Ok(request(ctx)
+            .loaders
+            .one::<ip_asset::Entity>(self.0.ip_asset_id)
+            .await?
+            .map(IpAsset))
+    }
+    /// Share of the asset in basis points (10000 = 100%).
+    async fn share_basis_points(&self) -> i32 {
+        self.0.share_bp
+    }
+}

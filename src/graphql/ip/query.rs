@@ -1,0 +1,250 @@
+//! Root IP queries: `ipAssets` and `upcomingDeadlines`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{Duration, Utc};
+use entity::{
+    enums::{IpKind, IpStatus},
+    ip_asset, ip_ownership,
+};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, sea_query::Query};
+
+use crate::graphql::{
+    connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
+    ids,
+    ip::IpAsset,
+    ip::deadline::{self, DeadlineKind, IpDeadline},
+    ip::paging,
+    request,
+};
+use crate::{
+    auth::scope,
+    error::AppError,
+    policy,
+    service::{deadlines, ip::rules},
+};
+
+/// Filters for `ipAssets`; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct IpAssetFilter {
+    /// The protected technology's global id.
+    pub technology: Option<ID>,
+    /// The kind of right.
+    pub kind: Option<IpKind>,
+    /// The prosecution status.
+    pub status: Option<IpStatus>,
+    /// The office, e.g. `CN`, `EP`, `WO`.
+    pub jurisdiction: Option<String>,
+    /// A (co-)owner institution's global id.
+    pub owner: Option<ID>,
+}
+
+impl IpAssetFilter {
+    fn condition(self) -> Result<Condition, AppError> {
+        use ip_asset::Column as C;
+        let mut c = Condition::all();
+        if let Some(t) = &self.technology {
+            c = c.add(C::TechnologyId.eq(ids::decode_as("technology", "Technology", t)?));
+        }
+        if let Some(k) = self.kind {
+            c = c.add(C::Kind.eq(k));
+        }
+        if let Some(s) = self.status {
+            c = c.add(C::Status.eq(s));
+        }
+        if let Some(j) = &self.jurisdiction {
+            c = c.add(C::Jurisdiction.eq(rules::office("jurisdiction", j)?));
+        }
+        if let Some(owner) = &self.owner {
+            c = c.add(C::Id.in_subquery(owned_by(ids::decode_as("owner", "Institution", owner)?)));
+        }
+        Ok(c)
+    }
+}
+
+/// Ids of the assets `institution` (co-)owns. Used only inside an already visible selection.
+fn owned_by(institution: uuid::Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(ip_ownership::Column::IpAssetId)
+        .from(ip_ownership::Entity)
+        .and_where(ip_ownership::Column::InstitutionId.eq(institution))
+        .to_owned()
+}
+
+/// Fields `ipAssets` can be ordered by.
+#[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum IpAssetOrderField {
+    /// Creation order.
+    #[default]
+    CreatedAt,
+    /// Filing date; assets not filed yet come last.
+    FilingDate,
+    /// Priority date; assets without one come last.
+    PriorityDate,
+}
+
+impl OrderField<ip_asset::Entity> for IpAssetOrderField {
+    fn column(self) -> ip_asset::Column {
+        match self {
+            Self::CreatedAt => ip_asset::Column::CreatedAt,
+            Self::FilingDate => ip_asset::Column::FilingDate,
+            Self::PriorityDate => ip_asset::Column::PriorityDate,
+        }
+    }
+}
+
+/// Ordering of IP assets (ties broken by id).
+#[derive(InputObject, Default)]
+pub struct IpAssetOrder {
+    /// What to order by.
+    #[graphql(default)]
+    pub field: IpAssetOrderField,
+    /// Smallest or largest first.
+    #[graphql(default)]
+    pub direction: OrderDirection,
+}
+
+/// Filters for `upcomingDeadlines`; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct DeadlineFilter {
+    /// Only deadlines of this kind.
+    pub kind: Option<DeadlineKind>,
+    /// Only deadlines at this office (for PCT national phases: the target office).
+    pub jurisdiction: Option<String>,
+    /// Only deadlines of these IP assets.
+    pub ip_asset: Option<IpAssetFilter>,
+}
+
+/// The longest window `upcomingDeadlines` looks ahead: ten years.
+const MAX_WINDOW_DAYS: i32 = 3650;
+
+#[derive(Default)]
+pub struct IpQuery;
+
+#[Object]
+impl IpQuery {
+    /// IP assets the viewer may see.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn ip_assets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<IpAssetFilter>,
+        order_by: Option<IpAssetOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpAsset>> {
+        let req = request(ctx);
+        req.principal.require_scope(scope::IP_READ)?;
+        let select = policy::visible::<ip_asset::Entity>(&req.principal)
+            .filter(filter.unwrap_or_default().condition()?);
+        let order = order_by.unwrap_or_default();
+        let args = PageArgs::new(first, after, last, before);
+        let want_total = connection::wants_total(ctx);
+        let page = match order.field {
+            IpAssetOrderField::CreatedAt => {
+                connection::paginate(
+                    &req.db,
+                    select,
+                    Ordering::new(order.field, order.direction),
+                    &args,
+                    want_total,
+                )
+                .await?
+            }
+            IpAssetOrderField::FilingDate => {
+                paging::paginate_by_nullable_date(
+                    &req.db,
+                    select,
+                    ip_asset::Column::FilingDate,
+                    |m| (m.filing_date, m.id),
+                    order.direction,
+                    &args,
+                    want_total,
+                )
+                .await?
+            }
+            IpAssetOrderField::PriorityDate => {
+                paging::paginate_by_nullable_date(
+                    &req.db,
+                    select,
+                    ip_asset::Column::PriorityDate,
+                    |m| (m.priority_date, m.id),
+                    order.direction,
+                    &args,
+                    want_total,
+                )
+                .await?
+            }
+        };
+        Ok(page)
+    }
+
+    /// Statutory deadlines due from today (UTC) to `withinDays` days ahead (1–3650), across the
+    /// IP assets the viewer may see, by due date. Rights that are over (REFUSED, ABANDONED,
+    /// LAPSED, EXPIRED) have none.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn upcoming_deadlines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 90)] within_days: i32,
+        filter: Option<DeadlineFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpDeadline>> {
+        let req = request(ctx);
+        req.principal.require_scope(scope::IP_READ)?;
+        if !(1..=MAX_WINDOW_DAYS).contains(&within_days) {
+            return Err(AppError::bad_input(
+                "withinDays",
+                format!("withinDays must be between 1 and {MAX_WINDOW_DAYS}"),
+            )
+            .into());
+        }
+        let filter = filter.unwrap_or_default();
+        let office = filter
+            .jurisdiction
+            .as_deref()
+            .map(|j| rules::office("jurisdiction", j))
+            .transpose()?;
+        let kind: Option<deadlines::DeadlineKind> = filter.kind.map(Into::into);
+        // One query: the visible assets that can have deadlines at all; the rules run in memory.
+        use ip_asset::Column as C;
+        let assets = policy::visible::<ip_asset::Entity>(&req.principal)
+            .filter(C::Status.is_not_in(deadlines::ENDED))
+            .filter(C::Kind.is_in(deadlines::KINDS_WITH_DEADLINES))
+            .filter(
+                Condition::any()
+                    .add(C::PriorityDate.is_not_null())
+                    .add(C::FilingDate.is_not_null()),
+            )
+            .filter(filter.ip_asset.unwrap_or_default().condition()?)
+            .all(&req.db)
+            .await
+            .map_err(AppError::from)?;
+        let today = Utc::now().date_naive();
+        let until = today + Duration::days(within_days.into());
+        let mut due = Vec::new();
+        for asset in assets {
+            let asset = Arc::new(asset);
+            for d in deadlines::for_asset(&asset.as_ref().into()) {
+                if d.due_on >= today
+                    && d.due_on <= until
+                    && kind.is_none_or(|k| d.kind == k)
+                    && office.as_deref().is_none_or(|o| d.jurisdiction == o)
+                {
+                    due.push(IpDeadline::new(d, asset.clone()));
+                }
+            }
+        }
+        Ok(deadline::page(
+            due,
+            &PageArgs::new(first, after, last, before),
+        )?)
+    }
+}
