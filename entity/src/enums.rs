@@ -4,9 +4,8 @@
 //! GraphQL and serde use), guarded in the database by a `CHECK (col IN (...))` written in the
 //! migration. Adding a variant therefore needs a migration too.
 //!
-//! The state machines of the design (technology stage, IP status, deal stage) are data here:
-//! see [`TechnologyStage::can_transition_to`], [`IpStatus::can_transition_to`] and
-//! [`DealStage::can_transition_to`].
+//! The state machines over these vocabularies are domain rules: they live in the service layer
+//! beside the code that applies them.
 
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -167,26 +166,6 @@ pub enum TechnologyStage {
     Archived,
 }
 
-impl TechnologyStage {
-    /// The stages this stage may move to.
-    pub fn next_stages(self) -> &'static [Self] {
-        use TechnologyStage::*;
-        match self {
-            Disclosed => &[Assessment, Archived],
-            Assessment => &[Protection, Archived],
-            Protection => &[Marketing, Archived],
-            Marketing => &[Licensed, SpunOut, Archived],
-            Licensed | SpunOut => &[Archived],
-            Archived => &[Assessment],
-        }
-    }
-
-    /// Whether the state machine allows `self → to`.
-    pub fn can_transition_to(self, to: Self) -> bool {
-        self.next_stages().contains(&to)
-    }
-}
-
 /// Who may see a record beyond its owners.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
@@ -337,24 +316,6 @@ pub enum IpStatus {
 }
 
 impl IpStatus {
-    /// The statuses this status may move to.
-    pub fn next_statuses(self) -> &'static [Self] {
-        use IpStatus::*;
-        match self {
-            Drafting => &[Filed],
-            Filed => &[Published, Abandoned],
-            Published => &[UnderExamination, Abandoned],
-            UnderExamination => &[Granted, Refused, Abandoned],
-            Granted => &[Lapsed, Expired],
-            Refused | Abandoned | Lapsed | Expired => &[],
-        }
-    }
-
-    /// Whether the state machine allows `self → to`.
-    pub fn can_transition_to(self, to: Self) -> bool {
-        self.next_statuses().contains(&to)
-    }
-
     /// Not yet published (`DRAFTING` or `FILED`): visible to owners and co-owners only.
     pub fn is_unpublished(self) -> bool {
         matches!(self, IpStatus::Drafting | IpStatus::Filed)
@@ -443,27 +404,12 @@ pub enum DealStage {
 }
 
 impl DealStage {
-    /// The stages this stage may move to.
-    pub fn next_stages(self) -> &'static [Self] {
-        use DealStage::*;
-        match self {
-            Lead => &[Negotiation, Lost],
-            Negotiation => &[TermSheet, Lost],
-            TermSheet => &[Signed, Lost],
-            Signed => &[Active, Terminated],
-            Active => &[Completed, Terminated],
-            Completed | Lost | Terminated => &[],
-        }
-    }
-
-    /// Whether the state machine allows `self → to`.
-    pub fn can_transition_to(self, to: Self) -> bool {
-        self.next_stages().contains(&to)
-    }
-
     /// Not yet in a final stage.
     pub fn is_open(self) -> bool {
-        !self.next_stages().is_empty()
+        !matches!(
+            self,
+            DealStage::Completed | DealStage::Lost | DealStage::Terminated
+        )
     }
 
     /// The agreement has been signed (`SIGNED`, `ACTIVE`, `COMPLETED`, `TERMINATED`).
@@ -704,49 +650,5 @@ mod tests {
             AgreementKind,
             AgreementStatus,
         );
-    }
-
-    #[test]
-    fn technology_stage_machine() {
-        use TechnologyStage::*;
-        assert!(Disclosed.can_transition_to(Assessment));
-        assert!(Marketing.can_transition_to(SpunOut));
-        assert!(Licensed.can_transition_to(Archived));
-        assert!(Archived.can_transition_to(Assessment));
-        assert!(!Disclosed.can_transition_to(Marketing));
-        assert!(!Archived.can_transition_to(Archived));
-        assert!(!Archived.can_transition_to(Disclosed));
-        for s in TechnologyStage::iter().filter(|s| *s != Archived) {
-            assert!(s.can_transition_to(Archived), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn ip_status_machine() {
-        use IpStatus::*;
-        assert!(Drafting.can_transition_to(Filed));
-        assert!(UnderExamination.can_transition_to(Refused));
-        assert!(Granted.can_transition_to(Expired));
-        assert!(!Drafting.can_transition_to(Abandoned));
-        assert!(!Granted.can_transition_to(Abandoned));
-        assert!(!Filed.can_transition_to(Granted));
-        for s in [Filed, Published, UnderExamination] {
-            assert!(s.can_transition_to(Abandoned));
-        }
-    }
-
-    #[test]
-    fn deal_stage_machine() {
-        use DealStage::*;
-        for s in DealStage::iter() {
-            assert_eq!(s.can_transition_to(Lost), s.is_open() && !s.is_signed());
-            assert_eq!(
-                s.can_transition_to(Terminated),
-                s.is_open() && s.is_signed()
-            );
-        }
-        assert!(TermSheet.can_transition_to(Signed));
-        assert!(!Lead.can_transition_to(Signed));
-        assert!(!Completed.is_open());
     }
 }

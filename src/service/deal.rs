@@ -309,13 +309,41 @@ pub async fn transition(
     Ok(())
 }
 
+/// The stages a deal in `from` may move to.
+pub fn next_stages(from: DealStage) -> &'static [DealStage] {
+    use DealStage::*;
+    match from {
+        Lead => &[Negotiation, Lost],
+        Negotiation => &[TermSheet, Lost],
+        TermSheet => &[Signed, Lost],
+        Signed => &[Active, Terminated],
+        Active => &[Completed, Terminated],
+        Completed | Lost | Terminated => &[],
+    }
+}
+
 /// `from → to` must be an edge of the deal stage machine; the error names the allowed targets.
 pub fn check_stage_transition(from: DealStage, to: DealStage) -> AppResult<()> {
-    crate::service::check_transition("to", "a deal", from, to, from.next_stages())
+    crate::service::check_transition("to", "a deal", from, to, next_stages(from))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn deal_stage_machine() {
+        use entity::enums::DealStage::{self, *};
+        use sea_orm::Iterable;
+        let can = |from, to| super::next_stages(from).contains(&to);
+        for s in DealStage::iter() {
+            assert_eq!(s.is_open(), !super::next_stages(s).is_empty(), "{s:?}");
+            assert_eq!(can(s, Lost), s.is_open() && !s.is_signed());
+            assert_eq!(can(s, Terminated), s.is_open() && s.is_signed());
+        }
+        assert!(can(TermSheet, Signed));
+        assert!(!can(Lead, Signed));
+        assert!(!Completed.is_open());
+    }
+
     use super::*;
 
     #[test]

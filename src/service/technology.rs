@@ -377,9 +377,22 @@ pub async fn transition(
     Ok(())
 }
 
+/// The stages a technology in `from` may move to.
+pub fn next_stages(from: TechnologyStage) -> &'static [TechnologyStage] {
+    use TechnologyStage::*;
+    match from {
+        Disclosed => &[Assessment, Archived],
+        Assessment => &[Protection, Archived],
+        Protection => &[Marketing, Archived],
+        Marketing => &[Licensed, SpunOut, Archived],
+        Licensed | SpunOut => &[Archived],
+        Archived => &[Assessment],
+    }
+}
+
 /// `from → to` must be an edge of the technology stage machine.
 pub fn check_stage_transition(from: TechnologyStage, to: TechnologyStage) -> AppResult<()> {
-    crate::service::check_transition("to", "a technology", from, to, from.next_stages())
+    crate::service::check_transition("to", "a technology", from, to, next_stages(from))
 }
 
 /// One inventor's share of a technology.
@@ -495,6 +508,23 @@ pub async fn set_inventors(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn technology_stage_machine() {
+        use entity::enums::TechnologyStage::{self, *};
+        use sea_orm::Iterable;
+        let can = |from, to| super::next_stages(from).contains(&to);
+        assert!(can(Disclosed, Assessment));
+        assert!(can(Marketing, SpunOut));
+        assert!(can(Licensed, Archived));
+        assert!(can(Archived, Assessment));
+        assert!(!can(Disclosed, Marketing));
+        assert!(!can(Archived, Archived));
+        assert!(!can(Archived, Disclosed));
+        for s in TechnologyStage::iter().filter(|s| *s != Archived) {
+            assert!(can(s, Archived), "{s:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

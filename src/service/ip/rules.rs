@@ -218,9 +218,22 @@ pub fn date_recorded_by(to: IpStatus) -> Option<DateField> {
     }
 }
 
+/// The statuses an IP asset in `from` may move to.
+pub fn next_statuses(from: IpStatus) -> &'static [IpStatus] {
+    use IpStatus::*;
+    match from {
+        Drafting => &[Filed],
+        Filed => &[Published, Abandoned],
+        Published => &[UnderExamination, Abandoned],
+        UnderExamination => &[Granted, Refused, Abandoned],
+        Granted => &[Lapsed, Expired],
+        Refused | Abandoned | Lapsed | Expired => &[],
+    }
+}
+
 /// `from → to` must be an edge of the IP status machine; the error names the allowed targets.
 pub fn check_transition(from: IpStatus, to: IpStatus) -> AppResult<()> {
-    crate::service::check_transition("to", "an IP asset", from, to, from.next_statuses())
+    crate::service::check_transition("to", "an IP asset", from, to, next_statuses(from))
 }
 
 /// Optional free text: trimmed, empty means none, at most `max` characters, no control
@@ -241,6 +254,21 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> AppResult<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ip_status_machine() {
+        use entity::enums::IpStatus::*;
+        let can = |from, to| super::next_statuses(from).contains(&to);
+        assert!(can(Drafting, Filed));
+        assert!(can(UnderExamination, Refused));
+        assert!(can(Granted, Expired));
+        assert!(!can(Drafting, Abandoned));
+        assert!(!can(Granted, Abandoned));
+        assert!(!can(Filed, Granted));
+        for s in [Filed, Published, UnderExamination] {
+            assert!(can(s, Abandoned));
+        }
+    }
+
     use super::*;
 
     fn field_of(r: AppResult<impl std::fmt::Debug>) -> String {
