@@ -166,8 +166,11 @@ mod tests {
         assert_eq!(claims.inst, inst);
         assert_eq!(claims.role, "MEMBER");
 
+        // Change one character of the payload for another: always a different payload (replacing
+        // every 'A' did nothing when the payload held none, and the test then failed by chance).
         let mut parts: Vec<String> = token.split('.').map(String::from).collect();
-        parts[1] = parts[1].replace('A', "B");
+        let first = parts[1].remove(0);
+        parts[1].insert(0, if first == 'e' { 'f' } else { 'e' });
         assert!(keys.verify(&parts.join(".")).is_err());
     }
 
