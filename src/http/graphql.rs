@@ -443,6 +443,7 @@ fn argument_in(message: &str) -> Option<String> {
 /// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws / graphql-ws).
 pub async fn subscriptions(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: WebSocketUpgrade,
@@ -459,6 +460,11 @@ pub async fn subscriptions(
             let mut data = async_graphql::Data::default();
             data.insert(RequestCtx::new(db, principal, window));
             data.insert(state.auth.clone());
+            // Operations over the socket pay and are throttled like those over POST (the
+            // outcome shown by `rateLimit` is the latest operation's).
+            data.insert(client);
+            data.insert(state.cost_limiter.clone());
+            data.insert(ChargeOutcome::default());
             async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
                 .with_data(data)
                 .serve()
