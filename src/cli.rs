@@ -201,6 +201,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
     }
     eprintln!();
-    http::serve(listener, http::router(state)).await?;
+    let limits = http::ConnectionLimits::from_config(&state.config);
+    http::serve(listener, http::router(state), limits).await?;
     Ok(())
 }

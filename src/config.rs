@@ -74,6 +74,32 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `BIOBRIDGE_SEED_DEMO`: seed the demo data into an empty database at start (dev only).
     pub seed_demo: bool,
+    /// `BIOBRIDGE_PASSWORD_HASHING_CONCURRENCY`: password checks hashed at once; 0 = one per core.
+    pub password_hashing_concurrency: usize,
+    /// `BIOBRIDGE_PASSWORD_HASHING_QUEUE`: checks that may wait for a slot; beyond, RATE_LIMITED.
+    pub password_hashing_queue: usize,
+    /// `BIOBRIDGE_LOGIN_FAILURES_PER_ADDRESS`: failed logins per client address per 15 minutes.
+    pub login_failures_per_address: usize,
+    /// `BIOBRIDGE_TRUSTED_PROXIES`: proxies (IPs or CIDR networks) whose `X-Forwarded-For` is believed.
+    #[serde(deserialize_with = "list_or_csv")]
+    pub trusted_proxies: Vec<String>,
+    /// `BIOBRIDGE_RATE_LIMIT_TRACKED_KEYS`: e-mails, addresses or principals each in-memory
+    /// throttle remembers at most.
+    pub rate_limit_tracked_keys: usize,
+    /// `BIOBRIDGE_RATE_LIMIT_POINTS`: query-cost points per window for a user or API token.
+    pub rate_limit_points: u64,
+    /// `BIOBRIDGE_RATE_LIMIT_ANONYMOUS_POINTS`: query-cost points per window per anonymous address.
+    pub rate_limit_anonymous_points: u64,
+    /// `BIOBRIDGE_RATE_LIMIT_WINDOW_SECS`
+    pub rate_limit_window_secs: u64,
+    /// `BIOBRIDGE_MAX_CONNECTIONS`: connections served at once (keep below `ulimit -n`).
+    pub max_connections: usize,
+    /// `BIOBRIDGE_HEADER_READ_TIMEOUT_SECS`: time to send a request's headers.
+    pub header_read_timeout_secs: u64,
+    /// `BIOBRIDGE_REQUEST_TIMEOUT_SECS`: time from a request's headers to its response.
+    pub request_timeout_secs: u64,
+    /// `BIOBRIDGE_KEEP_ALIVE_TIMEOUT_SECS`: an idle connection is closed after this long.
+    pub keep_alive_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -97,6 +123,18 @@ impl Default for Config {
             loader_batch_ms: 2,
             log_format: LogFormat::Text,
             seed_demo: true,
+            password_hashing_concurrency: 0,
+            password_hashing_queue: 8,
+            login_failures_per_address: 100,
+            trusted_proxies: Vec::new(),
+            rate_limit_tracked_keys: 50_000,
+            rate_limit_points: 2_000_000,
+            rate_limit_anonymous_points: 200_000,
+            rate_limit_window_secs: 3600,
+            max_connections: 512,
+            header_read_timeout_secs: 10,
+            request_timeout_secs: 30,
+            keep_alive_timeout_secs: 60,
         }
     }
 }
@@ -138,6 +176,18 @@ const ENV_KEYS: &[&str] = &[
     "loader_batch_ms",
     "log_format",
     "seed_demo",
+    "password_hashing_concurrency",
+    "password_hashing_queue",
+    "login_failures_per_address",
+    "trusted_proxies",
+    "rate_limit_tracked_keys",
+    "rate_limit_points",
+    "rate_limit_anonymous_points",
+    "rate_limit_window_secs",
+    "max_connections",
+    "header_read_timeout_secs",
+    "request_timeout_secs",
+    "keep_alive_timeout_secs",
 ];
 
 impl Config {
@@ -191,6 +241,54 @@ impl Config {
                 bail!("{name} must be greater than 0");
             }
         }
+        for (name, value) in [
+            (
+                "BIOBRIDGE_LOGIN_FAILURES_PER_ADDRESS",
+                self.login_failures_per_address,
+            ),
+            (
+                "BIOBRIDGE_RATE_LIMIT_TRACKED_KEYS",
+                self.rate_limit_tracked_keys,
+            ),
+            ("BIOBRIDGE_MAX_CONNECTIONS", self.max_connections),
+        ] {
+            if value == 0 {
+                bail!("{name} must be greater than 0");
+            }
+        }
+        for (name, value) in [
+            ("BIOBRIDGE_RATE_LIMIT_POINTS", self.rate_limit_points),
+            (
+                "BIOBRIDGE_RATE_LIMIT_ANONYMOUS_POINTS",
+                self.rate_limit_anonymous_points,
+            ),
+        ] {
+            // The figures are GraphQL Ints (`Query.rateLimit`).
+            if value == 0 || value > i32::MAX as u64 {
+                bail!("{name} must be between 1 and {}", i32::MAX);
+            }
+        }
+        for (name, value) in [
+            (
+                "BIOBRIDGE_RATE_LIMIT_WINDOW_SECS",
+                self.rate_limit_window_secs,
+            ),
+            (
+                "BIOBRIDGE_HEADER_READ_TIMEOUT_SECS",
+                self.header_read_timeout_secs,
+            ),
+            ("BIOBRIDGE_REQUEST_TIMEOUT_SECS", self.request_timeout_secs),
+            (
+                "BIOBRIDGE_KEEP_ALIVE_TIMEOUT_SECS",
+                self.keep_alive_timeout_secs,
+            ),
+        ] {
+            if value == 0 || value > 365 * 24 * 3600 {
+                bail!("{name} must be between 1 second and a year");
+            }
+        }
+        crate::auth::client_address::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");
         }
@@ -318,6 +416,46 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("DATABASE_URL")
+        );
+    }
+
+    #[test]
+    fn limits_and_trusted_proxies_are_checked() {
+        let c = Config {
+            trusted_proxies: vec!["10.0.0.0/8".into(), "proxy.example".into()],
+            ..Config::default()
+        };
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("BIOBRIDGE_TRUSTED_PROXIES") && err.contains("proxy.example"));
+        let c = Config {
+            rate_limit_points: 1 << 40,
+            ..Config::default()
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("RATE_LIMIT_POINTS")
+        );
+        let c = Config {
+            header_read_timeout_secs: 0,
+            ..Config::default()
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("HEADER_READ_TIMEOUT")
+        );
+        let c = Config {
+            max_connections: 0,
+            ..Config::default()
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("MAX_CONNECTIONS")
         );
     }
 

@@ -23,7 +23,7 @@ use crate::{
         Principal, PrincipalInstitution, PrincipalKind,
         api_token::{self, CACHE_TTL, TokenCache, TokenUsage, USAGE_FLUSH_INTERVAL},
         jwt::JwtKeys,
-        throttle::LoginThrottle,
+        login_limits::LoginLimits,
     },
     error::{AppError, AppResult},
     service::api_tokens,
@@ -34,7 +34,8 @@ pub struct Authenticator {
     pub jwt: JwtKeys,
     /// Lifetime of the access tokens `login` issues.
     pub login_ttl: Duration,
-    pub login_throttle: LoginThrottle,
+    /// Login throttles and the bound on password hashing.
+    pub logins: LoginLimits,
     tokens: TokenCache,
     usage: TokenUsage,
 }
@@ -47,12 +48,17 @@ impl Authenticator {
     /// Also starts the background task that writes API-token uses every
     /// [`USAGE_FLUSH_INTERVAL`] (when called inside a Tokio runtime); it ends with the
     /// authenticator.
-    pub fn new(db: DatabaseConnection, jwt: JwtKeys, login_ttl: Duration) -> Arc<Self> {
+    pub fn new(
+        db: DatabaseConnection,
+        jwt: JwtKeys,
+        login_ttl: Duration,
+        logins: LoginLimits,
+    ) -> Arc<Self> {
         let auth = Arc::new(Authenticator {
             db,
             jwt,
             login_ttl,
-            login_throttle: LoginThrottle::default(),
+            logins,
             tokens: TokenCache::new(CACHE_TTL),
             usage: TokenUsage::default(),
         });

@@ -3,8 +3,11 @@
 
 pub mod api_token;
 mod authenticator;
+pub mod client_address;
 pub mod jwt;
+pub mod login_limits;
 pub mod password;
+pub mod password_slots;
 mod principal;
 pub mod scope;
 pub mod throttle;

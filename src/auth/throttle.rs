@@ -1,41 +1,37 @@
-//! Login throttling: repeated failures for one e-mail address are refused for a while.
+//! Login throttling: repeated failures for one key (an e-mail address, a client address) are
+//! refused for a while.
 //!
-//! In memory, per server instance (a restart or another instance starts afresh): it slows down
-//! password guessing against one account, it is not a complete defence against a botnet.
+//! In memory, per server instance (a restart or another instance starts afresh), and bounded:
+//! at most a configured number of keys are tracked, the least recently used forgotten first
+//! (see [`BoundedMap`]). It slows down password guessing, it is not a complete defence against
+//! a botnet.
 
 use std::{
-    collections::HashMap,
     sync::Mutex,
     time::{Duration, Instant},
 };
+
+use crate::rate_limit::bounded::BoundedMap;
 
 /// Failures allowed per e-mail address within [`WINDOW`].
 pub const MAX_FAILURES: usize = 5;
 /// How long a failure counts.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Past this many tracked addresses, addresses without a recent failure are forgotten.
-const PRUNE_ABOVE: usize = 10_000;
 
-/// Recent failed attempts per key (a lower-cased e-mail address).
-#[derive(Debug)]
+/// Recent failed attempts per key.
 pub struct LoginThrottle {
     max_failures: usize,
     window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        Self::new(MAX_FAILURES, WINDOW)
-    }
+    failures: Mutex<BoundedMap<Vec<Instant>>>,
 }
 
 impl LoginThrottle {
-    pub fn new(max_failures: usize, window: Duration) -> Self {
+    /// At most `max_failures` per `window` for each of at most `max_keys` keys.
+    pub fn new(max_failures: usize, window: Duration, max_keys: usize) -> Self {
         LoginThrottle {
             max_failures,
             window,
-            failures: Mutex::new(HashMap::new()),
+            failures: Mutex::new(BoundedMap::new(max_keys)),
         }
     }
 
@@ -43,11 +39,12 @@ impl LoginThrottle {
     /// has too many recent failures. An admitted attempt counts as a failure until
     /// [`LoginThrottle::succeeded`] says otherwise, so concurrent guesses cannot slip past the limit.
     pub fn begin(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let window = self.window;
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() > PRUNE_ABOVE {
-            failures.retain(|_, times| times.iter().any(|t| now.duration_since(*t) < self.window));
-        }
-        let times = failures.entry(key.to_owned()).or_default();
+        let stale = |times: &Vec<Instant>, now: Instant| {
+            times.iter().all(|t| now.duration_since(*t) >= window)
+        };
+        let times = failures.entry(key, now, stale, Vec::new);
         times.retain(|t| now.duration_since(*t) < self.window);
         if times.len() >= self.max_failures {
             let oldest = times.iter().min().copied().unwrap_or(now);
@@ -66,6 +63,16 @@ impl LoginThrottle {
             .unwrap_or_else(|e| e.into_inner())
             .remove(key);
     }
+
+    /// The attempt begun at `at` succeeded: it no longer counts, the other failures of `key` do.
+    pub fn forgive(&self, key: &str, at: Instant) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(times) = failures.get_mut(key)
+            && let Some(i) = times.iter().position(|t| *t == at)
+        {
+            times.swap_remove(i);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -74,7 +81,7 @@ mod tests {
 
     #[test]
     fn the_sixth_failure_within_the_window_is_refused_until_the_oldest_expires() {
-        let t = LoginThrottle::new(5, Duration::from_secs(900));
+        let t = LoginThrottle::new(5, Duration::from_secs(900), 100);
         let start = Instant::now();
         for i in 0..5 {
             assert!(t.begin("a@x", start + Duration::from_secs(i)).is_ok());
@@ -90,7 +97,7 @@ mod tests {
 
     #[test]
     fn success_resets() {
-        let t = LoginThrottle::new(2, Duration::from_secs(60));
+        let t = LoginThrottle::new(2, Duration::from_secs(60), 100);
         let now = Instant::now();
         assert!(t.begin("a@x", now).is_ok());
         assert!(t.begin("a@x", now).is_ok());
@@ -98,5 +105,27 @@ mod tests {
         assert!(t.begin("a@x", now).is_ok());
         assert!(t.begin("a@x", now).is_ok());
         assert_eq!(t.begin("a@x", now), Err(60));
+    }
+
+    #[test]
+    fn forgiving_an_attempt_leaves_the_other_failures() {
+        let t = LoginThrottle::new(2, Duration::from_secs(60), 100);
+        let start = Instant::now();
+        let later = start + Duration::from_secs(1);
+        assert!(t.begin("192.0.2.1", start).is_ok());
+        assert!(t.begin("192.0.2.1", later).is_ok());
+        t.forgive("192.0.2.1", later);
+        assert!(t.begin("192.0.2.1", later).is_ok());
+        assert!(t.begin("192.0.2.1", later).is_err());
+    }
+
+    #[test]
+    fn a_flood_of_distinct_keys_stays_within_the_bound() {
+        let t = LoginThrottle::new(5, Duration::from_secs(900), 1000);
+        let now = Instant::now();
+        for i in 0..20_000 {
+            assert!(t.begin(&format!("ghost{i}@flood.example"), now).is_ok());
+        }
+        assert!(t.failures.lock().unwrap().len() <= 1000);
     }
 }

@@ -13,6 +13,7 @@ pub mod money;
 pub mod node;
 pub mod payload;
 pub mod person;
+pub mod rate_limit;
 pub mod scalars;
 pub mod technology;
 pub mod training;
@@ -55,6 +56,7 @@ pub struct QueryRoot(
     venture::query::VentureQuery,
     training::query::TrainingQuery,
     agreement::query::AgreementQuery,
+    rate_limit::RateLimitQuery,
 );
 
 /// The root mutation type.
@@ -134,6 +136,7 @@ pub fn build_schema(limits: Limits) -> AppSchema {
     .extension(Guards {
         max_aliases: limits.aliases,
     })
+    .extension(rate_limit::ChargeCost)
     .finish()
 }
 

@@ -3,10 +3,12 @@
 //! (with `application/graphql-response+json`), GraphiQL for browsers, and subscriptions.
 
 use async_graphql::{ErrorExtensionValues, ServerError, Variables, parser::types::OperationType};
+use std::net::SocketAddr;
+
 use axum::{
     body::Bytes,
-    extract::{RawQuery, State, WebSocketUpgrade},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{ConnectInfo, FromRequestParts, RawQuery, State, WebSocketUpgrade},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
     response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -14,8 +16,10 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use crate::{
+    auth::client_address::ClientAddress,
     error::AppError,
-    graphql::{Executed, RequestCtx},
+    graphql::{Executed, RequestCtx, rate_limit::ChargeOutcome},
+    rate_limit::cost::Charge,
 };
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -136,9 +140,32 @@ fn unauthenticated(media: Media, err: AppError) -> Response {
     res
 }
 
+/// The client address of a request: the TCP peer, or what trusted proxies say it is.
+pub struct Client(ClientAddress);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0);
+        Ok(Client(ClientAddress::resolve(
+            peer,
+            &parts.headers,
+            &state.trusted_proxies,
+        )))
+    }
+}
+
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query in the URL.
 pub async fn get(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -189,11 +216,16 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return res;
     }
-    execute(state, &headers, media, params).await
+    execute(state, client, &headers, media, params).await
 }
 
 /// `POST /graphql` with a JSON body.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    Client(client): Client,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -211,7 +243,7 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
         Ok(p) => p,
         Err(msg) => return bad_request(media, msg),
     };
-    execute(state, &headers, media, params).await
+    execute(state, client, &headers, media, params).await
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
@@ -286,7 +318,13 @@ fn operation_type(params: &Params) -> Option<OperationType> {
     found.map(|(_, op)| op.node.ty)
 }
 
-async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Params) -> Response {
+async fn execute(
+    state: AppState,
+    client: ClientAddress,
+    headers: &HeaderMap,
+    media: Media,
+    params: Params,
+) -> Response {
     let principal = match state.auth.principal(headers).await {
         Ok(p) => p,
         Err(err @ AppError::Unauthenticated(_)) => return unauthenticated(media, err),
@@ -301,6 +339,7 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
         }
     };
     let executed = Executed::default();
+    let charged = ChargeOutcome::default();
     let mut request = async_graphql::Request::new(params.query)
         .data(RequestCtx::new(
             state.db.clone(),
@@ -308,7 +347,10 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
             state.config.batch_window(),
         ))
         .data(state.auth.clone())
-        .data(executed.clone());
+        .data(executed.clone())
+        .data(client)
+        .data(state.cost_limiter.clone())
+        .data(charged.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }
@@ -319,17 +361,26 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
     for err in &mut response.errors {
         ensure_code(err);
     }
+    let charge = charged.get();
     if !executed.get() {
         // A request error: nothing ran, so there is no `data`.
-        let status = if media == Media::GraphqlResponse {
+        let status = if let Some(Err(_)) = charge {
+            StatusCode::TOO_MANY_REQUESTS
+        } else if media == Media::GraphqlResponse {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::OK
         };
-        return errors_body(media, status, response.errors);
+        let mut res = errors_body(media, status, response.errors);
+        rate_limit_headers(&mut res, charge);
+        return res;
     }
     match serde_json::to_string(&response) {
-        Ok(body) => respond(media, StatusCode::OK, body),
+        Ok(body) => {
+            let mut res = respond(media, StatusCode::OK, body);
+            rate_limit_headers(&mut res, charge);
+            res
+        }
         Err(err) => {
             tracing::error!(error = %err, "cannot serialize a response");
             errors_body(
@@ -338,6 +389,32 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
                 vec![coded("internal error", "INTERNAL")],
             )
         }
+    }
+}
+
+/// The caller's query-cost budget, as `Query.rateLimit` shows it: `X-RateLimit-Limit`,
+/// `-Remaining`, `-Used`, `-Reset` (Unix seconds) and, when refused, `Retry-After`.
+fn rate_limit_headers(res: &mut Response, charge: Option<Result<Charge, Charge>>) {
+    let Some(outcome) = charge else {
+        return;
+    };
+    let (charge, refused) = match outcome {
+        Ok(c) => (c, false),
+        Err(c) => (c, true),
+    };
+    let headers = res.headers_mut();
+    let mut set = |name: &'static str, value: u64| {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    };
+    set("x-ratelimit-limit", charge.limit);
+    set("x-ratelimit-remaining", charge.remaining());
+    set("x-ratelimit-used", charge.used);
+    set(
+        "x-ratelimit-reset",
+        u64::try_from(charge.reset_at.timestamp()).unwrap_or(0),
+    );
+    if refused {
+        set("retry-after", charge.reset_in_secs);
     }
 }
 
@@ -366,6 +443,7 @@ fn argument_in(message: &str) -> Option<String> {
 /// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws / graphql-ws).
 pub async fn subscriptions(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     protocol: async_graphql_axum::GraphQLProtocol,
     upgrade: WebSocketUpgrade,
@@ -382,6 +460,11 @@ pub async fn subscriptions(
             let mut data = async_graphql::Data::default();
             data.insert(RequestCtx::new(db, principal, window));
             data.insert(state.auth.clone());
+            // Operations over the socket pay and are throttled like those over POST (the
+            // outcome shown by `rateLimit` is the latest operation's).
+            data.insert(client);
+            data.insert(state.cost_limiter.clone());
+            data.insert(ChargeOutcome::default());
             async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
                 .with_data(data)
                 .serve()

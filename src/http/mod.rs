@@ -1,8 +1,10 @@
-//! HTTP: the router, its middleware (request ids, logs, CORS, body limit, panic guard) and the
-//! endpoints — GraphQL, GraphiQL, subscriptions and health.
+//! HTTP: the router, its middleware (request ids, logs, CORS, body limit, request timeout,
+//! panic guard), the endpoints — GraphQL, GraphiQL, subscriptions and health — and the accept
+//! loop that serves them.
 
 mod graphql;
 mod health;
+mod server;
 
 use std::{sync::Arc, time::Duration};
 
@@ -18,13 +20,20 @@ use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
     trace::TraceLayer,
 };
 
-use crate::{auth::jwt::JwtKeys, config::Config, graphql::AppSchema};
+use crate::{
+    auth::{client_address::TrustedProxies, jwt::JwtKeys, login_limits::LoginLimits},
+    config::Config,
+    graphql::AppSchema,
+    rate_limit::cost::CostLimiter,
+};
 
 pub use crate::auth::Authenticator;
 pub use graphql::DEFAULT_QUERY as GRAPHIQL_DEFAULT_QUERY;
+pub use server::{ConnectionLimits, serve_until};
 
 /// Everything a request handler needs, shared by all requests.
 #[derive(Clone)]
@@ -33,14 +42,32 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub auth: Arc<Authenticator>,
     pub config: Arc<Config>,
+    /// The query-cost budget of every principal (in memory, per instance).
+    pub cost_limiter: Arc<CostLimiter>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let jwt = JwtKeys::from_config(&config)?;
+        let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
         Ok(AppState {
             schema: crate::graphql::build_schema(crate::graphql::Limits::from_config(&config)),
-            auth: Authenticator::new(db.clone(), jwt, Duration::from_secs(config.jwt_ttl_secs)),
+            auth: Authenticator::new(
+                db.clone(),
+                jwt,
+                Duration::from_secs(config.jwt_ttl_secs),
+                LoginLimits::from_config(&config),
+            ),
+            cost_limiter: Arc::new(CostLimiter::new(
+                Duration::from_secs(config.rate_limit_window_secs),
+                config.rate_limit_points,
+                config.rate_limit_anonymous_points,
+                config.rate_limit_tracked_keys,
+            )),
+            trusted_proxies: Arc::new(trusted_proxies),
             db,
             config: Arc::new(config),
         })
@@ -52,6 +79,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let cors = cors(&state.config);
     let body_limit = state.config.max_body_bytes;
+    let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(graphql::subscriptions))
@@ -59,6 +87,11 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
+        // Reading the body is part of the request: a trickled body times out too.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(cors)
         .layer(CatchPanicLayer::custom(|_| internal_error_response()))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -73,6 +106,14 @@ fn cors(config: &Config) -> CorsLayer {
     let layer = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        // So that browser frontends can read their rate limit.
+        .expose_headers([
+            HeaderName::from_static("x-ratelimit-limit"),
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderName::from_static("x-ratelimit-used"),
+            HeaderName::from_static("x-ratelimit-reset"),
+            header::RETRY_AFTER,
+        ])
         .max_age(Duration::from_secs(600));
     if config.cors_origins.iter().any(|o| o == "*") {
         layer.allow_origin(AllowOrigin::any())
@@ -95,11 +136,14 @@ fn internal_error_response() -> Response {
         .into_response()
 }
 
-/// Serves `router` on `listener` until SIGINT/SIGTERM, letting in-flight requests finish.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+/// Serves `router` on `listener` within `limits` until SIGINT/SIGTERM, letting in-flight
+/// requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    limits: ConnectionLimits,
+) -> std::io::Result<()> {
+    serve_until(listener, router, limits, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -2,9 +2,10 @@
 //!
 //! Login answers an unknown e-mail and a wrong password alike — same error, same message, and
 //! an argon2 verification either way (against a decoy hash when there is no such user) — and
-//! throttles repeated failures per e-mail address.
+//! throttles repeated failures per e-mail address and per client address. Every password hash
+//! runs in one of a bounded number of slots (see `auth::login_limits`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{DateTime, DurationRound, Utc};
 use entity::{enums::Role, institution, user};
@@ -15,7 +16,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    auth::{Principal, PrincipalKind, jwt::JwtKeys, password, throttle::LoginThrottle},
+    auth::{
+        Principal, PrincipalKind, client_address::ClientAddress, jwt::JwtKeys,
+        login_limits::LoginLimits, password, password_slots::PasswordSlot,
+    },
     error::{AppError, AppResult},
     policy,
     service::{audit, update_versioned},
@@ -82,20 +86,29 @@ fn check_display_name(name: &str) -> AppResult<String> {
     Ok(name.to_owned())
 }
 
-/// Argon2 is slow on purpose: keep it off the async workers.
-async fn verify_password(password: &str, phc: &str) -> AppResult<bool> {
+/// Argon2 is slow on purpose: keep it off the async workers. The slot is held until the hash
+/// is done, even when the request is abandoned meanwhile.
+async fn verify_password(slot: PasswordSlot, password: &str, phc: &str) -> AppResult<bool> {
     let (password, phc) = (password.to_owned(), phc.to_owned());
-    tokio::task::spawn_blocking(move || password::verify(&password, &phc))
-        .await
-        .map_err(AppError::internal)
+    tokio::task::spawn_blocking(move || {
+        let matches = password::verify(&password, &phc);
+        drop(slot);
+        matches
+    })
+    .await
+    .map_err(AppError::internal)
 }
 
-async fn hash_password(password: &str) -> AppResult<String> {
+async fn hash_password(slot: PasswordSlot, password: &str) -> AppResult<String> {
     let password = password.to_owned();
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::Internal)
+    tokio::task::spawn_blocking(move || {
+        let hash = password::hash(&password);
+        drop(slot);
+        hash
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::Internal)
 }
 
 /// The principal a user acts as once logged in (for the audit trail of `login`).
@@ -117,11 +130,12 @@ pub struct LoggedIn {
     pub user: user::Model,
 }
 
-/// Checks `email` and `password` and issues an access token valid for `ttl`.
+/// Checks `email` and `password` from `client` and issues an access token valid for `ttl`.
 pub async fn login(
     db: &DatabaseConnection,
     jwt: &JwtKeys,
-    throttle: &LoginThrottle,
+    limits: &LoginLimits,
+    client: ClientAddress,
     ttl: Duration,
     email: &str,
     password: &str,
@@ -133,9 +147,7 @@ pub async fn login(
         ));
     }
     let email = normalize_email(email);
-    throttle
-        .begin(&email, Instant::now())
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    let (attempt, slot) = limits.admit(&email, client).await?;
     // Before authentication, so not through the policy: the row is only compared with.
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(&email))
@@ -144,12 +156,12 @@ pub async fn login(
     let phc = found
         .as_ref()
         .map_or(password::decoy(), |u| u.password_hash.as_str());
-    let matches = verify_password(password, phc).await?;
+    let matches = verify_password(slot, password, phc).await?;
     let user = match found {
         Some(user) if matches && user.disabled_at.is_none() => user,
         _ => return Err(AppError::Unauthenticated(WRONG_CREDENTIALS.into())),
     };
-    throttle.succeeded(&email);
+    attempt.succeeded();
 
     // Not before the user's `tokens_valid_after`, or the new token would count as revoked.
     let issued_at = user
@@ -197,6 +209,7 @@ pub struct NewUser {
 pub async fn create_user(
     db: &DatabaseConnection,
     actor: &Principal,
+    limits: &LoginLimits,
     input: NewUser,
 ) -> AppResult<Uuid> {
     let institution_id = input
@@ -209,7 +222,7 @@ pub async fn create_user(
     let display_name = check_display_name(&input.display_name)?;
     check_password("password", &input.password)?;
     policy::find_visible::<institution::Entity>(db, actor, institution_id, "institution").await?;
-    let password_hash = hash_password(&input.password).await?;
+    let password_hash = hash_password(limits.password_slot().await?, &input.password).await?;
 
     let txn = crate::service::txn::begin_write(db).await?;
     let id = Uuid::now_v7();
@@ -292,7 +305,7 @@ fn next_second(now: DateTime<Utc>) -> DateTime<Utc> {
 pub async fn change_password(
     db: &DatabaseConnection,
     actor: &Principal,
-    throttle: &LoginThrottle,
+    limits: &LoginLimits,
     current_password: &str,
     new_password: &str,
 ) -> AppResult<Uuid> {
@@ -312,17 +325,16 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("user"))?;
-    throttle
-        .begin(&user.email, Instant::now())
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    if !verify_password(current_password, &user.password_hash).await? {
+    let slot = limits.password_slot().await?;
+    limits.begin_password_check(&user.email)?;
+    if !verify_password(slot, current_password, &user.password_hash).await? {
         return Err(AppError::bad_input(
             "currentPassword",
             "the current password is wrong",
         ));
     }
-    throttle.succeeded(&user.email);
-    let password_hash = hash_password(new_password).await?;
+    limits.password_check_succeeded(&user.email);
+    let password_hash = hash_password(limits.password_slot().await?, new_password).await?;
 
     let txn = crate::service::txn::begin_write(db).await?;
     let valid_after = next_second(Utc::now());

@@ -14,7 +14,7 @@ use entity::{enums::Role, user as user_row};
 
 use crate::graphql::{account::user::User, ids, request};
 use crate::{
-    auth::Authenticator,
+    auth::{Authenticator, client_address::ClientAddress},
     error::{AppError, AppResult},
     payload,
     service::accounts as service,
@@ -97,14 +97,20 @@ pub struct AccountMutation;
 #[Object]
 impl AccountMutation {
     /// Logs in with e-mail address and password and returns an access token. Needs no
-    /// authentication. Repeated failures for one address are refused for a while
-    /// (`RATE_LIMITED`, with `extensions.retryAfter` in seconds).
+    /// authentication. Repeated failures for one e-mail address, or from one client address,
+    /// are refused for a while, and so are logins while the server is busy checking others'
+    /// passwords (`RATE_LIMITED`, with `extensions.retryAfter` in seconds).
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
         let auth = authenticator(ctx)?;
+        let client = ctx
+            .data_opt::<ClientAddress>()
+            .copied()
+            .unwrap_or(ClientAddress::UNKNOWN);
         let done = service::login(
             &request(ctx).db,
             &auth.jwt,
-            &auth.login_throttle,
+            &auth.logins,
+            client,
             auth.login_ttl,
             &input.email,
             &input.password,
@@ -132,6 +138,7 @@ impl AccountMutation {
         let id = service::create_user(
             &req.db,
             &req.principal,
+            &authenticator(ctx)?.logins,
             service::NewUser {
                 institution,
                 email: input.email,
@@ -168,7 +175,7 @@ impl AccountMutation {
         let id = service::change_password(
             &req.db,
             &req.principal,
-            &auth.login_throttle,
+            &auth.logins,
             &input.current_password,
             &input.new_password,
         )

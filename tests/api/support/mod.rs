@@ -152,6 +152,35 @@ impl TestApp {
         self.send(req.body(Body::from(body)).unwrap()).await
     }
 
+    /// POSTs a GraphQL request as the accept loop hands it over from a TCP connection with
+    /// `peer` (an IP address), with extra `headers`.
+    pub async fn gql_from(
+        &self,
+        peer: &str,
+        headers: &[(&str, &str)],
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Reply {
+        let peer = std::net::SocketAddr::new(peer.parse().expect("an IP address"), 50_000);
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/graphql-response+json");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let mut req = req.body(Body::from(body)).unwrap();
+        req.extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
+        self.send(req).await
+    }
+
     pub async fn anon(&self, query: &str) -> Reply {
         self.gql(None, query, json!({})).await
     }
