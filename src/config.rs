@@ -74,6 +74,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `BIOBRIDGE_SEED_DEMO`: seed the demo data into an empty database at start (dev only).
     pub seed_demo: bool,
+    /// `BIOBRIDGE_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a database connection —
+    /// connecting included — before it answers `UNAVAILABLE` (HTTP 503).
+    pub db_acquire_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -97,6 +100,7 @@ impl Default for Config {
             loader_batch_ms: 2,
             log_format: LogFormat::Text,
             seed_demo: true,
+            db_acquire_timeout_ms: 2500,
         }
     }
 }
@@ -138,6 +142,7 @@ const ENV_KEYS: &[&str] = &[
     "loader_batch_ms",
     "log_format",
     "seed_demo",
+    "db_acquire_timeout_ms",
 ];
 
 impl Config {
@@ -191,6 +196,12 @@ impl Config {
                 bail!("{name} must be greater than 0");
             }
         }
+        if !(100..=60_000).contains(&self.db_acquire_timeout_ms) {
+            bail!(
+                "BIOBRIDGE_DB_ACQUIRE_TIMEOUT_MS must be between 100 and 60000 (got {})",
+                self.db_acquire_timeout_ms
+            );
+        }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");
         }
@@ -236,6 +247,10 @@ impl Config {
 
     pub fn batch_window(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.loader_batch_ms)
+    }
+
+    pub fn db_acquire_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.db_acquire_timeout_ms)
     }
 
     pub fn is_production(&self) -> bool {

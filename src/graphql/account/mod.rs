@@ -129,7 +129,7 @@ impl AccountMutation {
             .as_ref()
             .map(|id| ids::decode_as("institutionId", "Institution", id))
             .transpose()?;
-        let id = service::create_user(
+        let written = service::create_user(
             &req.db,
             &req.principal,
             service::NewUser {
@@ -141,7 +141,7 @@ impl AccountMutation {
             },
         )
         .await?;
-        Ok(CreateUserPayload { id })
+        Ok(CreateUserPayload::from(written))
     }
 
     /// Disables a user: they can no longer log in, and their access tokens stop working.
@@ -153,7 +153,7 @@ impl AccountMutation {
         let req = request(ctx);
         let id = ids::decode_as("id", "User", &input.id)?;
         service::disable_user(&req.db, &req.principal, id).await?;
-        Ok(DisableUserPayload { id })
+        Ok(DisableUserPayload::of(id))
     }
 
     /// Changes the viewer's own password. Access tokens issued before stop working: log in
@@ -173,6 +173,6 @@ impl AccountMutation {
             &input.new_password,
         )
         .await?;
-        Ok(ChangePasswordPayload { id })
+        Ok(ChangePasswordPayload::of(id))
     }
 }
