@@ -1,4 +1,6 @@
-//! The `biobridge` command line: serve (default), migrate, schema, seed-demo, token.
+//! The `biobridge` command line: serve (default), migrate, schema, seed-demo, token, admin.
+
+mod admin;
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -52,6 +54,11 @@ enum Command {
         /// Lifetime, e.g. `30m`, `1h`, `7d`.
         #[arg(long, default_value = "1h")]
         ttl: String,
+    },
+    /// Operator tasks: the first institution and admin of a production database.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
     },
 }
 
@@ -120,7 +127,8 @@ async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
         Command::Serve => serve(config).await,
         Command::Schema => unreachable!("handled before configuration is loaded"),
         Command::Migrate { action } => {
-            let db = db::connect(&config.database_url).await?;
+            let db =
+                db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
             match action.unwrap_or(MigrateAction::Up) {
                 MigrateAction::Up => Migrator::up(&db, None).await?,
                 MigrateAction::Down { all: true, .. } => Migrator::down(&db, None).await?,
@@ -141,7 +149,8 @@ async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
             if config.is_production() {
                 anyhow::bail!("demo data is never loaded in production");
             }
-            let db = db::connect(&config.database_url).await?;
+            let db =
+                db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
             db::migrate_up(&db).await?;
             if seed::seed_demo_if_empty(&db).await? {
                 eprintln!("demo data loaded");
@@ -149,6 +158,12 @@ async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
                 eprintln!("the database already holds institutions; demo data not loaded");
             }
             Ok(())
+        }
+        Command::Admin { command } => {
+            let db =
+                db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
+            db::migrate_up(&db).await?;
+            admin::run(&db, command).await
         }
         Command::Token {
             institution: slug,
@@ -164,7 +179,8 @@ async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
             let ttl: Duration = humantime::parse_duration(&ttl).map_err(|e| {
                 anyhow::anyhow!("--ttl {ttl:?} is not a duration like 30m, 1h or 7d: {e}")
             })?;
-            let db = db::connect(&config.database_url).await?;
+            let db =
+                db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
             let inst = institution::Entity::find()
                 .filter(institution::Column::Slug.eq(&slug))
                 .one(&db)
@@ -180,9 +196,17 @@ async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
-    let db = db::connect(&config.database_url).await?;
+    let db = db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
     db::migrate_up(&db).await?;
     if config.is_production() {
+        let demo = admin::enabled_demo_logins(&db).await?;
+        if !demo.is_empty() {
+            anyhow::bail!(
+                "refusing to serve in production: the database holds the demo logins {} (password `{}`, known to anyone who read the README). Disable them with `biobridge admin disable-demo-logins`, or start from an empty database and create the first admin with `biobridge admin create-institution` and `biobridge admin create-user --role CENTER_ADMIN`",
+                demo.join(", "),
+                seed::DEMO_PASSWORD
+            );
+        }
         tracing::info!("production mode: demo data is never created");
     } else if config.seed_demo && seed::seed_demo_if_empty(&db).await? {
         tracing::info!("empty database: demo data loaded");

@@ -100,6 +100,9 @@ pub struct Config {
     pub request_timeout_secs: u64,
     /// `BIOBRIDGE_KEEP_ALIVE_TIMEOUT_SECS`: an idle connection is closed after this long.
     pub keep_alive_timeout_secs: u64,
+    /// `BIOBRIDGE_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a database connection —
+    /// connecting included — before it answers `UNAVAILABLE` (HTTP 503).
+    pub db_acquire_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -135,6 +138,7 @@ impl Default for Config {
             header_read_timeout_secs: 10,
             request_timeout_secs: 30,
             keep_alive_timeout_secs: 60,
+            db_acquire_timeout_ms: 2500,
         }
     }
 }
@@ -188,6 +192,7 @@ const ENV_KEYS: &[&str] = &[
     "header_read_timeout_secs",
     "request_timeout_secs",
     "keep_alive_timeout_secs",
+    "db_acquire_timeout_ms",
 ];
 
 impl Config {
@@ -289,6 +294,12 @@ impl Config {
         }
         crate::auth::client_address::TrustedProxies::parse(&self.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
+        if !(100..=60_000).contains(&self.db_acquire_timeout_ms) {
+            bail!(
+                "BIOBRIDGE_DB_ACQUIRE_TIMEOUT_MS must be between 100 and 60000 (got {})",
+                self.db_acquire_timeout_ms
+            );
+        }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");
         }
@@ -334,6 +345,10 @@ impl Config {
 
     pub fn batch_window(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.loader_batch_ms)
+    }
+
+    pub fn db_acquire_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.db_acquire_timeout_ms)
     }
 
     pub fn is_production(&self) -> bool {

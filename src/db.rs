@@ -1,14 +1,31 @@
 //! Database connection and schema migrations.
 
+use std::time::Duration;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn,
 };
 
+/// Connects with the default acquire timeout (see [`connect_with_timeout`]).
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with_timeout(url, crate::config::Config::default().db_acquire_timeout()).await
+}
+
+/// Connects a pool whose requests give up after `acquire_timeout` when no connection can be had
+/// — PostgreSQL down, unreachable or every connection busy —, so that an outage answers a fast
+/// `UNAVAILABLE` instead of hanging (sqlx's default is 30 s). Connecting is part of acquiring:
+/// the pool retries refused connections until this deadline, so it bounds both. Idle
+/// connections are checked before use, so a restarted server is picked up by itself.
+pub async fn connect_with_timeout(
+    url: &str,
+    acquire_timeout: Duration,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
+        .connect_timeout(acquire_timeout)
+        .acquire_timeout(acquire_timeout)
         .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 });
     // sqlx turns SQLite foreign keys on and waits on busy locks; WAL lets readers run beside
     // the one writer.

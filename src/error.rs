@@ -27,8 +27,15 @@ pub enum AppError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// The database cannot be reached (down, restarting, or every connection is stuck): HTTP 503
+    /// with `Retry-After`. Nothing the client did; retrying later is the right move.
+    Unavailable(anyhow::Error),
     Internal(anyhow::Error),
 }
+
+/// Seconds a client is told to wait (`Retry-After`, `extensions.retryAfter`) when the database
+/// is unavailable: long enough for a restart or fail-over, short enough to recover promptly.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
 
 impl AppError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
@@ -42,6 +49,16 @@ impl AppError {
         AppError::Internal(err.into())
     }
 
+    /// A copy of an error shared by a DataLoader: its kind is kept (`UNAVAILABLE` stays so),
+    /// the cause becomes text.
+    pub fn from_shared(err: &AppError) -> AppError {
+        match err {
+            AppError::Unavailable(cause) => AppError::Unavailable(anyhow::anyhow!("{cause:#}")),
+            AppError::Internal(cause) => AppError::Internal(anyhow::anyhow!("{cause:#}")),
+            other => AppError::Internal(anyhow::anyhow!("{other:?}")),
+        }
+    }
+
     /// The message the client sees.
     pub fn message(&self) -> String {
         match self {
@@ -52,6 +69,9 @@ impl AppError {
             }
             AppError::RateLimited { retry_after_secs } => {
                 format!("too many attempts; retry in {retry_after_secs} s")
+            }
+            AppError::Unavailable(_) => {
+                "the database is unavailable; retry in a few seconds".into()
             }
             AppError::Internal(_) => "internal error".into(),
         }
@@ -66,14 +86,19 @@ impl AppError {
             AppError::BadUserInput { .. } => "BAD_USER_INPUT",
             AppError::Conflict { .. } => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
+            AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
 
     /// The GraphQL error the client sees.
     pub fn into_graphql(self) -> async_graphql::Error {
-        if let AppError::Internal(cause) = &self {
-            tracing::error!(error = ?cause, "internal error");
+        match &self {
+            AppError::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
+            AppError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable")
+            }
+            _ => {}
         }
         let code = self.code();
         let message = self.message();
@@ -87,6 +112,7 @@ impl AppError {
                 AppError::RateLimited { retry_after_secs } => {
                     ext.set("retryAfter", *retry_after_secs)
                 }
+                AppError::Unavailable(_) => ext.set("retryAfter", UNAVAILABLE_RETRY_AFTER_SECS),
                 _ => {}
             }
         })
@@ -100,8 +126,12 @@ impl From<AppError> for async_graphql::Error {
 }
 
 impl From<DbErr> for AppError {
-    /// Constraint violations are the client's doing and say which field; anything else is ours.
+    /// Constraint violations are the client's doing and say which field; an unreachable
+    /// database is `UNAVAILABLE`; anything else is ours.
     fn from(err: DbErr) -> Self {
+        if is_unavailable(&err) {
+            return AppError::Unavailable(err.into());
+        }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(msg)) => {
                 let field = constraint_field(&msg);
@@ -119,6 +149,34 @@ impl From<DbErr> for AppError {
             ),
             _ => AppError::Internal(err.into()),
         }
+    }
+}
+
+/// Whether `err` means the database cannot be reached, rather than that a statement failed:
+/// the pool gave up waiting for a connection (the database is down, or every connection is
+/// stuck), a connection broke mid-statement, or the server is shutting down or starting up.
+/// The one place that decides what becomes `UNAVAILABLE`.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error as Sqlx};
+    match err {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            Sqlx::Io(_)
+            | Sqlx::Tls(_)
+            | Sqlx::PoolTimedOut
+            | Sqlx::PoolClosed
+            | Sqlx::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception) and 57P01–57P03 (the server is
+            // shutting down, crashed, or not yet accepting connections).
+            Sqlx::Database(db) => db
+                .code()
+                .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+            _ => false,
+        },
+        DbErr::Conn(_) => true,
+        _ => false,
     }
 }
 

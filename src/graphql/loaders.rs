@@ -113,8 +113,9 @@ impl Loaders {
     }
 }
 
-fn loader_error(err: Arc<DbErr>) -> AppError {
-    AppError::internal(anyhow::anyhow!("{err}"))
+/// A loader's shared database error, classified like any other (`UNAVAILABLE` or `INTERNAL`).
+pub fn loader_error(err: Arc<DbErr>) -> AppError {
+    AppError::from(DbErr::clone(&err))
 }
 
 fn uuid_of<M: ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Column) -> Option<Uuid> {

@@ -14,9 +14,11 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+mod idempotency;
+
 use super::AppState;
 use crate::{
-    auth::client_address::ClientAddress,
+    auth::{Principal, client_address::ClientAddress},
     error::AppError,
     graphql::{Executed, RequestCtx, rate_limit::ChargeOutcome},
     rate_limit::cost::Charge,
@@ -89,8 +91,55 @@ struct Params {
 }
 
 fn errors_body(media: Media, status: StatusCode, errors: Vec<ServerError>) -> Response {
-    let body = serde_json::json!({ "errors": errors });
-    respond(media, status, body.to_string())
+    finish(media, errors_answer(status, errors))
+}
+
+/// A GraphQL answer before it becomes an HTTP response (so that it can be stored and replayed).
+struct Answer {
+    status: StatusCode,
+    body: String,
+    /// Nothing lasting happened, or the outcome is unknown (the database was unavailable, an
+    /// internal error): a retry should run again rather than be given this answer.
+    transient: bool,
+    /// What the request cost against the caller's rate limit (`Err` when it was refused);
+    /// not stored with an idempotency key: a replay is not charged.
+    charge: Option<Result<Charge, Charge>>,
+}
+
+fn errors_answer(status: StatusCode, errors: Vec<ServerError>) -> Answer {
+    Answer {
+        status,
+        body: serde_json::json!({ "errors": errors }).to_string(),
+        transient: true,
+        charge: None,
+    }
+}
+
+fn finish(media: Media, answer: Answer) -> Response {
+    let mut res = with_retry_after(respond(media, answer.status, answer.body));
+    rate_limit_headers(&mut res, answer.charge);
+    res
+}
+
+/// The HTTP status for an error that ends a request before GraphQL runs.
+fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::BadUserInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// An error that ends a request before GraphQL runs, as a response.
+fn refuse(media: Media, err: AppError) -> Response {
+    let status = status_of(&err);
+    let error = err.into_graphql().into_server_error(Default::default());
+    errors_body(media, status, vec![error])
 }
 
 fn respond(media: Media, status: StatusCode, body: String) -> Response {
@@ -328,16 +377,25 @@ async fn execute(
     let principal = match state.auth.principal(headers).await {
         Ok(p) => p,
         Err(err @ AppError::Unauthenticated(_)) => return unauthenticated(media, err),
-        Err(err) => {
-            let code = err.code();
-            let _ = err.into_graphql();
-            return errors_body(
-                media,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                vec![coded("internal error", code)],
-            );
-        }
+        Err(err) => return refuse(media, err),
     };
+    if let Some(key) = headers.get(idempotency::HEADER)
+        && operation_type(&params) == Some(OperationType::Mutation)
+    {
+        return idempotency::once(&state, client, media, principal, key, params).await;
+    }
+    finish(media, run(&state, client, media, principal, params).await)
+}
+
+/// Runs the GraphQL request as `principal`, calling from `client`.
+async fn run(
+    state: &AppState,
+    client: ClientAddress,
+    media: Media,
+    principal: Principal,
+    params: Params,
+) -> Answer {
+    let is_mutation = operation_type(&params) == Some(OperationType::Mutation);
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
     let mut request = async_graphql::Request::new(params.query)
@@ -371,20 +429,38 @@ async fn execute(
         } else {
             StatusCode::OK
         };
-        let mut res = errors_body(media, status, response.errors);
-        rate_limit_headers(&mut res, charge);
-        return res;
+        let mut answer = errors_answer(status, response.errors);
+        answer.charge = charge;
+        return answer;
     }
+    // An answer the database outage spoiled is a 503 whatever the media type, so that
+    // clients, proxies and load balancers retry it rather than take it for a result. A
+    // mutation whose root field succeeded did its work, whatever a nested field met after the
+    // commit: that answer must not invite a retry, nor be forgotten by its idempotency key.
+    let failed_at_root = |e: &ServerError| !is_mutation || e.path.len() <= 1;
+    let status = if response
+        .errors
+        .iter()
+        .any(|e| has_code(e, "UNAVAILABLE") && failed_at_root(e))
+    {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let transient = response
+        .errors
+        .iter()
+        .any(|e| (has_code(e, "UNAVAILABLE") || has_code(e, "INTERNAL")) && failed_at_root(e));
     match serde_json::to_string(&response) {
-        Ok(body) => {
-            let mut res = respond(media, StatusCode::OK, body);
-            rate_limit_headers(&mut res, charge);
-            res
-        }
+        Ok(body) => Answer {
+            status,
+            body,
+            transient,
+            charge,
+        },
         Err(err) => {
             tracing::error!(error = %err, "cannot serialize a response");
-            errors_body(
-                media,
+            errors_answer(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 vec![coded("internal error", "INTERNAL")],
             )
@@ -416,6 +492,24 @@ fn rate_limit_headers(res: &mut Response, charge: Option<Result<Charge, Charge>>
     if refused {
         set("retry-after", charge.reset_in_secs);
     }
+}
+
+fn has_code(err: &ServerError, code: &str) -> bool {
+    err.extensions
+        .as_ref()
+        .and_then(|ext| ext.get("code"))
+        .is_some_and(|c| *c == async_graphql::Value::from(code))
+}
+
+/// Adds `Retry-After` to a 503.
+fn with_retry_after(mut res: Response) -> Response {
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(crate::error::UNAVAILABLE_RETRY_AFTER_SECS),
+        );
+    }
+    res
 }
 
 /// Errors raised by the GraphQL layer itself (syntax, validation, input coercion, limits) carry

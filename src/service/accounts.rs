@@ -211,7 +211,7 @@ pub async fn create_user(
     actor: &Principal,
     limits: &LoginLimits,
     input: NewUser,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::user::Model>> {
     let institution_id = input
         .institution
         .or(actor.institution_id())
@@ -252,8 +252,7 @@ pub async fn create_user(
         json!({ "email": email, "displayName": display_name, "role": input.role, "institutionId": institution_id }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::user::Entity>(txn, actor, id).await
 }
 
 /// Disables a user: they cannot log in, and their access tokens stop working at once (the

@@ -138,7 +138,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewAgreement,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::agreement::Model>> {
     policy::ensure_agreement_writer(actor)?;
     let title = text::required("title", &input.title, 500)?;
     let summary = text::optional("summary", input.summary.as_deref(), 5000)?;
@@ -185,8 +185,7 @@ pub async fn create(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::agreement::Entity>(txn, actor, id).await
 }
 
 /// Edits an agreement the viewer's institution is a party to.

@@ -143,7 +143,11 @@ async fn append_event(
 }
 
 /// Opens a deal (stage `LEAD`) on a technology the viewer's institution owns.
-pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) -> AppResult<Uuid> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    input: NewDeal,
+) -> AppResult<crate::service::txn::Written<entity::deal::Model>> {
     policy::ensure_writer(actor, scope::DEAL_WRITE)?;
     money::minor_units(&input.currency, "currency")?;
     if let Some((_, currency)) = &input.upfront {
@@ -248,8 +252,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::deal::Entity>(txn, actor, id).await
 }
 
 /// A move along the deal stage machine.

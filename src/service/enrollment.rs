@@ -72,7 +72,7 @@ pub async fn apply(
     actor: &Principal,
     program_id: Uuid,
     person_id: Uuid,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::enrollment::Model>> {
     policy::ensure_writer(actor, scope::TRAINING_WRITE)?;
     let txn = txn::begin_write(db).await?;
     lock_program(&txn, program_id).await?;
@@ -119,8 +119,7 @@ pub async fn apply(
         json!({ "programId": program_id, "personId": person_id }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::enrollment::Entity>(txn, actor, id).await
 }
 
 /// Decides an enrollment: the host moves it along the status machine; the participant's

@@ -106,7 +106,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewInstitution,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::institution::Model>> {
     policy::ensure_can_manage_institutions(actor)?;
     let slug = check_slug(&input.slug)?;
     let name = text::required("name", &input.name, 300)?;
@@ -152,8 +152,7 @@ pub async fn create(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::institution::Entity>(txn, actor, id).await
 }
 
 /// Edits an institution, its membership included (center admins only).

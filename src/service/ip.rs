@@ -148,7 +148,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewIpAsset,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::ip_asset::Model>> {
     policy::ensure_writer(actor, scope::IP_WRITE)?;
     let (office, targets) =
         check_kind_office_targets(input.kind, &input.jurisdiction, &input.target_jurisdictions)?;
@@ -214,8 +214,7 @@ pub async fn create(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::ip_asset::Entity>(txn, actor, id).await
 }
 
 /// Edits an IP asset the viewer's institution co-owns.

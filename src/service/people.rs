@@ -157,7 +157,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewPerson,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::person::Model>> {
     let scope = policy::people_write_scope(actor);
     let institution = policy::owner_for_new(actor, input.institution, scope, "institutionId")?;
     let name = full_name(&input.full_name)?;
@@ -193,8 +193,7 @@ pub async fn create(
         json!({ "fullName": name, "orcid": orcid, "title": title, "expertise": expertise }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::person::Entity>(txn, actor, id).await
 }
 
 /// Edits a person of the viewer's institution.

@@ -59,7 +59,7 @@ pub async fn submit(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewRoyaltyReport,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::royalty_report::Model>> {
     if input.period_end < input.period_start {
         return Err(AppError::bad_input(
             "periodEnd",
@@ -127,8 +127,7 @@ pub async fn submit(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::royalty_report::Entity>(txn, actor, id).await
 }
 
 /// Accepts or disputes a submitted report: the provider only, once.
@@ -190,7 +189,7 @@ pub async fn record_income(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewIncome,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::income::Model>> {
     if input.amount.0 <= 0 {
         return Err(AppError::bad_input("amount", "income is a positive amount"));
     }
@@ -236,8 +235,7 @@ pub async fn record_income(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::income::Entity>(txn, actor, id).await
 }
 
 /// The distribution bases of several technologies, in a fixed number of queries.

@@ -190,7 +190,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewTechnology,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::technology::Model>> {
     let owner = policy::owner_for_new(actor, input.owner, scope::TECHNOLOGY_WRITE, "ownerId")?;
     let reference = check_reference(&input.reference)?;
     let title = text::required("title", &input.title, 300)?;
@@ -233,8 +233,7 @@ pub async fn create(
         json!({ "reference": reference, "title": title, "field": input.field, "trl": input.trl, "visibility": input.visibility }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::technology::Entity>(txn, actor, id).await
 }
 
 /// Edits a technology the viewer's institution owns.

@@ -170,7 +170,7 @@ pub async fn create_program(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewProgram,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::training_program::Model>> {
     let host = policy::owner_for_new(actor, input.host, scope::TRAINING_WRITE, "hostId")?;
     let title = text::required("title", &input.title, 300)?;
     let language = check_language(&input.language)?;
@@ -212,8 +212,7 @@ pub async fn create_program(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::training_program::Entity>(txn, actor, id).await
 }
 
 /// Edits a program the viewer's institution hosts. The capacity may not drop below the seats

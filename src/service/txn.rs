@@ -24,3 +24,28 @@ pub async fn begin_write(db: &DatabaseConnection) -> AppResult<DatabaseTransacti
         })
         .await?)
 }
+
+/// A new record as its author may see it, read inside the transaction that wrote it: a mutation
+/// payload built from this needs no database after the commit, so a commit that succeeded is
+/// never reported as a failure because a later read did not (see `graphql::payload`).
+#[derive(Debug)]
+pub struct Written<M> {
+    pub id: uuid::Uuid,
+    /// `None` when the author may not see what it wrote (e.g. a write-only API token).
+    pub row: Option<M>,
+}
+
+/// Reads row `id` of `E` through the access policy inside `txn`, then commits.
+pub async fn commit_and_show<E: crate::policy::Policy>(
+    txn: DatabaseTransaction,
+    actor: &crate::auth::Principal,
+    id: uuid::Uuid,
+) -> AppResult<Written<E::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let row = crate::policy::visible::<E>(actor)
+        .filter(crate::db::id_column::<E>().eq(id))
+        .one(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(Written { id, row })
+}

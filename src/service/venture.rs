@@ -161,7 +161,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Principal,
     input: NewVenture,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::venture::Model>> {
     let lead = policy::owner_for_new(actor, input.lead, scope::VENTURE_WRITE, "leadInstitutionId")?;
     let name = text::required("name", &input.name, 200)?;
     let cohort = text::optional("cohort", input.cohort.as_deref(), 40)?;
@@ -227,8 +227,7 @@ pub async fn create(
         }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::venture::Entity>(txn, actor, id).await
 }
 
 /// Edits a venture the viewer's institution leads.

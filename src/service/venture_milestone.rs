@@ -33,7 +33,7 @@ pub async fn add(
     venture_id: Uuid,
     title: &str,
     due_on: NaiveDate,
-) -> AppResult<Uuid> {
+) -> AppResult<crate::service::txn::Written<entity::venture_milestone::Model>> {
     policy::ensure_writer(actor, scope::VENTURE_WRITE)?;
     let title = text::required("title", title, 300)?;
     let txn = txn::begin_write(db).await?;
@@ -62,8 +62,7 @@ pub async fn add(
         json!({ "ventureId": venture_id, "title": title, "dueOn": due_on }),
     )
     .await?;
-    txn.commit().await?;
-    Ok(id)
+    crate::service::txn::commit_and_show::<entity::venture_milestone::Entity>(txn, actor, id).await
 }
 
 /// Marks a milestone completed on `completed_on` (default: today; never in the future).

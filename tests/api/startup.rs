@@ -144,3 +144,144 @@ async fn cli_token_works_against_the_server() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
 }
+
+/// Runs `biobridge` with `args` against `url` in production mode, feeding `stdin`.
+fn production(url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = biobridge()
+        .env("DATABASE_URL", url)
+        .env("BIOBRIDGE_ENV", "production")
+        .env("BIOBRIDGE_JWT_SECRET", crate::support::SECRET)
+        .env("BIOBRIDGE_LISTEN", "127.0.0.1:0")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start biobridge");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn production_refuses_demo_logins_until_they_are_disabled() {
+    let db = TestDb::seeded().await;
+    let out = production(&db.url, &["serve"], "");
+    assert!(!out.status.success(), "served a database with demo logins");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("admin@center.example"), "{err}");
+    assert!(
+        err.contains("biobridge admin disable-demo-logins"),
+        "says how to remove them: {err}"
+    );
+
+    let out = production(&db.url, &["admin", "disable-demo-logins"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("disabled 7 demo login(s)"));
+
+    // Now it starts (and is stopped once it listens).
+    let mut child = biobridge()
+        .env("DATABASE_URL", &db.url)
+        .env("BIOBRIDGE_ENV", "production")
+        .env("BIOBRIDGE_JWT_SECRET", crate::support::SECRET)
+        .env("BIOBRIDGE_LISTEN", "127.0.0.1:0")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let listening = stderr
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("GraphiQL:"));
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let _ = child.wait();
+    assert!(listening, "production serves once the demo logins are gone");
+}
+
+#[tokio::test]
+async fn the_first_center_admin_is_made_with_the_admin_commands() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let db = TestDb::empty().await;
+    let out = production(
+        &db.url,
+        &[
+            "admin",
+            "create-institution",
+            "--slug",
+            "center",
+            "--name",
+            "Yangtze–Balkan Innovation Center",
+            "--country",
+            "CN",
+            "--region",
+            "YANGTZE_RIVER_DELTA",
+            "--kind",
+            "AGENCY",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let create_user = [
+        "admin",
+        "create-user",
+        "--institution",
+        "center",
+        "--email",
+        "chief@center.example",
+        "--display-name",
+        "Chief Officer",
+        "--role",
+        "CENTER_ADMIN",
+    ];
+    // No password on stdin: refused, nothing created.
+    let out = production(&db.url, &create_user, "");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    // A too-short one: the service's rule, named.
+    let out = production(&db.url, &create_user, "short\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+
+    let out = production(&db.url, &create_user, "correct horse battery staple\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let conn = biobridge::db::connect(&db.url).await.unwrap();
+    let user = entity::user::Entity::find()
+        .filter(entity::user::Column::Email.eq("chief@center.example"))
+        .one(&conn)
+        .await
+        .unwrap()
+        .expect("the user exists");
+    assert_eq!(user.role, entity::enums::Role::CenterAdmin);
+    assert!(biobridge::auth::password::verify(
+        "correct horse battery staple",
+        &user.password_hash
+    ));
+    assert!(!biobridge::auth::password::verify(
+        "short",
+        &user.password_hash
+    ));
+    conn.close().await.unwrap();
+}

@@ -7,7 +7,7 @@ use std::future::Future;
 
 use migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
-/// Every table of the initial schema, in creation order.
+/// Every table of the schema, in creation order.
 pub const TABLES: &[&str] = &[
     "institutions",
     "users",
@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "agreements",
     "agreement_parties",
     "audit_events",
+    "idempotency_keys",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -135,7 +135,7 @@ impl AccountMutation {
             .as_ref()
             .map(|id| ids::decode_as("institutionId", "Institution", id))
             .transpose()?;
-        let id = service::create_user(
+        let written = service::create_user(
             &req.db,
             &req.principal,
             &authenticator(ctx)?.logins,
@@ -148,7 +148,7 @@ impl AccountMutation {
             },
         )
         .await?;
-        Ok(CreateUserPayload { id })
+        Ok(CreateUserPayload::from(written))
     }
 
     /// Disables a user: they can no longer log in, and their access tokens stop working.
@@ -160,7 +160,7 @@ impl AccountMutation {
         let req = request(ctx);
         let id = ids::decode_as("id", "User", &input.id)?;
         service::disable_user(&req.db, &req.principal, id).await?;
-        Ok(DisableUserPayload { id })
+        Ok(DisableUserPayload::of(id))
     }
 
     /// Changes the viewer's own password. Access tokens issued before stop working: log in
@@ -180,6 +180,6 @@ impl AccountMutation {
             &input.new_password,
         )
         .await?;
-        Ok(ChangePasswordPayload { id })
+        Ok(ChangePasswordPayload::of(id))
     }
 }

@@ -262,6 +262,6 @@ impl ApiTokenMutation {
         let id = ids::decode_as("id", "ApiToken", &input.id)?;
         service::revoke(&req.db, &req.principal, id).await?;
         authenticator(ctx)?.forget_api_token(id);
-        Ok(RevokeApiTokenPayload { id })
+        Ok(RevokeApiTokenPayload::of(id))
     }
 }

@@ -80,7 +80,7 @@ impl AgreementMutation {
         input: CreateAgreementInput,
     ) -> Result<CreateAgreementPayload> {
         let req = request(ctx);
-        let id = service::create(
+        let written = service::create(
             &req.db,
             &req.principal,
             service::NewAgreement {
@@ -94,7 +94,7 @@ impl AgreementMutation {
             },
         )
         .await?;
-        Ok(CreateAgreementPayload { id })
+        Ok(CreateAgreementPayload::from(written))
     }
 
     /// Edits an agreement the viewer's institution is a party to.
@@ -116,6 +116,6 @@ impl AgreementMutation {
             parties: input.party_ids.as_deref().map(party_ids).transpose()?,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
-        Ok(UpdateAgreementPayload { id })
+        Ok(UpdateAgreementPayload::of(id))
     }
 }

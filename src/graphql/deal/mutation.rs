@@ -188,8 +188,8 @@ impl DealMutation {
             currency: input.currency.trim().to_owned(),
             note: input.note.clone(),
         };
-        let id = deals::create(&req.db, &req.principal, new).await?;
-        Ok(CreateDealPayload { id })
+        let written = deals::create(&req.db, &req.principal, new).await?;
+        Ok(CreateDealPayload::from(written))
     }
 
     /// Moves a deal along its stage machine: LEAD → NEGOTIATION → TERM_SHEET → SIGNED →
@@ -214,7 +214,7 @@ impl DealMutation {
             },
         )
         .await?;
-        Ok(TransitionDealPayload { id })
+        Ok(TransitionDealPayload::of(id))
     }
 
     /// Submits a royalty report (the deal's recipient, on a SIGNED or ACTIVE deal).
@@ -224,7 +224,7 @@ impl DealMutation {
         input: SubmitRoyaltyReportInput,
     ) -> Result<SubmitRoyaltyReportPayload> {
         let req = request(ctx);
-        let id = royalty::submit(
+        let written = royalty::submit(
             &req.db,
             &req.principal,
             royalty::NewRoyaltyReport {
@@ -236,7 +236,7 @@ impl DealMutation {
             },
         )
         .await?;
-        Ok(SubmitRoyaltyReportPayload { id })
+        Ok(SubmitRoyaltyReportPayload::from(written))
     }
 
     /// Accepts or disputes a submitted royalty report (the deal's provider).
@@ -252,7 +252,7 @@ impl DealMutation {
             RoyaltyReportDecision::Disputed => RoyaltyReportStatus::Disputed,
         };
         royalty::decide(&req.db, &req.principal, id, status).await?;
-        Ok(DecideRoyaltyReportPayload { id })
+        Ok(DecideRoyaltyReportPayload::of(id))
     }
 
     /// Records money received under a signed deal (the deal's provider).
@@ -262,7 +262,7 @@ impl DealMutation {
         input: RecordIncomeInput,
     ) -> Result<RecordIncomePayload> {
         let req = request(ctx);
-        let id = royalty::record_income(
+        let written = royalty::record_income(
             &req.db,
             &req.principal,
             royalty::NewIncome {
@@ -275,6 +275,6 @@ impl DealMutation {
             },
         )
         .await?;
-        Ok(RecordIncomePayload { id })
+        Ok(RecordIncomePayload::from(written))
     }
 }

@@ -160,7 +160,7 @@ impl Income {
             .get::<DistributionBases>()
             .load_one(deal.technology_id)
             .await
-            .map_err(|e| AppError::internal(anyhow::anyhow!("{e:?}")))?
+            .map_err(|e| AppError::from_shared(&e))?
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("technology missing")))?;
         let split = distribution::split(self.0.amount, &basis)
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("shares overflow")))?;

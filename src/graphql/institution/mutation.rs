@@ -86,7 +86,7 @@ impl InstitutionMutation {
         input: CreateInstitutionInput,
     ) -> Result<CreateInstitutionPayload> {
         let req = request(ctx);
-        let id = service::create(
+        let written = service::create(
             &req.db,
             &req.principal,
             service::NewInstitution {
@@ -103,7 +103,7 @@ impl InstitutionMutation {
             },
         )
         .await?;
-        Ok(CreateInstitutionPayload { id })
+        Ok(CreateInstitutionPayload::from(written))
     }
 
     /// Edits an institution, its membership included (center admins only).
@@ -128,6 +128,6 @@ impl InstitutionMutation {
             inventor_share_bp: input.inventor_share_basis_points,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
-        Ok(UpdateInstitutionPayload { id })
+        Ok(UpdateInstitutionPayload::of(id))
     }
 }

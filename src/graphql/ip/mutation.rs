@@ -146,7 +146,7 @@ impl IpMutation {
             .as_ref()
             .map(|id| ids::decode_as("familyParentId", "IpAsset", id))
             .transpose()?;
-        let id = service::create(
+        let written = service::create(
             &req.db,
             &req.principal,
             service::NewIpAsset {
@@ -166,7 +166,7 @@ impl IpMutation {
             },
         )
         .await?;
-        Ok(CreateIpAssetPayload { id })
+        Ok(CreateIpAssetPayload::from(written))
     }
 
     /// Edits an IP asset the viewer's institution (co-)owns.
@@ -196,7 +196,7 @@ impl IpMutation {
             family_parent_id,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
-        Ok(UpdateIpAssetPayload { id })
+        Ok(UpdateIpAssetPayload::of(id))
     }
 
     /// Moves an IP asset along its status machine: DRAFTING → FILED → PUBLISHED →
@@ -218,7 +218,7 @@ impl IpMutation {
             input.date.map(|d| d.0),
         )
         .await?;
-        Ok(TransitionIpAssetPayload { id })
+        Ok(TransitionIpAssetPayload::of(id))
     }
 
     /// Replaces an IP asset's co-owners; shares add up to 10000 basis points. Only a current
@@ -245,6 +245,6 @@ impl IpMutation {
             })
             .collect::<AppResult<Vec<_>>>()?;
         service::set_ownership(&req.db, &req.principal, id, owners, input.expected_version).await?;
-        Ok(SetIpOwnershipPayload { id })
+        Ok(SetIpOwnershipPayload::of(id))
     }
 }

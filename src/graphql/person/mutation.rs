@@ -69,7 +69,7 @@ impl PersonMutation {
             .as_ref()
             .map(|id| ids::decode_as("institutionId", "Institution", id))
             .transpose()?;
-        let id = service::create(
+        let written = service::create(
             &req.db,
             &req.principal,
             service::NewPerson {
@@ -82,7 +82,7 @@ impl PersonMutation {
             },
         )
         .await?;
-        Ok(CreatePersonPayload { id })
+        Ok(CreatePersonPayload::from(written))
     }
 
     /// Edits a person of the viewer's institution.
@@ -101,6 +101,6 @@ impl PersonMutation {
             expertise: input.expertise,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
-        Ok(UpdatePersonPayload { id })
+        Ok(UpdatePersonPayload::of(id))
     }
 }

@@ -153,7 +153,7 @@ impl TechnologyMutation {
             .as_ref()
             .map(|id| ids::decode_as("ownerId", "Institution", id))
             .transpose()?;
-        let id = service::create(
+        let written = service::create(
             &req.db,
             &req.principal,
             service::NewTechnology {
@@ -172,7 +172,7 @@ impl TechnologyMutation {
             },
         )
         .await?;
-        Ok(CreateTechnologyPayload { id })
+        Ok(CreateTechnologyPayload::from(written))
     }
 
     /// Edits a technology of the viewer's institution.
@@ -202,7 +202,7 @@ impl TechnologyMutation {
                 .map(|t| t.into_iter().map(Into::into).collect()),
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
-        Ok(UpdateTechnologyPayload { id })
+        Ok(UpdateTechnologyPayload::of(id))
     }
 
     /// Moves a technology along its stage machine:
@@ -223,7 +223,7 @@ impl TechnologyMutation {
             input.expected_version,
         )
         .await?;
-        Ok(TransitionTechnologyPayload { id })
+        Ok(TransitionTechnologyPayload::of(id))
     }
 
     /// Replaces a technology's inventors; shares add up to 10000 basis points.
@@ -245,6 +245,6 @@ impl TechnologyMutation {
             })
             .collect::<crate::error::AppResult<Vec<_>>>()?;
         service::set_inventors(&req.db, &req.principal, id, inventors).await?;
-        Ok(SetTechnologyInventorsPayload { id })
+        Ok(SetTechnologyInventorsPayload::of(id))
     }
 }

@@ -23,7 +23,7 @@ use crate::graphql::{
     request,
     scalars::Date,
 };
-use crate::{error::AppError, has_many, service::training as service};
+use crate::{has_many, service::training as service};
 
 has_many!(
     ProgramsHostedBy,
@@ -114,7 +114,7 @@ impl TrainingProgram {
             .get::<SeatsTaken>()
             .load_one(self.0.id)
             .await
-            .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?
+            .map_err(crate::graphql::loaders::loader_error)?
             .unwrap_or(0);
         Ok((i64::from(self.0.capacity) - taken).max(0) as i32)
     }

@@ -144,7 +144,7 @@ impl TrainingMutation {
             .as_ref()
             .map(|id| ids::decode_as("hostId", "Institution", id))
             .transpose()?;
-        let id = service::create_program(
+        let written = service::create_program(
             &req.db,
             &req.principal,
             service::NewProgram {
@@ -161,7 +161,7 @@ impl TrainingMutation {
             },
         )
         .await?;
-        Ok(CreateTrainingProgramPayload { id })
+        Ok(CreateTrainingProgramPayload::from(written))
     }
 
     /// Edits a program the viewer's institution hosts.
@@ -185,7 +185,7 @@ impl TrainingMutation {
         };
         service::update_program(&req.db, &req.principal, id, input.expected_version, changes)
             .await?;
-        Ok(UpdateTrainingProgramPayload { id })
+        Ok(UpdateTrainingProgramPayload::of(id))
     }
 
     /// Applies for a person of the viewer's institution to a program the viewer may see.
@@ -198,8 +198,8 @@ impl TrainingMutation {
         let req = request(ctx);
         let program = ids::decode_as("programId", "TrainingProgram", &input.program_id)?;
         let person = ids::decode_as("personId", "Person", &input.person_id)?;
-        let id = enrollments::apply(&req.db, &req.principal, program, person).await?;
-        Ok(ApplyToProgramPayload { id })
+        let written = enrollments::apply(&req.db, &req.principal, program, person).await?;
+        Ok(ApplyToProgramPayload::from(written))
     }
 
     /// Decides an enrollment (the host; the participant's institution may only withdraw).

@@ -142,7 +142,7 @@ impl VentureMutation {
             .as_ref()
             .map(|m| m.parse("fundingRaised"))
             .transpose()?;
-        let id = service::create(
+        let written = service::create(
             &req.db,
             &req.principal,
             service::NewVenture {
@@ -156,7 +156,7 @@ impl VentureMutation {
             },
         )
         .await?;
-        Ok(CreateVenturePayload { id })
+        Ok(CreateVenturePayload::from(written))
     }
 
     /// Edits a venture the viewer's institution leads, or moves it to another stage:
@@ -181,7 +181,7 @@ impl VentureMutation {
             founders: input.founders.as_deref().map(founders).transpose()?,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
-        Ok(UpdateVenturePayload { id })
+        Ok(UpdateVenturePayload::of(id))
     }
 
     /// Adds a milestone to a venture the viewer's institution leads.
@@ -192,8 +192,9 @@ impl VentureMutation {
     ) -> Result<AddVentureMilestonePayload> {
         let req = request(ctx);
         let id = ids::decode_as("ventureId", "Venture", &input.venture_id)?;
-        let id = milestones::add(&req.db, &req.principal, id, &input.title, input.due_on.0).await?;
-        Ok(AddVentureMilestonePayload { id })
+        let written =
+            milestones::add(&req.db, &req.principal, id, &input.title, input.due_on.0).await?;
+        Ok(AddVentureMilestonePayload::from(written))
     }
 
     /// Marks a milestone achieved. Completing it again on the same date changes nothing; on
@@ -206,6 +207,6 @@ impl VentureMutation {
         let req = request(ctx);
         let id = ids::decode_as("id", "VentureMilestone", &input.id)?;
         milestones::complete(&req.db, &req.principal, id, input.completed_on.map(|d| d.0)).await?;
-        Ok(CompleteVentureMilestonePayload { id })
+        Ok(CompleteVentureMilestonePayload::of(id))
     }
 }

@@ -2,6 +2,7 @@
 //! real router, and helpers to send GraphQL over HTTP.
 
 mod database;
+pub mod private_postgres;
 
 use std::sync::{Arc, Mutex};
 
@@ -30,7 +31,8 @@ pub struct TestApp {
     pub config: Config,
     /// The app's authenticator (e.g. to write API-token uses now).
     pub auth: std::sync::Arc<Authenticator>,
-    _db: TestDb,
+    /// The per-test database, dropped with the app (none when the test brought its own).
+    _db: Option<TestDb>,
 }
 
 /// An HTTP response, decoded.
@@ -114,7 +116,46 @@ impl TestApp {
             router: router(state),
             db,
             config,
-            _db: test_db,
+            _db: Some(test_db),
+        }
+    }
+
+    /// A TestApp whose database connection `hook` may instrument (e.g. a metric callback).
+    pub async fn with_connection_hook(hook: impl FnOnce(&mut DatabaseConnection)) -> TestApp {
+        Self::build(|_| {}, hook).await
+    }
+
+    /// A second server instance on the same database (its own caches, nothing else shared).
+    pub fn another_instance(&self) -> TestApp {
+        let state = AppState::new(self.config.clone(), self.db.clone()).expect("app state");
+        TestApp {
+            auth: state.auth.clone(),
+            router: router(state),
+            db: self.db.clone(),
+            config: self.config.clone(),
+            _db: None,
+        }
+    }
+
+    /// The app on a database the test manages itself (migrated and seeded here).
+    pub async fn on_database(url: &str) -> TestApp {
+        let config = test_config(url);
+        let db = biobridge::db::connect_with_timeout(url, config.db_acquire_timeout())
+            .await
+            .expect("connect to the test's database");
+        biobridge::db::migrate_up(&db).await.expect("migrate");
+        assert!(
+            biobridge::seed::seed_demo_if_empty(&db)
+                .await
+                .expect("seed")
+        );
+        let state = AppState::new(config.clone(), db.clone()).expect("app state");
+        TestApp {
+            auth: state.auth.clone(),
+            router: router(state),
+            db,
+            config,
+            _db: None,
         }
     }
 
