@@ -30,7 +30,8 @@ pub struct TestApp {
     pub config: Config,
     /// The app's authenticator (e.g. to write API-token uses now).
     pub auth: std::sync::Arc<Authenticator>,
-    _db: TestDb,
+    /// Dropped with the app that created the database (not with a second instance).
+    _db: Option<TestDb>,
 }
 
 /// An HTTP response, decoded.
@@ -80,13 +81,11 @@ impl TestApp {
     }
 
     /// A TestApp whose database connection records every SQL statement it runs.
-    /// The batching window is widened so that a slow debug build on a loaded CI machine still
-    /// registers a whole nesting level's keys before the loader queries.
     pub async fn recording_statements() -> (TestApp, Arc<Mutex<Vec<String>>>) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
         let app = Self::build(
-            |c| c.loader_batch_ms = 200,
+            |_| {},
             move |db| {
                 db.set_metric_callback(move |info| {
                     sink.lock().unwrap().push(info.statement.sql.clone());
@@ -114,7 +113,22 @@ impl TestApp {
             router: router(state),
             db,
             config,
-            _db: test_db,
+            _db: Some(test_db),
+        }
+    }
+
+    /// A second server over this app's database, as another instance would run it, with its
+    /// own caches; `self` must outlive it.
+    pub fn second_instance(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        let state = AppState::new(config.clone(), self.db.clone()).expect("app state");
+        TestApp {
+            auth: state.auth.clone(),
+            router: router(state),
+            db: self.db.clone(),
+            config,
+            _db: None,
         }
     }
 
