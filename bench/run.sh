@@ -49,19 +49,18 @@ build_current() {
 }
 
 # The baseline is exported with `git archive` (a clean tree of REV, no shared worktree state)
-# and built in its own target directory, seeded from ours so dependencies are not rebuilt.
+# and built in its own directory but, by default, with our target directory: Cargo keeps the
+# two builds' workspace crates apart (their paths differ) and compiles the dependencies once —
+# a separate target directory (BENCH_BASELINE_TARGET) costs a full release build and gigabytes.
 build_baseline() {
   local rev src target
   rev=$(git -C "$ROOT" rev-parse --short=10 "$1^{commit}")
   src=$WORK/baseline-src/$rev
-  target=$WORK/baseline-target
+  target=${BENCH_BASELINE_TARGET:-$ROOT/target}
   if [ ! -x "$WORK/bin/baseline-$rev" ]; then
     log "building baseline $rev (release)"
     rm -rf "$src" && mkdir -p "$src"
     git -C "$ROOT" archive "$rev" | tar -x -C "$src"
-    if [ ! -d "$target/release" ] && [ -d "$ROOT/target/release/deps" ]; then
-      mkdir -p "$target" && cp -a "$ROOT/target/release" "$target/release"
-    fi
     (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --locked --bin biobridge)
     cp "$target/release/biobridge" "$WORK/bin/baseline-$rev"
   fi
