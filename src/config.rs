@@ -68,8 +68,9 @@ pub struct Config {
     /// `BIOBRIDGE_CORS_ORIGINS`: comma-separated origins allowed to call the API from a browser.
     #[serde(deserialize_with = "list_or_csv")]
     pub cors_origins: Vec<String>,
-    /// `BIOBRIDGE_LOADER_BATCH_MS`: how long DataLoaders collect keys before querying.
-    pub loader_batch_ms: u64,
+    /// `BIOBRIDGE_AUTH_CACHE_SECS`: how long the state of an access JWT's user and institution
+    /// is trusted without reading it again (0: read it on every request).
+    pub auth_cache_secs: u64,
     /// `BIOBRIDGE_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
     /// `BIOBRIDGE_SEED_DEMO`: seed the demo data into an empty database at start (dev only).
@@ -123,7 +124,7 @@ impl Default for Config {
             max_aliases: 30,
             max_body_bytes: 1024 * 1024,
             cors_origins: Vec::new(),
-            loader_batch_ms: 2,
+            auth_cache_secs: 5,
             log_format: LogFormat::Text,
             seed_demo: true,
             password_hashing_concurrency: 0,
@@ -161,6 +162,9 @@ fn list_or_csv<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     })
 }
 
+/// The longest `BIOBRIDGE_AUTH_CACHE_SECS` allowed.
+const MAX_AUTH_CACHE_SECS: u64 = 60;
+
 /// Keys read from the environment with the `BIOBRIDGE_` prefix.
 const ENV_KEYS: &[&str] = &[
     "listen",
@@ -177,7 +181,7 @@ const ENV_KEYS: &[&str] = &[
     "max_aliases",
     "max_body_bytes",
     "cors_origins",
-    "loader_batch_ms",
+    "auth_cache_secs",
     "log_format",
     "seed_demo",
     "password_hashing_concurrency",
@@ -303,6 +307,11 @@ impl Config {
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");
         }
+        if self.auth_cache_secs > MAX_AUTH_CACHE_SECS {
+            bail!(
+                "BIOBRIDGE_AUTH_CACHE_SECS is at most {MAX_AUTH_CACHE_SECS}: a disabled user stays logged in on other instances that long"
+            );
+        }
         match self.jwt_algorithm {
             JwtAlgorithm::HS256 => {
                 if self.env == Environment::Production {
@@ -341,10 +350,6 @@ impl Config {
                 self.listen
             )
         })
-    }
-
-    pub fn batch_window(&self) -> std::time::Duration {
-        std::time::Duration::from_millis(self.loader_batch_ms)
     }
 
     pub fn db_acquire_timeout(&self) -> std::time::Duration {

@@ -4,8 +4,9 @@
 //! `Bearer bbt_…` is an API token, looked up by the hash of its secret (cached briefly, see
 //! [`crate::auth::api_token`]); anything else after `Bearer` must be an access JWT. The
 //! authenticator also holds the state accounts need across requests — the JWT keys, the login
-//! throttle, the token cache and the record of token uses — and is handed to the GraphQL
-//! resolvers as request data.
+//! throttle, the token cache, the cache of users' and institutions' state behind access JWTs
+//! (see [`crate::auth::state_cache`]) and the record of token uses — and is handed to the
+//! GraphQL resolvers as request data.
 
 use std::{
     sync::{Arc, Weak},
@@ -24,6 +25,7 @@ use crate::{
         api_token::{self, CACHE_TTL, TokenCache, TokenUsage, USAGE_FLUSH_INTERVAL},
         jwt::JwtKeys,
         login_limits::LoginLimits,
+        state_cache::{PrincipalStates, UserState},
     },
     error::{AppError, AppResult},
     service::api_tokens,
@@ -37,6 +39,7 @@ pub struct Authenticator {
     /// Login throttles and the bound on password hashing.
     pub logins: LoginLimits,
     tokens: TokenCache,
+    states: PrincipalStates,
     usage: TokenUsage,
 }
 
@@ -45,6 +48,9 @@ fn invalid(msg: &str) -> AppError {
 }
 
 impl Authenticator {
+    /// `state_ttl`: how long the state of a JWT's user and institution is trusted without
+    /// reading it again (zero: read it on every request).
+    ///
     /// Also starts the background task that writes API-token uses every
     /// [`USAGE_FLUSH_INTERVAL`] (when called inside a Tokio runtime); it ends with the
     /// authenticator.
@@ -53,6 +59,7 @@ impl Authenticator {
         jwt: JwtKeys,
         login_ttl: Duration,
         logins: LoginLimits,
+        state_ttl: Duration,
     ) -> Arc<Self> {
         let auth = Arc::new(Authenticator {
             db,
@@ -60,6 +67,7 @@ impl Authenticator {
             login_ttl,
             logins,
             tokens: TokenCache::new(CACHE_TTL),
+            states: PrincipalStates::new(state_ttl),
             usage: TokenUsage::default(),
         });
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
@@ -123,6 +131,17 @@ impl Authenticator {
         self.tokens.evict(id);
     }
 
+    /// Forgets what is cached about user `id` (disabled, password changed), so that this
+    /// instance judges their tokens on the current state from the next request on.
+    pub fn forget_user(&self, id: Uuid) {
+        self.states.users.evict(id);
+    }
+
+    /// Forgets what is cached about institution `id` (its membership changed, say).
+    pub fn forget_institution(&self, id: Uuid) {
+        self.states.institutions.evict(id);
+    }
+
     /// When token `id` was last used, if that is not yet written to the database.
     pub fn pending_token_use(&self, id: Uuid) -> Option<DateTime<Utc>> {
         self.usage.pending(id)
@@ -154,7 +173,7 @@ impl Authenticator {
         // A token names a user when its subject is one of ours: that user must still be active.
         let mut user_id = None;
         if let Ok(id) = Uuid::parse_str(&claims.sub)
-            && let Some(user) = user::Entity::find_by_id(id).one(&self.db).await?
+            && let Some(user) = self.user(id).await?
         {
             let revoked_after = user
                 .disabled_at
@@ -180,15 +199,46 @@ impl Authenticator {
     }
 
     async fn institution(&self, id: Uuid) -> AppResult<PrincipalInstitution> {
-        let inst = institution::Entity::find_by_id(id)
+        let cache = &self.states.institutions;
+        let now = Instant::now();
+        let found = match cache.get(id, now) {
+            Some(found) => found,
+            None => {
+                let generation = cache.generation();
+                let found = institution::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await?
+                    .map(|inst| PrincipalInstitution {
+                        id: inst.id,
+                        membership: inst.membership,
+                        region: inst.region,
+                    });
+                // Aged from before the read, so the bound holds from the read on.
+                cache.put(id, found.clone(), generation, now);
+                found
+            }
+        };
+        found.ok_or_else(|| invalid("invalid or expired access token"))
+    }
+
+    async fn user(&self, id: Uuid) -> AppResult<Option<UserState>> {
+        let cache = &self.states.users;
+        let now = Instant::now();
+        if let Some(found) = cache.get(id, now) {
+            return Ok(found);
+        }
+        let generation = cache.generation();
+        let found = user::Entity::find_by_id(id)
             .one(&self.db)
             .await?
-            .ok_or_else(|| invalid("invalid or expired access token"))?;
-        Ok(PrincipalInstitution {
-            id: inst.id,
-            membership: inst.membership,
-            region: inst.region,
-        })
+            .map(|user| UserState {
+                id: user.id,
+                institution_id: user.institution_id,
+                disabled_at: user.disabled_at,
+                tokens_valid_after: user.tokens_valid_after,
+            });
+        cache.put(id, found.clone(), generation, now);
+        Ok(found)
     }
 }
 

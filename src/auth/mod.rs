@@ -10,6 +10,7 @@ pub mod password;
 pub mod password_slots;
 mod principal;
 pub mod scope;
+pub mod state_cache;
 pub mod throttle;
 
 pub use authenticator::Authenticator;

@@ -6,7 +6,7 @@
 
 use async_graphql::{
     Enum, InputObject, OutputType, SimpleObject,
-    connection::{Connection, Edge},
+    connection::{Connection, CursorType, Edge},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -34,7 +34,34 @@ pub struct ConnectionTotals {
     pub total_count: u64,
 }
 
-pub type Page<N> = Connection<String, N, ConnectionTotals>;
+pub type Page<N> = Connection<EdgeCursor, N, ConnectionTotals>;
+
+/// An edge's cursor, encoded only when the client selects it (most clients never do).
+pub enum EdgeCursor {
+    Row(Cursor),
+    Encoded(String),
+}
+
+impl From<String> for EdgeCursor {
+    fn from(encoded: String) -> Self {
+        EdgeCursor::Encoded(encoded)
+    }
+}
+
+impl CursorType for EdgeCursor {
+    type Error = std::convert::Infallible;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        Ok(EdgeCursor::Encoded(s.to_owned()))
+    }
+
+    fn encode_cursor(&self) -> String {
+        match self {
+            EdgeCursor::Row(cursor) => cursor.encode(),
+            EdgeCursor::Encoded(encoded) => encoded.clone(),
+        }
+    }
+}
 
 /// Sort direction of an `orderBy` input.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
@@ -381,7 +408,7 @@ where
         ConnectionTotals { total_count },
     );
     for row in rows {
-        let cursor = Cursor::of(&row, order.column)?.encode();
+        let cursor = EdgeCursor::Row(Cursor::of(&row, order.column)?);
         page.edges.push(Edge::new(cursor, row.into()));
     }
     Ok(page)

@@ -20,18 +20,15 @@ pub mod training;
 pub mod venture;
 
 use std::sync::{
-    Arc,
+    Arc, Mutex,
     atomic::{AtomicBool, Ordering},
 };
 
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, Positioned, Schema, ServerError, ServerResult,
-    Variables,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
-        ResolveInfo,
-    },
-    parser::types::{ExecutableDocument, Selection, SelectionSet},
+    Context, EmptySubscription, MergedObject, Pos, Positioned, Request, Response, Schema,
+    ServerError, ServerResult, Variables,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
+    parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
 };
 use sea_orm::DatabaseConnection;
 
@@ -85,18 +82,20 @@ pub struct RequestCtx {
 }
 
 impl RequestCtx {
-    /// `batch_window`: how long a DataLoader collects keys before it queries (see `Loaders`).
-    pub fn new(
-        db: DatabaseConnection,
-        principal: Principal,
-        batch_window: std::time::Duration,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, principal: Principal) -> Self {
         let principal = Arc::new(principal);
         RequestCtx {
-            loaders: Loaders::new(db.clone(), principal.clone(), batch_window),
+            loaders: Loaders::new(db.clone(), principal.clone()),
             db,
             principal,
         }
+    }
+
+    /// Executes `request` with this context, sending the loaders' batches whenever the execution
+    /// waits for them (see `loaders::batch`).
+    pub async fn execute(self, schema: &AppSchema, request: Request) -> Response {
+        let scheduler = self.loaders.scheduler().clone();
+        scheduler.drive(schema.execute(request.data(self))).await
     }
 }
 
@@ -169,12 +168,17 @@ impl ExtensionFactory for Guards {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(GuardsExt {
             max_aliases: self.max_aliases,
+            anonymous_changes: Mutex::new(Vec::new()),
         })
     }
 }
 
+/// One request's guards.
 struct GuardsExt {
     max_aliases: usize,
+    /// For an anonymous request: the operations of its document (by name) that would change
+    /// data, and where. Found once per document, so no field of any request pays for the check.
+    anonymous_changes: Mutex<Vec<(Option<String>, Pos)>>,
 }
 
 #[async_trait::async_trait]
@@ -197,29 +201,29 @@ impl Extension for GuardsExt {
                 None,
             ));
         }
+        if ctx
+            .data_opt::<RequestCtx>()
+            .is_some_and(|req| req.principal.kind == crate::auth::PrincipalKind::Anonymous)
+        {
+            let changes = doc
+                .operations
+                .iter()
+                .filter(|(_, op)| op.node.ty == OperationType::Mutation)
+                .filter_map(|(name, op)| {
+                    changing_field(&doc, &op.node.selection_set, 0)
+                        .map(|pos| (name.map(|n| n.to_string()), pos))
+                })
+                .collect();
+            *self
+                .anonymous_changes
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = changes;
+        }
         Ok(doc)
     }
 
-    /// Every mutation but `login` needs an authenticated viewer; refusing here, before any
-    /// look-up, also keeps anonymous callers from probing which ids exist.
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<async_graphql::Value>> {
-        if info.parent_type == "Mutation"
-            && info.name != "login"
-            && let Some(req) = ctx.data_opt::<RequestCtx>()
-            && req.principal.kind == crate::auth::PrincipalKind::Anonymous
-        {
-            let err = crate::error::AppError::Unauthenticated("log in to make changes".into())
-                .into_graphql();
-            return Err(err.into_server_error(info.field.name.pos));
-        }
-        next.run(ctx, info).await
-    }
-
+    /// Every mutation but `login` needs an authenticated viewer; refusing the operation before
+    /// it runs also keeps anonymous callers from probing which ids exist.
     async fn execute(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -229,8 +233,45 @@ impl Extension for GuardsExt {
         if let Some(flag) = ctx.data_opt::<Executed>() {
             flag.0.store(true, Ordering::SeqCst);
         }
+        // Past validation there is exactly one operation when no name is given.
+        let refused = self
+            .anonymous_changes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(name, _)| operation_name.is_none_or(|n| name.as_deref() == Some(n)))
+            .map(|(_, pos)| *pos);
+        if let Some(pos) = refused {
+            let err = crate::error::AppError::Unauthenticated("log in to make changes".into())
+                .into_graphql();
+            return async_graphql::Response::from_errors(vec![err.into_server_error(pos)]);
+        }
         next.run(ctx, operation_name).await
     }
+}
+
+/// Where `set` (a mutation's root selection) selects a field that changes data — any but
+/// `login` and `__typename` —, following fragments (to a bounded depth: the document is not
+/// validated yet, so its fragments may cycle).
+fn changing_field(
+    doc: &ExecutableDocument,
+    set: &Positioned<SelectionSet>,
+    depth: usize,
+) -> Option<Pos> {
+    if depth > 16 {
+        return Some(set.pos);
+    }
+    set.node.items.iter().find_map(|item| match &item.node {
+        Selection::Field(f) => {
+            let name = f.node.name.node.as_str();
+            (name != "login" && name != "__typename").then_some(f.pos)
+        }
+        Selection::InlineFragment(f) => changing_field(doc, &f.node.selection_set, depth + 1),
+        Selection::FragmentSpread(spread) => doc
+            .fragments
+            .get(&spread.node.fragment_name.node)
+            .and_then(|f| changing_field(doc, &f.node.selection_set, depth + 1)),
+    })
 }
 
 fn count_aliases(doc: &ExecutableDocument) -> usize {

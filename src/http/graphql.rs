@@ -399,11 +399,6 @@ async fn run(
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
     let mut request = async_graphql::Request::new(params.query)
-        .data(RequestCtx::new(
-            state.db.clone(),
-            principal,
-            state.config.batch_window(),
-        ))
         .data(state.auth.clone())
         .data(executed.clone())
         .data(client)
@@ -415,7 +410,9 @@ async fn run(
     if let Some(vars) = params.variables {
         request = request.variables(Variables::from_json(Value::Object(vars)));
     }
-    let mut response = state.schema.execute(request).await;
+    let mut response = RequestCtx::new(state.db.clone(), principal)
+        .execute(&state.schema, request)
+        .await;
     for err in &mut response.errors {
         ensure_code(err);
     }
@@ -547,12 +544,11 @@ pub async fn subscriptions(
         Err(err) => return unauthenticated(Media::Json, err),
     };
     let db = state.db.clone();
-    let window = state.config.batch_window();
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| {
             let mut data = async_graphql::Data::default();
-            data.insert(RequestCtx::new(db, principal, window));
+            data.insert(RequestCtx::new(db, principal));
             data.insert(state.auth.clone());
             // Operations over the socket pay and are throttled like those over POST (the
             // outcome shown by `rateLimit` is the latest operation's).

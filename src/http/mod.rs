@@ -60,6 +60,7 @@ impl AppState {
                 jwt,
                 Duration::from_secs(config.jwt_ttl_secs),
                 LoginLimits::from_config(&config),
+                Duration::from_secs(config.auth_cache_secs),
             ),
             cost_limiter: Arc::new(CostLimiter::new(
                 Duration::from_secs(config.rate_limit_window_secs),

@@ -8,6 +8,7 @@ mod agreements;
 mod api_tokens;
 mod audit_events;
 mod auth;
+mod auth_cache;
 mod batching;
 mod connections;
 mod deals;

@@ -160,6 +160,7 @@ impl AccountMutation {
         let req = request(ctx);
         let id = ids::decode_as("id", "User", &input.id)?;
         service::disable_user(&req.db, &req.principal, id).await?;
+        authenticator(ctx)?.forget_user(id);
         Ok(DisableUserPayload::of(id))
     }
 
@@ -180,6 +181,7 @@ impl AccountMutation {
             &input.new_password,
         )
         .await?;
+        auth.forget_user(id);
         Ok(ChangePasswordPayload::of(id))
     }
 }

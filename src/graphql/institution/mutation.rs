@@ -128,6 +128,8 @@ impl InstitutionMutation {
             inventor_share_bp: input.inventor_share_basis_points,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;
+        // Its membership decides what its users' tokens may see.
+        crate::graphql::account::authenticator(ctx)?.forget_institution(id);
         Ok(UpdateInstitutionPayload::of(id))
     }
 }

@@ -119,8 +119,11 @@ where
         has_next,
         ConnectionTotals { total_count },
     );
-    page.edges
-        .extend(taken.into_iter().map(|(k, t)| Edge::new(encode(&k), t)));
+    page.edges.extend(
+        taken
+            .into_iter()
+            .map(|(k, t)| Edge::new(encode(&k).into(), t)),
+    );
     Ok(page)
 }
 
@@ -207,7 +210,7 @@ where
         ConnectionTotals { total_count },
     );
     for row in rows {
-        let cursor = encode(&key_of(&row));
+        let cursor = encode(&key_of(&row)).into();
         page.edges.push(Edge::new(cursor, row.into()));
     }
     Ok(page)

@@ -82,13 +82,11 @@ impl TestApp {
     }
 
     /// A TestApp whose database connection records every SQL statement it runs.
-    /// The batching window is widened so that a slow debug build on a loaded CI machine still
-    /// registers a whole nesting level's keys before the loader queries.
     pub async fn recording_statements() -> (TestApp, Arc<Mutex<Vec<String>>>) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
         let app = Self::build(
-            |c| c.loader_batch_ms = 200,
+            |_| {},
             move |db| {
                 db.set_metric_callback(move |info| {
                     sink.lock().unwrap().push(info.statement.sql.clone());
@@ -127,12 +125,20 @@ impl TestApp {
 
     /// A second server instance on the same database (its own caches, nothing else shared).
     pub fn another_instance(&self) -> TestApp {
-        let state = AppState::new(self.config.clone(), self.db.clone()).expect("app state");
+        self.second_instance(|_| {})
+    }
+
+    /// A second server over this app's database, as another instance would run it, with its
+    /// own caches; `self` must outlive it.
+    pub fn second_instance(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        let state = AppState::new(config.clone(), self.db.clone()).expect("app state");
         TestApp {
             auth: state.auth.clone(),
             router: router(state),
             db: self.db.clone(),
-            config: self.config.clone(),
+            config,
             _db: None,
         }
     }

@@ -1,7 +1,9 @@
 //! DataLoaders for every relation, written once: [`ById`] for "belongs to" and [`Children`] for
 //! "has many". Both read through the access policy with the request's principal, so a batched
 //! relation shows exactly what a root list would. [`Loaders`] makes each loader lazily, once per
-//! request.
+//! request; [`batch`] decides when each loader's batch goes to the database.
+
+pub mod batch;
 
 use std::{
     any::{Any, TypeId},
@@ -10,12 +12,13 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
 };
 use uuid::Uuid;
 
+use self::batch::{Batcher, Scheduler};
 use crate::{
     auth::Principal,
     db::id_column,
@@ -30,43 +33,47 @@ pub struct LoaderContext {
     pub principal: Arc<Principal>,
 }
 
-pub trait NewLoader: Sized + Send + Sync + 'static {
+pub trait NewLoader: Loader<Uuid> + Sized {
+    /// A "belongs to" look-up, whose batch waits until no other is pending or in flight, so
+    /// that the levels of a query that ask for the same entity share one statement (see
+    /// [`batch`]).
+    const DEFERRED: bool = false;
+
     fn new(ctx: &LoaderContext) -> Self;
 }
 
-/// The request's loaders, created on first use.
-///
-/// A loader collects the keys requested within `batch_window` of the first one and then runs one
-/// query for all of them. The executor registers the keys of one nesting level in quick
-/// succession, so a window of a few milliseconds turns a level into one statement.
+/// The request's loaders, created on first use, and the [`Scheduler`] of their batches.
 pub struct Loaders {
     ctx: LoaderContext,
-    batch_window: std::time::Duration,
+    scheduler: Arc<Scheduler>,
     made: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }
 
 impl Loaders {
-    pub fn new(
-        db: DatabaseConnection,
-        principal: Arc<Principal>,
-        batch_window: std::time::Duration,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, principal: Arc<Principal>) -> Self {
         Loaders {
             ctx: LoaderContext { db, principal },
-            batch_window,
+            scheduler: Arc::default(),
             made: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn get<L: NewLoader>(&self) -> Arc<DataLoader<L>> {
+    /// Who sends this request's batches; [`Scheduler::drive`] runs an execution with them.
+    pub fn scheduler(&self) -> &Arc<Scheduler> {
+        &self.scheduler
+    }
+
+    pub fn get<L: NewLoader>(&self) -> Arc<Batcher<L>> {
         let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
         let any = made
             .entry(TypeId::of::<L>())
             .or_insert_with(|| {
-                Arc::new(DataLoader::new(L::new(&self.ctx), tokio::spawn).delay(self.batch_window))
+                let batcher: Arc<dyn Any + Send + Sync> =
+                    Batcher::new(L::new(&self.ctx), L::DEFERRED, &self.scheduler);
+                batcher
             })
             .clone();
-        any.downcast::<DataLoader<L>>()
+        any.downcast::<Batcher<L>>()
             .expect("loader registered under its own type id")
     }
 
@@ -132,6 +139,8 @@ impl<E: Policy> NewLoader for ById<E>
 where
     E::Model: Clone + Send + Sync,
 {
+    const DEFERRED: bool = true;
+
     fn new(ctx: &LoaderContext) -> Self {
         ById(ctx.clone(), PhantomData)
     }

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# The nested-query benchmark (see bench/README.md). Builds the server (release), generates the
+# data set, and drives each build with wrk, interleaving the builds round by round.
+#
+#   bench/run.sh [--baseline REV] [--db sqlite|postgres|both] [--scale N] [--duration SECS]
+#                [--rounds N] [--smoke]
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${BENCH_WORK:-$ROOT/target/bench}
+PG_ADMIN_URL=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+SECRET=bench-secret-bench-secret-bench-secret-0123
+PORT=${BENCH_PORT:-18080}
+
+baseline=""
+dbs="sqlite postgres"
+scale=1
+duration=10
+rounds=2
+smoke=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --baseline) baseline=$2; shift 2 ;;
+    --db) case "$2" in both) dbs="sqlite postgres" ;; *) dbs=$2 ;; esac; shift 2 ;;
+    --scale) scale=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --smoke) smoke=true; duration=1; rounds=1; shift ;;
+    -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+    *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for tool in wrk curl psql git python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required (see bench/README.md)" >&2; exit 1; }
+done
+
+mkdir -p "$WORK"/bin "$WORK"/logs "$WORK"/out
+RESULTS=$WORK/results.tsv
+: > "$RESULTS"
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- builds -----------------------------------------------------------------------------------
+
+build_current() {
+  log "building the working tree (release)"
+  (cd "$ROOT" && cargo build --release --locked --bin biobridge --example bench-data)
+  cp "$ROOT/target/release/biobridge" "$WORK/bin/current"
+  cp "$ROOT/target/release/examples/bench-data" "$WORK/bin/bench-data"
+}
+
+# The baseline is exported with `git archive` (a clean tree of REV, no shared worktree state)
+# and built in its own directory but, by default, with our target directory: Cargo keeps the
+# two builds' workspace crates apart (their paths differ) and compiles the dependencies once —
+# a separate target directory (BENCH_BASELINE_TARGET) costs a full release build and gigabytes.
+build_baseline() {
+  local rev src target
+  rev=$(git -C "$ROOT" rev-parse --short=10 "$1^{commit}")
+  src=$WORK/baseline-src/$rev
+  target=${BENCH_BASELINE_TARGET:-$ROOT/target}
+  if [ ! -x "$WORK/bin/baseline-$rev" ]; then
+    log "building baseline $rev (release)"
+    rm -rf "$src" && mkdir -p "$src"
+    git -C "$ROOT" archive "$rev" | tar -x -C "$src"
+    (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --locked --bin biobridge)
+    cp "$target/release/biobridge" "$WORK/bin/baseline-$rev"
+  fi
+  BASELINE_BIN=$WORK/bin/baseline-$rev
+  BASELINE_REV=$rev
+}
+
+# --- databases --------------------------------------------------------------------------------
+
+pg_name="bb_bench_s$scale"
+db_url() {
+  case "$1" in
+    sqlite) echo "sqlite://$WORK/bench-s$scale.db?mode=rwc" ;;
+    # Loopback: no TLS (sqlx would negotiate it by default, ~250 ms per new connection).
+    postgres) echo "${PG_ADMIN_URL%/*}/$pg_name?sslmode=disable" ;;
+  esac
+}
+
+prepare_db() {
+  if [ "$1" = postgres ] &&
+     [ -z "$(psql "$PG_ADMIN_URL" -Atc "select 1 from pg_database where datname = '$pg_name'")" ]; then
+    psql "$PG_ADMIN_URL" -qc "create database $pg_name" >/dev/null
+  fi
+  log "data set on $1 (scale $scale)"
+  "$WORK/bin/bench-data" --database-url "$(db_url "$1")" --scale "$scale"
+}
+
+# --- one server -------------------------------------------------------------------------------
+
+ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_backends() {
+  psql "$PG_ADMIN_URL" -Atc "select pid from pg_stat_activity where datname = '$pg_name' and backend_type = 'client backend'"
+}
+pg_ticks() { # pid:ticks per line
+  local pid
+  for pid in $(pg_backends); do echo "$pid:$(ticks_of "$pid")"; done
+}
+pg_delta() { # before-file after-file → ticks spent by backends between the two samples
+  awk -F: 'NR == FNR { before[$1] = $2; next } { d += $2 - (($1 in before) ? before[$1] : 0) } END { print d + 0 }' "$1" "$2"
+}
+
+start_server() { # bin db → SERVER_PID, READY_MS
+  local start now
+  start=$(date +%s%N)
+  env DATABASE_URL="$(db_url "$2")" BIOBRIDGE_LISTEN="127.0.0.1:$PORT" BIOBRIDGE_ENV=dev \
+    BIOBRIDGE_JWT_SECRET=$SECRET BIOBRIDGE_SEED_DEMO=false "$1" serve \
+    >>"$WORK/logs/server.log" 2>&1 &
+  SERVER_PID=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz"; do
+    now=$(date +%s%N)
+    if [ $(( (now - start) / 1000000 )) -gt 30000 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "bench: the server did not become ready (see $WORK/logs/server.log)" >&2
+      exit 1
+    fi
+    sleep 0.002
+  done
+  READY_MS=$(( ($(date +%s%N) - start) / 1000000 ))
+}
+
+stop_server() { kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null || true; }
+
+gql() { # body-file [token]
+  curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
+    ${2:+-H "authorization: Bearer $2"} --data-binary "@$1"
+}
+
+member_token() {
+  printf '%s' '{"query":"mutation($i: LoginInput!) { login(input: $i) { accessToken } }","variables":{"i":{"email":"member@unibl.example","password":"biobridge-demo"}}}' \
+    > "$WORK/out/login.json"
+  gql "$WORK/out/login.json" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p'
+}
+
+# A line of results.tsv: round build db scenario connections requests duration_us p50_us p99_us
+# server_ticks pg_ticks rss_kb non2xx socket_errors value (value: start-to-ready ms for
+# `ready`, statements counted over `requests` requests for `statements`).
+row() { local IFS=$'\t'; echo "$*" >> "$RESULTS"; }
+
+# wrk once: round build db scenario connections body [token] → a line of results.tsv
+measure() {
+  local round=$1 build=$2 db=$3 scenario=$4 conns=$5 body=$6 token=${7:-} threads=2
+  if [ "$conns" -lt 2 ]; then threads=1; fi
+  local s0 s1 out line
+  s0=$(ticks_of "$SERVER_PID")
+  if [ "$db" = postgres ]; then pg_ticks > "$WORK/out/pg0"; fi
+  out=$(wrk -t"$threads" -c"$conns" -d"${duration}s" -s "$ROOT/bench/post.lua" \
+    "http://127.0.0.1:$PORT/graphql" -- "$body" "$token")
+  s1=$(ticks_of "$SERVER_PID")
+  local pg=0
+  if [ "$db" = postgres ]; then pg_ticks > "$WORK/out/pg1"; pg=$(pg_delta "$WORK/out/pg0" "$WORK/out/pg1"); fi
+  line=$(grep '^RESULT' <<<"$out")
+  local rss
+  rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status")
+  # shellcheck disable=SC2086
+  eval "${line#RESULT }"
+  row "$round" "$build" "$db" "$scenario" "$conns" "$requests" "$duration_us" "$p50_us" "$p99_us" \
+    $((s1 - s0)) "$pg" "$rss" "$non2xx" "$socket_errors" 0
+  if [ "$non2xx" != 0 ] || [ "$socket_errors" != 0 ]; then
+    log "warning: $build/$db/$scenario: $non2xx non-2xx answers, $socket_errors socket errors"
+  fi
+}
+
+# Statements per nested request, from PostgreSQL's transaction counter (every read runs as
+# its own autocommit statement): 50 sequential requests after the load runs warmed the pool.
+xacts() { psql "$PG_ADMIN_URL" -Atc "select xact_commit + xact_rollback from pg_stat_database where datname = '$pg_name'"; }
+settled_xacts() { # backends report to the statistics within about a second of going idle
+  local a b
+  a=$(xacts); sleep 1.5; b=$(xacts)
+  while [ "$a" != "$b" ]; do a=$b; sleep 1.5; b=$(xacts); done
+  echo "$b"
+}
+count_statements() { # round build token
+  local x0 x1 n=50
+  x0=$(settled_xacts)
+  for _ in $(seq $n); do gql "$WORK/out/nested.json" "$3" >/dev/null; done
+  x1=$(settled_xacts)
+  row "$1" "$2" postgres statements 1 "$n" 0 0 0 0 0 0 0 0 $((x1 - x0))
+}
+
+bench_one() { # round build bin db
+  local round=$1 build=$2 bin=$3 db=$4 token
+  start_server "$bin" "$db"
+  row "$round" "$build" "$db" ready 0 1 0 0 0 0 0 0 0 0 "$READY_MS"
+  token=$(member_token)
+  [ -n "$token" ] || { echo "bench: login failed" >&2; stop_server; exit 1; }
+  gql "$WORK/out/nested.json" "$token" > "$WORK/out/answer-$build-$db.json"
+  if grep -q '"errors"' "$WORK/out/answer-$build-$db.json"; then
+    echo "bench: the nested query failed: $(head -c 400 "$WORK/out/answer-$build-$db.json")" >&2
+    stop_server; exit 1
+  fi
+  wrk -t2 -c10 -d2s -s "$ROOT/bench/post.lua" "http://127.0.0.1:$PORT/graphql" -- "$WORK/out/nested.json" "$token" >/dev/null
+  for c in 10 50; do measure "$round" "$build" "$db" nested "$c" "$WORK/out/nested.json" "$token"; done
+  measure "$round" "$build" "$db" nested 1 "$WORK/out/nested.json" "$token"
+  measure "$round" "$build" "$db" typename-anon 10 "$WORK/out/typename.json"
+  measure "$round" "$build" "$db" typename-jwt 10 "$WORK/out/typename.json" "$token"
+  if [ "$db" = postgres ]; then count_statements "$round" "$build" "$token"; fi
+  stop_server
+}
+
+# --- the run ----------------------------------------------------------------------------------
+
+python3 - "$ROOT/bench/nested.graphql" > "$WORK/out/nested.json" <<'EOF'
+import json, sys
+print(json.dumps({"query": open(sys.argv[1]).read()}))
+EOF
+printf '%s' '{"query":"{ __typename }"}' > "$WORK/out/typename.json"
+
+build_current
+builds="current"
+if [ -n "$baseline" ]; then build_baseline "$baseline"; builds="baseline current"; fi
+for db in $dbs; do prepare_db "$db"; done
+
+for round in $(seq "$rounds"); do
+  for db in $dbs; do
+    for build in $builds; do
+      log "round $round: $build on $db"
+      if [ "$build" = current ]; then bench_one "$round" current "$WORK/bin/current" "$db"
+      else bench_one "$round" baseline "$BASELINE_BIN" "$db"; fi
+    done
+  done
+done
+
+for db in $dbs; do
+  if [ -n "$baseline" ] && ! cmp -s "$WORK/out/answer-baseline-$db.json" "$WORK/out/answer-current-$db.json"; then
+    log "warning: on $db the two builds answer the nested query differently (see $WORK/out)"
+  fi
+done
+
+commit=$(git -C "$ROOT" rev-parse --short=10 HEAD)
+if $smoke; then log "smoke run passed"; exit 0; fi
+python3 "$ROOT/bench/report.py" "$RESULTS" \
+  --commit "$commit$(git -C "$ROOT" diff --quiet HEAD || echo '+dirty')" \
+  --baseline "${BASELINE_REV:-}" --scale "$scale" --duration "$duration" --rounds "$rounds"
