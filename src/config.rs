@@ -74,6 +74,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `BIOBRIDGE_SEED_DEMO`: seed the demo data into an empty database at start (dev only).
     pub seed_demo: bool,
+    /// `BIOBRIDGE_STATS_MIN_CELL`: a money figure in a statistics cell built from fewer deals
+    /// or incomes of other institutions than this is withheld (small-cell protection).
+    pub stats_min_cell: u32,
 }
 
 impl Default for Config {
@@ -97,6 +100,7 @@ impl Default for Config {
             loader_batch_ms: 2,
             log_format: LogFormat::Text,
             seed_demo: true,
+            stats_min_cell: 3,
         }
     }
 }
@@ -138,6 +142,7 @@ const ENV_KEYS: &[&str] = &[
     "loader_batch_ms",
     "log_format",
     "seed_demo",
+    "stats_min_cell",
 ];
 
 impl Config {
@@ -190,6 +195,11 @@ impl Config {
             if value == 0 {
                 bail!("{name} must be greater than 0");
             }
+        }
+        if self.stats_min_cell == 0 {
+            bail!(
+                "BIOBRIDGE_STATS_MIN_CELL must be at least 1 (1 turns small-cell protection off)"
+            );
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

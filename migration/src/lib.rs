@@ -7,12 +7,22 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial_schema;
+mod m20261127_000001_deal_kind_equity_contribution;
+mod m20261127_000002_deal_contract_value;
+mod m20261127_000003_venture_founded_on;
+mod m20261127_000004_exchange_rates;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_initial_schema::Migration)]
+        vec![
+            Box::new(m20261125_000001_initial_schema::Migration),
+            Box::new(m20261127_000001_deal_kind_equity_contribution::Migration),
+            Box::new(m20261127_000002_deal_contract_value::Migration),
+            Box::new(m20261127_000003_venture_founded_on::Migration),
+            Box::new(m20261127_000004_exchange_rates::Migration),
+        ]
     }
 }

@@ -14,6 +14,7 @@ pub mod node;
 pub mod payload;
 pub mod person;
 pub mod scalars;
+pub mod statistics;
 pub mod technology;
 pub mod training;
 pub mod venture;
@@ -55,6 +56,7 @@ pub struct QueryRoot(
     venture::query::VentureQuery,
     training::query::TrainingQuery,
     agreement::query::AgreementQuery,
+    statistics::StatisticsQuery,
 );
 
 /// The root mutation type.
@@ -71,6 +73,7 @@ pub struct MutationRoot(
     training::mutation::TrainingMutation,
     agreement::mutation::AgreementMutation,
     institution::mutation::InstitutionMutation,
+    statistics::StatisticsMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -308,6 +308,9 @@ async fn execute(state: AppState, headers: &HeaderMap, media: Media, params: Par
             state.config.batch_window(),
         ))
         .data(state.auth.clone())
+        .data(crate::graphql::statistics::MinCell(
+            state.config.stats_min_cell,
+        ))
         .data(executed.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);

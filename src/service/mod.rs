@@ -17,6 +17,7 @@ pub mod ip;
 pub mod money;
 pub mod people;
 pub mod royalty;
+pub mod statistics;
 pub mod technology;
 pub mod text;
 pub mod training;

@@ -21,6 +21,7 @@ mod people;
 mod royalties;
 mod schema;
 mod startup;
+mod statistics;
 mod story;
 mod technologies;
 mod technology_writes;
