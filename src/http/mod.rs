@@ -1,8 +1,9 @@
 //! HTTP: the router, its middleware (request ids, logs, CORS, body limit, panic guard) and the
-//! endpoints — GraphQL, GraphiQL, subscriptions and health.
+//! endpoints — GraphQL, GraphiQL, subscriptions, health and the statistics exports.
 
 mod graphql;
 mod health;
+mod reports;
 
 use std::{sync::Arc, time::Duration};
 
@@ -57,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql::subscriptions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/reports/statistics.csv", get(reports::csv))
+        .route("/reports/statistics.xlsx", get(reports::xlsx))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(cors)

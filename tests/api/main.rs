@@ -22,6 +22,8 @@ mod royalties;
 mod schema;
 mod startup;
 mod statistics;
+mod statistics_exports;
+mod statistics_load;
 mod story;
 mod technologies;
 mod technology_writes;

@@ -9,7 +9,9 @@ use crate::support::TestApp;
 const CELL: &str = "year institution { slug } region field office kind count families newFilings graduated discontinued completed crossBorder money { currency amount suppressed }";
 
 fn breakdown() -> String {
-    format!("{{ total {{ {CELL} }} byYear {{ {CELL} }} byInstitution {{ {CELL} }} byRegion {{ {CELL} }} byField {{ {CELL} }} byOffice {{ {CELL} }} byKind {{ {CELL} }} }}")
+    format!(
+        "{{ total {{ {CELL} }} byYear {{ {CELL} }} byInstitution {{ {CELL} }} byRegion {{ {CELL} }} byField {{ {CELL} }} byOffice {{ {CELL} }} byKind {{ {CELL} }} }}"
+    )
 }
 
 const FLOW: &str = "fromRegion toRegion from { slug } to { slug } deals dealValue { currency amount suppressed } incomes licenseIncome { currency amount suppressed } coOwnedIpAssets coInventedTechnologies trainingParticipants jointVentures";
@@ -100,9 +102,18 @@ async fn an_analyst_reads_every_metric_of_2026() {
     assert_eq!(d["total"]["count"], 3);
     assert_eq!(cell(&d["byField"], "/field", "DIAGNOSTICS")["count"], 2);
     assert_eq!(cell(&d["byField"], "/field", "BIOMATERIALS")["count"], 1);
-    assert_eq!(cell(&d["byRegion"], "/region", "YANGTZE_RIVER_DELTA")["count"], 2);
-    assert_eq!(cell(&d["byRegion"], "/region", "BALKAN_PENINSULA")["count"], 1);
-    assert_eq!(cell(&d["byInstitution"], "/institution/slug", "unibl")["count"], 1);
+    assert_eq!(
+        cell(&d["byRegion"], "/region", "YANGTZE_RIVER_DELTA")["count"],
+        2
+    );
+    assert_eq!(
+        cell(&d["byRegion"], "/region", "BALKAN_PENINSULA")["count"],
+        1
+    );
+    assert_eq!(
+        cell(&d["byInstitution"], "/institution/slug", "unibl")["count"],
+        1
+    );
 
     // The sumhs/unibl PCT (priority 2025: not a first filing), and two CN first filings.
     let p = &s["patentApplications"];
@@ -112,12 +123,25 @@ async fn an_analyst_reads_every_metric_of_2026() {
     assert_eq!(cell(&p["byOffice"], "/office", "CN")["count"], 2);
     assert_eq!(cell(&p["byOffice"], "/office", "WO")["newFilings"], 0);
     // The co-owned PCT counts for both owners, once in the total.
-    assert_eq!(cell(&p["byInstitution"], "/institution/slug", "sumhs")["count"], 2);
-    assert_eq!(cell(&p["byInstitution"], "/institution/slug", "unibl")["count"], 1);
-    assert_eq!(cell(&p["byRegion"], "/region", "YANGTZE_RIVER_DELTA")["count"], 3);
+    assert_eq!(
+        cell(&p["byInstitution"], "/institution/slug", "sumhs")["count"],
+        2
+    );
+    assert_eq!(
+        cell(&p["byInstitution"], "/institution/slug", "unibl")["count"],
+        1
+    );
+    assert_eq!(
+        cell(&p["byRegion"], "/region", "YANGTZE_RIVER_DELTA")["count"],
+        3
+    );
     assert_eq!(s["patentsGranted"]["total"]["count"], 1);
     assert_eq!(
-        cell(&s["patentsGranted"]["byInstitution"], "/institution/slug", "zju")["count"],
+        cell(
+            &s["patentsGranted"]["byInstitution"],
+            "/institution/slug",
+            "zju"
+        )["count"],
         1
     );
 
@@ -125,9 +149,15 @@ async fn an_analyst_reads_every_metric_of_2026() {
     // so both prices are withheld from the analyst; the count stays.
     let l = &s["licensesExecuted"];
     assert_eq!(l["total"]["count"], 2);
-    assert_eq!(money(&l["total"]["money"]), vec![withheld("BAM"), withheld("EUR")]);
+    assert_eq!(
+        money(&l["total"]["money"]),
+        vec![withheld("BAM"), withheld("EUR")]
+    );
     assert_eq!(cell(&l["byKind"], "/kind", "EXCLUSIVE_LICENSE")["count"], 1);
-    assert_eq!(cell(&l["byKind"], "/kind", "NON_EXCLUSIVE_LICENSE")["count"], 1);
+    assert_eq!(
+        cell(&l["byKind"], "/kind", "NON_EXCLUSIVE_LICENSE")["count"],
+        1
+    );
     assert_eq!(s["activeLicenses"]["total"]["count"], 4);
     assert!(s["activeLicenses"]["byYear"].as_array().unwrap().is_empty());
     assert_eq!(s["licensesYieldingIncome"]["total"]["count"], 4);
@@ -186,11 +216,21 @@ async fn history_across_years_counts_families_once() {
     // fudan's CN first filing (2023) and its PCT application (2024): two filings, one family.
     let p = &s["patentApplications"];
     let fudan = cell(&p["byInstitution"], "/institution/slug", "fudan");
-    assert_eq!((fudan["count"].as_i64(), fudan["families"].as_i64()), (Some(3), Some(2)));
+    assert_eq!(
+        (fudan["count"].as_i64(), fudan["families"].as_i64()),
+        (Some(3), Some(2))
+    );
     assert_eq!(year(&p["byYear"], 2024)["newFilings"], 2);
     // Ventures: PulmoSino (discontinued), OsteoPrint (graduated), HealSkin, Kozara Phyto.
     let v = &s["ventures"]["total"];
-    assert_eq!((v["count"].as_i64(), v["graduated"].as_i64(), v["discontinued"].as_i64()), (Some(4), Some(1), Some(1)));
+    assert_eq!(
+        (
+            v["count"].as_i64(),
+            v["graduated"].as_i64(),
+            v["discontinued"].as_i64()
+        ),
+        (Some(4), Some(1), Some(1))
+    );
     // A center admin reads every deal anyway: nothing is withheld from it.
     let l = &s["licensesExecuted"];
     assert_eq!(l["total"]["count"], 5);
@@ -202,7 +242,10 @@ async fn history_across_years_counts_families_once() {
             shown("EUR", "140000.00")
         ]
     );
-    assert_eq!(cell(&l["byKind"], "/kind", "EQUITY_CONTRIBUTION")["count"], 1);
+    assert_eq!(
+        cell(&l["byKind"], "/kind", "EQUITY_CONTRIBUTION")["count"],
+        1
+    );
 }
 
 #[tokio::test]
@@ -249,7 +292,11 @@ async fn a_deal_s_parties_see_its_price_where_the_analyst_sees_only_the_count() 
     let vars = period("2025-01-01", "2025-12-31");
     let analyst = app.user_token("analyst@center.example").await;
     let s = stats(&app, Some(&analyst), vars.clone()).await;
-    let sumhs = cell(&s["licensesExecuted"]["byInstitution"], "/institution/slug", "sumhs");
+    let sumhs = cell(
+        &s["licensesExecuted"]["byInstitution"],
+        "/institution/slug",
+        "sumhs",
+    );
     assert_eq!(sumhs["count"], 1);
     assert_eq!(money(&sumhs["money"]), vec![withheld("EUR")]);
 
@@ -260,7 +307,11 @@ async fn a_deal_s_parties_see_its_price_where_the_analyst_sees_only_the_count() 
         let l = &s["licensesExecuted"];
         // Only its own deal: the licence sumhs → unibl, with its contract value.
         assert_eq!(l["total"]["count"], 1, "{party}");
-        assert_eq!(money(&l["total"]["money"]), vec![shown("EUR", "60000.00")], "{party}");
+        assert_eq!(
+            money(&l["total"]["money"]),
+            vec![shown("EUR", "60000.00")],
+            "{party}"
+        );
         let flows = &s["crossBorder"]["institutions"];
         assert_eq!(
             money(&flow(flows, "sumhs", "unibl")["dealValue"]),
@@ -269,7 +320,10 @@ async fn a_deal_s_parties_see_its_price_where_the_analyst_sees_only_the_count() 
         for c in flows.as_array().unwrap() {
             let sides = [c["from"]["slug"].as_str(), c["to"]["slug"].as_str()];
             let own = party.split(['@', '.']).nth(1);
-            assert!(sides.contains(&own), "{party} sees a cell it takes no part in: {c}");
+            assert!(
+                sides.contains(&own),
+                "{party} sees a cell it takes no part in: {c}"
+            );
         }
     }
 }
@@ -281,13 +335,23 @@ async fn an_outsider_sees_only_its_own_institution() {
     let s = stats(&app, Some(&bg), period("2023-01-01", "2026-12-31")).await;
     // BG-2025-001 is bg's; nothing of sumhs or unibl is counted.
     assert_eq!(s["inventionDisclosures"]["total"]["count"], 1);
-    for m in ["licensesExecuted", "licenseIncome", "rewardsToIndividuals", "patentApplications"] {
+    for m in [
+        "licensesExecuted",
+        "licenseIncome",
+        "rewardsToIndividuals",
+        "patentApplications",
+    ] {
         assert_eq!(s[m]["total"]["count"], 0, "{m}");
         assert!(s[m]["total"]["money"].as_array().unwrap().is_empty(), "{m}");
         assert!(s[m]["byInstitution"].as_array().unwrap().is_empty(), "{m}");
     }
     assert!(s["crossBorder"]["regions"].as_array().unwrap().is_empty());
-    assert!(s["crossBorder"]["institutions"].as_array().unwrap().is_empty());
+    assert!(
+        s["crossBorder"]["institutions"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -299,27 +363,45 @@ async fn anonymous_callers_and_tokens_without_stats_read_get_nothing() {
     assert!(r.body["data"].is_null() || r.body["data"]["statistics"].is_null());
 
     let manager = app.user_token("manager@sumhs.example").await;
-    let create = "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }";
+    let create =
+        "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }";
     let mut tokens = Vec::new();
-    for scopes in [json!(["deal:read", "technology:read"]), json!(["stats:read"])] {
+    for scopes in [
+        json!(["deal:read", "technology:read"]),
+        json!(["stats:read"]),
+    ] {
         let r = app
-            .gql(Some(&manager), create, json!({ "input": { "name": "erp", "scopes": scopes } }))
+            .gql(
+                Some(&manager),
+                create,
+                json!({ "input": { "name": "erp", "scopes": scopes } }),
+            )
             .await;
-        tokens.push(r.data()["createApiToken"]["token"].as_str().unwrap().to_owned());
+        tokens.push(
+            r.data()["createApiToken"]["token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let r = app.gql(Some(&tokens[0]), q, json!({})).await;
     assert_eq!(r.code(), "FORBIDDEN");
     let s = stats(&app, Some(&tokens[1]), period("2025-01-01", "2025-12-31")).await;
     // A token acts for its institution: sumhs's own licence, with its price.
     assert_eq!(s["allInstitutions"], false);
-    assert_eq!(money(&s["licensesExecuted"]["total"]["money"]), vec![shown("EUR", "60000.00")]);
+    assert_eq!(
+        money(&s["licensesExecuted"]["total"]["money"]),
+        vec![shown("EUR", "60000.00")]
+    );
 }
 
 #[tokio::test]
 async fn the_default_period_is_the_current_calendar_year_and_bad_periods_are_refused() {
     let app = TestApp::new().await;
     let analyst = app.user_token("analyst@center.example").await;
-    let r = app.gql(Some(&analyst), "{ statistics { from to } }", json!({})).await;
+    let r = app
+        .gql(Some(&analyst), "{ statistics { from to } }", json!({}))
+        .await;
     let year = chrono::Utc::now().date_naive().format("%Y").to_string();
     assert_eq!(r.data()["statistics"]["from"], format!("{year}-01-01"));
     assert_eq!(r.data()["statistics"]["to"], format!("{year}-12-31"));
@@ -339,7 +421,9 @@ async fn filters_narrow_by_region_institution_and_field() {
     let app = TestApp::new().await;
     let analyst = app.user_token("analyst@center.example").await;
     let q = "query($filter: StatisticsFilter) { statistics(filter: $filter) { inventionDisclosures { total { count } } } }";
-    let count = |r: crate::support::Reply| r.data()["statistics"]["inventionDisclosures"]["total"]["count"].clone();
+    let count = |r: crate::support::Reply| {
+        r.data()["statistics"]["inventionDisclosures"]["total"]["count"].clone()
+    };
     let f = json!({ "filter": { "from": "2026-01-01", "to": "2026-12-31", "regions": ["BALKAN_PENINSULA"] } });
     assert_eq!(count(app.gql(Some(&analyst), q, f).await), 1);
     let f = json!({ "filter": { "from": "2026-01-01", "to": "2026-12-31", "fields": ["DIAGNOSTICS"] } });
@@ -349,6 +433,7 @@ async fn filters_narrow_by_region_institution_and_field() {
         .await
         .data()["institution"]["id"]
         .clone();
-    let f = json!({ "filter": { "from": "2026-01-01", "to": "2026-12-31", "institutionIds": [zju] } });
+    let f =
+        json!({ "filter": { "from": "2026-01-01", "to": "2026-12-31", "institutionIds": [zju] } });
     assert_eq!(count(app.gql(Some(&analyst), q, f).await), 1);
 }

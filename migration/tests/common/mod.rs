@@ -30,6 +30,7 @@ pub const TABLES: &[&str] = &[
     "agreements",
     "agreement_parties",
     "audit_events",
+    "exchange_rates",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -113,23 +113,27 @@ fn deals_with_technology(
     attributed_to: SimpleExpr,
     from_incomes: bool,
 ) -> SelectStatement {
-    let mut q = if from_incomes {
-        let mut q = from_attributed(s, income::Entity, attributed_to);
+    // Deals (and technologies) are joined before the institution, whose ON names them.
+    let pre = |q: &mut SelectStatement| {
+        if from_incomes {
+            join(
+                q,
+                deal::Entity,
+                col(deal::Entity, deal::Column::Id).eq(col(income::Entity, income::Column::DealId)),
+            );
+        }
         join(
-            &mut q,
-            deal::Entity,
-            col(deal::Entity, deal::Column::Id).eq(col(income::Entity, income::Column::DealId)),
+            q,
+            technology::Entity,
+            col(technology::Entity, technology::Column::Id)
+                .eq(col(deal::Entity, deal::Column::TechnologyId)),
         );
-        q
-    } else {
-        from_attributed(s, deal::Entity, attributed_to)
     };
-    join(
-        &mut q,
-        technology::Entity,
-        col(technology::Entity, technology::Column::Id)
-            .eq(col(deal::Entity, deal::Column::TechnologyId)),
-    );
+    let mut q = if from_incomes {
+        from_attributed_via(s, income::Entity, pre, attributed_to)
+    } else {
+        from_attributed_via(s, deal::Entity, pre, attributed_to)
+    };
     q.cond_where(rule::deals(s.scope));
     q.cond_where(field_filter(
         s,
@@ -466,26 +470,29 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                     all,
                 );
             }
-            let mut q = from_attributed(s, enrollment::Entity, host);
-            join(
-                &mut q,
-                training_program::Entity,
-                col(training_program::Entity, training_program::Column::Id)
-                    .eq(col(enrollment::Entity, enrollment::Column::ProgramId)),
-            );
-            join(
-                &mut q,
-                person::Entity,
-                col(person::Entity, person::Column::Id)
-                    .eq(col(enrollment::Entity, enrollment::Column::PersonId)),
-            );
-            q.join_as(
-                JoinType::InnerJoin,
-                institution::Entity,
-                Alias::new("home_inst"),
-                Expr::col((Alias::new("home_inst"), Alias::new("id")))
-                    .eq(col(person::Entity, person::Column::InstitutionId)),
-            );
+            // The program and the participant's home institution come before the host.
+            let pre = |q: &mut SelectStatement| {
+                join(
+                    q,
+                    training_program::Entity,
+                    col(training_program::Entity, training_program::Column::Id)
+                        .eq(col(enrollment::Entity, enrollment::Column::ProgramId)),
+                );
+                join(
+                    q,
+                    person::Entity,
+                    col(person::Entity, person::Column::Id)
+                        .eq(col(enrollment::Entity, enrollment::Column::PersonId)),
+                );
+                q.join_as(
+                    JoinType::InnerJoin,
+                    institution::Entity,
+                    Alias::new("home_inst"),
+                    Expr::col((Alias::new("home_inst"), Alias::new("id")))
+                        .eq(col(person::Entity, person::Column::InstitutionId)),
+                );
+            };
+            let mut q = from_attributed_via(s, enrollment::Entity, pre, host);
             q.and_where(years.contains(date.clone()))
                 .and_where(
                     col(enrollment::Entity, enrollment::Column::Status)

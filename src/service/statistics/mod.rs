@@ -11,6 +11,7 @@ pub mod figures;
 pub mod metrics;
 pub mod query;
 pub mod rates;
+pub mod tables;
 
 use chrono::{Datelike, NaiveDate};
 use entity::enums::{Region, TechnologyField};
@@ -93,6 +94,11 @@ impl Scope {
             filter,
         })
     }
+}
+
+/// `minor` units of `currency` as a decimal string, e.g. `15000.00`.
+pub fn money_text(minor: i64, currency: &str) -> String {
+    crate::service::money::format(minor, currency)
 }
 
 /// One metric with all its breakdowns.
