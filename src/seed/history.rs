@@ -2,7 +2,7 @@
 //! disclosures from 2023 on, a patent family (a CN first filing and its PCT application),
 //! grants, licences with contract values and income in EUR, CNY and BAM, an equity
 //! contribution (作价投资), ventures formed, graduated and discontinued, and completed
-//! trainings across the two regions.
+//! trainings across the two regions (internal programs, CONFIDENTIAL to their hosts).
 
 use entity::enums::{
     ClinicalStage, DealKind, DealStage, EnrollmentStatus, IncomeKind, IpKind, IpStatus,
@@ -78,7 +78,7 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
         "Alcohol-free mouthwash of Salvia officinalis and Thymus serpyllum extracts from the \
          Kozara mountain, standardised to rosmarinic acid.",
         F::TraditionalMedicine,
-        Visibility::Consortium,
+        Visibility::Confidential,
         date(2024, 9, 18),
         &[("goran.topic", 10_000)],
     ),
@@ -99,7 +99,7 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
         "Bacterial cellulose membrane loaded with immortelle oil",
         "A wound membrane of bacterial cellulose loaded with Helichrysum italicum oil.",
         F::Biomaterials,
-        Visibility::Consortium,
+        Visibility::Confidential,
         date(2026, 5, 20),
         &[("ognjen.radulovic", 10_000)],
     ),
@@ -372,7 +372,7 @@ pub(super) const PROGRAMS: &[ProgramRow] = &[
         starts_on: date(2025, 7, 7),
         ends_on: date(2025, 7, 18),
         capacity: 20,
-        visibility: Visibility::Public,
+        visibility: Visibility::Confidential,
         description: "Two weeks in Hangzhou on scaffold design and bioprinting.",
         enrollments: &[
             (
@@ -401,7 +401,7 @@ pub(super) const PROGRAMS: &[ProgramRow] = &[
         starts_on: date(2026, 5, 11),
         ends_on: date(2026, 5, 13),
         capacity: 10,
-        visibility: Visibility::Public,
+        visibility: Visibility::Confidential,
         description: "Three days in Banja Luka on extraction and HPLC fingerprinting.",
         enrollments: &[
             (

@@ -134,17 +134,13 @@ impl StatisticsQuery {
     /// institution's records and the cross-border cells it takes part in; API tokens need
     /// `stats:read`. Money is per currency, never summed across currencies; a money figure
     /// built from fewer than `BIOBRIDGE_STATS_MIN_CELL` deals or incomes of other institutions
-    /// is withheld (`suppressed`).
+    /// is withheld (`suppressed`). `filter`: the period, regions, institutions and fields to
+    /// cover. `reportingCurrency`: adds totals converted to this ISO 4217 currency at the
+    /// yearly average rates center admins set with `setExchangeRate`.
     async fn statistics(
         &self,
         ctx: &async_graphql::Context<'_>,
-        #[graphql(desc = "The period, regions, institutions and fields to cover.")] filter: Option<
-            StatisticsFilter,
-        >,
-        #[graphql(
-            desc = "Adds totals converted to this ISO 4217 currency at the yearly \
-                          average rates center admins set (`setExchangeRate`)."
-        )]
+        filter: Option<StatisticsFilter>,
         reporting_currency: Option<String>,
     ) -> Result<Statistics> {
         let req = request(ctx);
