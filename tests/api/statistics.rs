@@ -45,7 +45,7 @@ fn cell<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no cell {key} = {value} in {list}"))
 }
 
-fn year<'a>(list: &'a Value, y: i64) -> &'a Value {
+fn year(list: &Value, y: i64) -> &Value {
     list.as_array()
         .unwrap()
         .iter()
@@ -436,4 +436,47 @@ async fn filters_narrow_by_region_institution_and_field() {
     let f =
         json!({ "filter": { "from": "2026-01-01", "to": "2026-12-31", "institutionIds": [zju] } });
     assert_eq!(count(app.gql(Some(&analyst), q, f).await), 1);
+}
+
+#[tokio::test]
+async fn converted_totals_name_their_rates_and_a_missing_rate_is_an_error() {
+    let app = TestApp::new().await;
+    let set = "mutation($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { currency reportingCurrency year rateToReporting version } } }";
+    let analyst = app.user_token("analyst@center.example").await;
+    let rate = json!({ "input": { "currency": "BAM", "reportingCurrency": "EUR", "year": 2026, "rateToReporting": "0.511292" } });
+    assert_eq!(
+        app.gql(Some(&analyst), set, rate.clone()).await.code(),
+        "FORBIDDEN"
+    );
+    let admin = app.user_token("admin@center.example").await;
+    let r = app.gql(Some(&admin), set, rate).await;
+    assert_eq!(
+        r.data()["setExchangeRate"]["exchangeRate"]["rateToReporting"],
+        "0.511292"
+    );
+
+    let q = "query($filter: StatisticsFilter) { statistics(filter: $filter, reportingCurrency: \"EUR\") { \
+             ventures { total { converted { amount { amount currency } suppressed rates { currency year rate } } } } } }";
+    let r = app
+        .gql(Some(&analyst), q, period("2026-01-01", "2026-12-31"))
+        .await;
+    // Kozara Phyto's BAM 150,000.00 at 0.511292.
+    assert_eq!(
+        r.data()["statistics"]["ventures"]["total"]["converted"],
+        json!({
+            "amount": { "amount": "76693.80", "currency": "EUR" },
+            "suppressed": false,
+            "rates": [{ "currency": "BAM", "year": 2026, "rate": "0.511292" }]
+        })
+    );
+    // HealSkin's CNY (2025) has no rate: the error names the currency and the year.
+    let r = app
+        .gql(Some(&analyst), q, period("2025-01-01", "2026-12-31"))
+        .await;
+    assert_eq!(r.code(), "BAD_USER_INPUT");
+    let message = r.body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("CNY") && message.contains("2025"),
+        "{message}"
+    );
 }

@@ -48,11 +48,11 @@ pub struct Cell {
 }
 
 fn side(alias: &str, column: &str) -> SimpleExpr {
-    Expr::col((Alias::new(alias), Alias::new(column))).into()
+    Expr::col((Alias::new(alias), Alias::new(column)))
 }
 
 fn col<T: sea_orm::sea_query::IntoIden, C: sea_orm::sea_query::IntoIden>(t: T, c: C) -> SimpleExpr {
-    Expr::col((t, c)).into()
+    Expr::col((t, c))
 }
 
 fn join_inst(q: &mut SelectStatement, alias: &str, on: SimpleExpr) {
@@ -109,10 +109,7 @@ fn pair_columns(q: &mut SelectStatement, level: Level) {
     };
     q.expr_as(side(A, column), Alias::new("a"))
         .expr_as(side(B, column), Alias::new("b"))
-        .add_group_by([
-            Expr::col(Alias::new("a")).into(),
-            Expr::col(Alias::new("b")).into(),
-        ]);
+        .add_group_by([Expr::col(Alias::new("a")), Expr::col(Alias::new("b"))]);
 }
 
 fn bigint(e: impl Into<SimpleExpr>) -> SimpleExpr {
@@ -199,8 +196,8 @@ async fn priced_flow(
             Alias::new("foreign_records"),
         )
         .add_group_by([
-            Expr::col(Alias::new("cur")).into(),
-            Expr::col(Alias::new("k_year")).into(),
+            Expr::col(Alias::new("cur")),
+            Expr::col(Alias::new("k_year")),
         ]);
     for row in db.query_all(&q).await? {
         let key = (

@@ -55,7 +55,7 @@ const PATENT_KINDS: [&str; 4] = [
 ];
 
 fn col<T: sea_orm::sea_query::IntoIden, C: sea_orm::sea_query::IntoIden>(t: T, c: C) -> SimpleExpr {
-    Expr::col((t, c)).into()
+    Expr::col((t, c))
 }
 
 /// `FROM table JOIN institutions AS stat_inst ON stat_inst.id = <attributed_to>`, restricted

@@ -18,7 +18,7 @@ pub const INST: &str = "stat_inst";
 
 /// `stat_inst.<column>`.
 pub fn inst_col(column: &str) -> SimpleExpr {
-    Expr::col((Alias::new(INST), Alias::new(column))).into()
+    Expr::col((Alias::new(INST), Alias::new(column)))
 }
 
 /// A breakdown of a metric.
@@ -153,10 +153,10 @@ fn select_cell(
         // Grouped by the output name: PostgreSQL would not match two `CASE`s whose bound
         // parameters differ.
         Dim::Year => {
-            q.add_group_by([Expr::col(Alias::new("k_year")).into()]);
+            q.add_group_by([Expr::col(Alias::new("k_year"))]);
         }
         _ => {
-            q.add_group_by([Expr::col(Alias::new("k_text")).into()]);
+            q.add_group_by([Expr::col(Alias::new("k_text"))]);
         }
     }
     true
@@ -244,9 +244,9 @@ pub async fn money(
             ))),
             Alias::new("foreign_records"),
         );
-        q.add_group_by([Expr::col(Alias::new("cur")).into()]);
+        q.add_group_by([Expr::col(Alias::new("cur"))]);
         if dim != Dim::Year {
-            q.add_group_by([Expr::col(Alias::new("k_year")).into()]);
+            q.add_group_by([Expr::col(Alias::new("k_year"))]);
         }
         let mut rows = Vec::new();
         for row in db.query_all(&q).await? {
