@@ -271,6 +271,8 @@ async fn generate(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            // Columns the benchmark does not exercise keep their defaults (NULL).
+            ..Default::default()
         });
     }
     insert_all(db, deal_rows).await?;

@@ -104,6 +104,9 @@ pub struct Config {
     /// `BIOBRIDGE_DB_ACQUIRE_TIMEOUT_MS`: how long a request waits for a database connection —
     /// connecting included — before it answers `UNAVAILABLE` (HTTP 503).
     pub db_acquire_timeout_ms: u64,
+    /// `BIOBRIDGE_STATS_MIN_CELL`: a money figure in a statistics cell built from fewer deals
+    /// or incomes of other institutions than this is withheld (small-cell protection).
+    pub stats_min_cell: u32,
 }
 
 impl Default for Config {
@@ -140,6 +143,7 @@ impl Default for Config {
             request_timeout_secs: 30,
             keep_alive_timeout_secs: 60,
             db_acquire_timeout_ms: 2500,
+            stats_min_cell: 3,
         }
     }
 }
@@ -197,6 +201,7 @@ const ENV_KEYS: &[&str] = &[
     "request_timeout_secs",
     "keep_alive_timeout_secs",
     "db_acquire_timeout_ms",
+    "stats_min_cell",
 ];
 
 impl Config {
@@ -302,6 +307,11 @@ impl Config {
             bail!(
                 "BIOBRIDGE_DB_ACQUIRE_TIMEOUT_MS must be between 100 and 60000 (got {})",
                 self.db_acquire_timeout_ms
+            );
+        }
+        if self.stats_min_cell == 0 {
+            bail!(
+                "BIOBRIDGE_STATS_MIN_CELL must be at least 1 (1 turns small-cell protection off)"
             );
         }
         if self.jwt_ttl_secs == 0 {

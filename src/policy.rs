@@ -23,6 +23,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub mod statistics;
+
 use crate::{
     auth::{Principal, PrincipalKind, scope},
     error::{AppError, AppResult},

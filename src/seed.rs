@@ -15,6 +15,7 @@
 
 mod agreements;
 mod deals;
+mod history;
 mod institutions;
 mod ip;
 mod technologies;
@@ -59,12 +60,13 @@ pub async fn seed_demo_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool>
     }
     let mut ctx = Ctx::new(&txn);
     institutions::load(&mut ctx, &password_hash).await?;
-    technologies::load(&mut ctx).await?;
-    ip::load(&ctx).await?;
-    deals::load(&ctx).await?;
+    technologies::load(&mut ctx, technologies::TECHNOLOGIES).await?;
+    ip::load(&ctx, ip::IP_ASSETS).await?;
+    deals::load(&ctx, deals::DEALS).await?;
     ventures::load(&ctx).await?;
-    training::load(&ctx).await?;
+    training::load(&ctx, training::PROGRAMS).await?;
     agreements::load(&ctx).await?;
+    history::load(&mut ctx).await?;
     txn.commit().await?;
     Ok(true)
 }

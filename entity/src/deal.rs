@@ -34,6 +34,8 @@ pub struct Model {
     pub royalty_bp: Option<i32>,
     /// ISO 4217 code.
     pub currency: String,
+    /// The total amount agreed in the contract, minor units of `currency`, >= 0.
+    pub contract_value: Option<i64>,
     pub signed_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

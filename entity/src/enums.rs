@@ -354,6 +354,9 @@ pub enum DealKind {
     /// A contract research service.
     #[sea_orm(string_value = "RESEARCH_SERVICE")]
     ResearchService,
+    /// Technology contributed to a company in exchange for shares (China: 作价投资).
+    #[sea_orm(string_value = "EQUITY_CONTRIBUTION")]
+    EquityContribution,
 }
 
 impl DealKind {

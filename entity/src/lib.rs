@@ -13,6 +13,7 @@ pub mod audit_event;
 pub mod deal;
 pub mod deal_event;
 pub mod enrollment;
+pub mod exchange_rate;
 pub mod idempotency_key;
 pub mod income;
 pub mod institution;

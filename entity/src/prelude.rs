@@ -7,6 +7,7 @@ pub use super::audit_event::Entity as AuditEvent;
 pub use super::deal::Entity as Deal;
 pub use super::deal_event::Entity as DealEvent;
 pub use super::enrollment::Entity as Enrollment;
+pub use super::exchange_rate::Entity as ExchangeRate;
 pub use super::income::Entity as Income;
 pub use super::institution::Entity as Institution;
 pub use super::ip_asset::Entity as IpAsset;

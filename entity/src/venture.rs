@@ -25,6 +25,9 @@ pub struct Model {
     pub funding_currency: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
+    /// When the company was incorporated ("ventures formed" counts by this date).
+    #[sea_orm(indexed)]
+    pub founded_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

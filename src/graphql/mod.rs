@@ -15,6 +15,7 @@ pub mod payload;
 pub mod person;
 pub mod rate_limit;
 pub mod scalars;
+pub mod statistics;
 pub mod technology;
 pub mod training;
 pub mod venture;
@@ -54,6 +55,7 @@ pub struct QueryRoot(
     training::query::TrainingQuery,
     agreement::query::AgreementQuery,
     rate_limit::RateLimitQuery,
+    statistics::StatisticsQuery,
 );
 
 /// The root mutation type.
@@ -70,6 +72,7 @@ pub struct MutationRoot(
     training::mutation::TrainingMutation,
     agreement::mutation::AgreementMutation,
     institution::mutation::InstitutionMutation,
+    statistics::StatisticsMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

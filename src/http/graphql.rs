@@ -400,6 +400,9 @@ async fn run(
     let charged = ChargeOutcome::default();
     let mut request = async_graphql::Request::new(params.query)
         .data(state.auth.clone())
+        .data(crate::graphql::statistics::MinCell(
+            state.config.stats_min_cell,
+        ))
         .data(executed.clone())
         .data(client)
         .data(state.cost_limiter.clone())

@@ -1,9 +1,10 @@
 //! HTTP: the router, its middleware (request ids, logs, CORS, body limit, request timeout,
-//! panic guard), the endpoints — GraphQL, GraphiQL, subscriptions and health — and the accept
-//! loop that serves them.
+//! panic guard), the endpoints — GraphQL, GraphiQL, subscriptions, health and the statistics
+//! exports — and the accept loop that serves them.
 
 mod graphql;
 mod health;
+mod reports;
 mod server;
 
 use std::{sync::Arc, time::Duration};
@@ -86,6 +87,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql::subscriptions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/reports/statistics.csv", get(reports::csv))
+        .route("/reports/statistics.xlsx", get(reports::xlsx))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
         // Reading the body is part of the request: a trickled body times out too.

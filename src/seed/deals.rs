@@ -25,6 +25,8 @@ pub(super) struct DealRow {
     pub upfront_amount: Option<i64>,
     pub royalty_bp: Option<i32>,
     pub currency: &'static str,
+    /// The total agreed amount, minor units of `currency`.
+    pub contract_value: Option<i64>,
     pub signed_on: Option<NaiveDate>,
     /// The stage history, oldest first: (stage reached, on, actor, note). The actor is a demo
     /// user's e-mail (then linked to the user) or a label.
@@ -59,6 +61,7 @@ pub(super) const DEALS: &[DealRow] = &[
         upfront_amount: Some(1_500_000),
         royalty_bp: Some(350),
         currency: "EUR",
+        contract_value: Some(6_000_000),
         signed_on: Some(date(2025, 7, 8)),
         events: &[
             (
@@ -126,6 +129,7 @@ pub(super) const DEALS: &[DealRow] = &[
         upfront_amount: Some(2_500_000),
         royalty_bp: Some(450),
         currency: "EUR",
+        contract_value: None,
         signed_on: None,
         events: &[
             (
@@ -155,6 +159,7 @@ pub(super) const DEALS: &[DealRow] = &[
         upfront_amount: Some(2_000_000),
         royalty_bp: None,
         currency: "EUR",
+        contract_value: None,
         signed_on: None,
         events: &[
             (
@@ -190,6 +195,7 @@ pub(super) const DEALS: &[DealRow] = &[
         upfront_amount: Some(30_000_000),
         royalty_bp: Some(600),
         currency: "CNY",
+        contract_value: Some(120_000_000),
         signed_on: Some(date(2025, 11, 18)),
         events: &[
             (
@@ -224,15 +230,20 @@ pub(super) const DEALS: &[DealRow] = &[
             ),
         ],
         royalty_reports: &[],
-        incomes: &[(IncomeKind::Upfront, 30_000_000, date(2025, 12, 5))],
+        incomes: &[
+            (IncomeKind::Upfront, 30_000_000, date(2025, 12, 5)),
+            (IncomeKind::Royalty, 8_500_000, date(2026, 3, 31)),
+            (IncomeKind::Royalty, 9_250_000, date(2026, 6, 30)),
+            (IncomeKind::Royalty, 10_125_000, date(2026, 9, 30)),
+        ],
     },
 ];
 
-pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
+pub(super) async fn load(ctx: &Ctx<'_>, rows: &[DealRow]) -> anyhow::Result<()> {
     let now = ctx.now;
     let (mut deals, mut events, mut reports, mut incomes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for d in DEALS {
+    for d in rows {
         let id = Uuid::now_v7();
         let (recipient_institution_id, recipient_external_name, recipient_external_country) =
             match d.recipient {
@@ -254,6 +265,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
             upfront_amount: Set(d.upfront_amount),
             royalty_bp: Set(d.royalty_bp),
             currency: Set(d.currency.to_owned()),
+            contract_value: Set(d.contract_value),
             signed_on: Set(d.signed_on),
             created_at: Set(now),
             updated_at: Set(now),
@@ -319,9 +331,11 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
     deal_event::Entity::insert_many(events)
         .exec_without_returning(ctx.txn)
         .await?;
-    royalty_report::Entity::insert_many(reports)
-        .exec_without_returning(ctx.txn)
-        .await?;
+    if !reports.is_empty() {
+        royalty_report::Entity::insert_many(reports)
+            .exec_without_returning(ctx.txn)
+            .await?;
+    }
     income::Entity::insert_many(incomes)
         .exec_without_returning(ctx.txn)
         .await?;

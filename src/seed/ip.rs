@@ -22,6 +22,8 @@ pub(super) struct IpRow {
     pub target_jurisdictions: &'static [&'static str],
     /// (institution slug, share in basis points); the shares sum to 10000.
     pub owners: &'static [(&'static str, i32)],
+    /// The application number of the family's first filing, loaded before this one.
+    pub family_parent: Option<&'static str>,
 }
 
 use IpKind::{InventionPatent, PctApplication, SoftwareCopyright, UtilityModel};
@@ -42,6 +44,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: UnderExamination,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("sumhs", 10_000)],
     },
     IpRow {
@@ -56,6 +59,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: Some(date(2025, 10, 24)),
         status: Granted,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("sumhs", 10_000)],
     },
     // The jointly developed microneedle patch: a PCT application co-owned 70/30 with the
@@ -73,6 +77,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: Published,
         target_jurisdictions: &["CN", "EP", "US"],
+        family_parent: None,
         owners: &[("sumhs", 7_000), ("unibl", 3_000)],
     },
     // …and a CN utility model for the applicator, SUMHS's alone, still being drafted.
@@ -88,6 +93,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: Drafting,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("sumhs", 10_000)],
     },
     IpRow {
@@ -102,6 +108,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: Drafting,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("unibl", 10_000)],
     },
     IpRow {
@@ -116,6 +123,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: Filed,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("unibl", 10_000)],
     },
     IpRow {
@@ -130,6 +138,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: Published,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("fudan", 10_000)],
     },
     IpRow {
@@ -144,6 +153,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: Some(date(2025, 3, 28)),
         status: Granted,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("fudan", 10_000)],
     },
     IpRow {
@@ -159,6 +169,7 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: Some(date(2026, 1, 23)),
         status: Granted,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("zju", 10_000)],
     },
     IpRow {
@@ -173,15 +184,26 @@ pub(super) const IP_ASSETS: &[IpRow] = &[
         grant_date: None,
         status: Filed,
         target_jurisdictions: &[],
+        family_parent: None,
         owners: &[("unizg", 10_000)],
     },
 ];
 
-pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
+pub(super) async fn load(ctx: &Ctx<'_>, rows: &[IpRow]) -> anyhow::Result<()> {
     let now = ctx.now;
     let (mut assets, mut ownerships) = (Vec::new(), Vec::new());
-    for a in IP_ASSETS {
+    let mut by_number = std::collections::HashMap::new();
+    for a in rows {
         let id = Uuid::now_v7();
+        if let Some(number) = a.application_number {
+            by_number.insert(number, id);
+        }
+        let family_parent_id = match a.family_parent {
+            Some(number) => Some(*by_number.get(number).ok_or_else(|| {
+                anyhow::anyhow!("family parent {number} must come before its family")
+            })?),
+            None => None,
+        };
         assets.push(ip_asset::ActiveModel {
             id: Set(id),
             technology_id: Set(ctx.technology(a.technology)?),
@@ -194,7 +216,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
             publication_date: Set(a.publication_date),
             grant_date: Set(a.grant_date),
             status: Set(a.status),
-            family_parent_id: Set(None),
+            family_parent_id: Set(family_parent_id),
             target_jurisdictions: Set(tags(a.target_jurisdictions)),
             created_at: Set(now),
             updated_at: Set(now),

@@ -473,10 +473,10 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
     },
 ];
 
-pub(super) async fn load(ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+pub(super) async fn load(ctx: &mut Ctx<'_>, rows: &[TechRow]) -> anyhow::Result<()> {
     let now = ctx.now;
     let (mut techs, mut translations, mut inventors) = (Vec::new(), Vec::new(), Vec::new());
-    for t in TECHNOLOGIES {
+    for t in rows {
         let id = Uuid::now_v7();
         ctx.technologies.insert(t.reference, id);
         let keywords: Vec<String> = t.keywords.iter().map(|k| k.to_string()).collect();
@@ -540,9 +540,11 @@ pub(super) async fn load(ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     technology::Entity::insert_many(techs)
         .exec_without_returning(ctx.txn)
         .await?;
-    technology_translation::Entity::insert_many(translations)
-        .exec_without_returning(ctx.txn)
-        .await?;
+    if !translations.is_empty() {
+        technology_translation::Entity::insert_many(translations)
+            .exec_without_returning(ctx.txn)
+            .await?;
+    }
     technology_inventor::Entity::insert_many(inventors)
         .exec_without_returning(ctx.txn)
         .await?;

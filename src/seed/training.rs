@@ -65,10 +65,10 @@ pub(super) const PROGRAMS: &[ProgramRow] = &[
     },
 ];
 
-pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
+pub(super) async fn load(ctx: &Ctx<'_>, rows: &[ProgramRow]) -> anyhow::Result<()> {
     let now = ctx.now;
     let (mut programs, mut enrollments) = (Vec::new(), Vec::new());
-    for p in PROGRAMS {
+    for p in rows {
         let id = Uuid::now_v7();
         programs.push(training_program::ActiveModel {
             id: Set(id),

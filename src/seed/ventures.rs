@@ -26,6 +26,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
              Balkan partner hospitals. Incubated at the center's Pudong incubator."
                 .to_owned(),
         )),
+        founded_on: Set(Some(date(2025, 10, 17))),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

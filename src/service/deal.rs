@@ -70,6 +70,8 @@ pub struct NewDeal {
     /// Upfront amount: (minor units, currency) as parsed from the input.
     pub upfront: Option<(i64, String)>,
     pub royalty_bp: Option<i32>,
+    /// The total agreed amount: (minor units, currency) as parsed from the input.
+    pub contract_value: Option<(i64, String)>,
     pub currency: String,
     pub note: Option<String>,
 }
@@ -150,6 +152,9 @@ pub async fn create(
 ) -> AppResult<crate::service::txn::Written<entity::deal::Model>> {
     policy::ensure_writer(actor, scope::DEAL_WRITE)?;
     money::minor_units(&input.currency, "currency")?;
+    if let Some((_, currency)) = &input.contract_value {
+        check_currency("contractValue", currency, &input.currency)?;
+    }
     if let Some((_, currency)) = &input.upfront {
         check_currency("upfront", currency, &input.currency)?;
     }
@@ -225,6 +230,7 @@ pub async fn create(
         upfront_amount: Set(input.upfront.as_ref().map(|(minor, _)| *minor)),
         royalty_bp: Set(input.royalty_bp),
         currency: Set(input.currency.clone()),
+        contract_value: Set(input.contract_value.as_ref().map(|(minor, _)| *minor)),
         signed_on: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -247,6 +253,7 @@ pub async fn create(
             "recipientExternal": external_name.map(|n| json!({ "name": n, "country": external_country })),
             "territory": territory,
             "upfrontAmount": input.upfront.map(|(minor, _)| minor),
+            "contractValue": input.contract_value.map(|(minor, _)| minor),
             "royaltyBasisPoints": input.royalty_bp,
             "currency": input.currency,
         }),

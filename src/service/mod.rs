@@ -18,6 +18,7 @@ pub mod ip;
 pub mod money;
 pub mod people;
 pub mod royalty;
+pub mod statistics;
 pub mod technology;
 pub mod text;
 pub mod training;

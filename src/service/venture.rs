@@ -39,6 +39,8 @@ pub struct NewVenture {
     pub description: Option<String>,
     /// Minor units and currency; nothing raised yet when absent.
     pub funding: Option<(i64, String)>,
+    /// When the company was incorporated.
+    pub founded_on: Option<chrono::NaiveDate>,
     pub founders: Vec<Founder>,
 }
 
@@ -206,6 +208,7 @@ pub async fn create(
         funding_raised: Set(funding),
         funding_currency: Set(currency.clone()),
         description: Set(description),
+        founded_on: Set(input.founded_on),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -165,6 +165,7 @@ async fn add_technologies(db: &DatabaseConnection, unibl: Uuid, n: usize) {
             upfront_amount: Set(None),
             royalty_bp: Set(Some(200)),
             currency: Set("EUR".into()),
+            contract_value: Set(None),
             signed_on: Set(None),
             created_at: Set(now),
             updated_at: Set(now),

@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     "agreement_parties",
     "audit_events",
     "idempotency_keys",
+    "exchange_rates",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -141,6 +141,13 @@ impl Deal {
             .upfront_amount
             .map(|minor| Money::new(minor, &self.0.currency))
     }
+    /// The total amount agreed in the contract (China's annual report counts contract
+    /// values), in the deal's currency.
+    async fn contract_value(&self) -> Option<Money> {
+        self.0
+            .contract_value
+            .map(|minor| Money::new(minor, &self.0.currency))
+    }
     /// The running royalty on net sales, in basis points (350 = 3.5%).
     async fn royalty_basis_points(&self) -> Option<i32> {
         self.0.royalty_bp

@@ -51,6 +51,9 @@ pub struct CreateDealInput {
     pub upfront: Option<MoneyInput>,
     /// Running royalty in basis points, 0–10000 (350 = 3.5%).
     pub royalty_basis_points: Option<i32>,
+    /// The total amount agreed in the contract, in `currency` (China's annual report counts
+    /// contract values).
+    pub contract_value: Option<MoneyInput>,
     /// ISO 4217 currency of every amount under the deal.
     pub currency: String,
     /// A note for the first history entry.
@@ -185,6 +188,11 @@ impl DealMutation {
                 .map(|m| m.parse("upfront"))
                 .transpose()?,
             royalty_bp: input.royalty_basis_points,
+            contract_value: input
+                .contract_value
+                .as_ref()
+                .map(|m| m.parse("contractValue"))
+                .transpose()?,
             currency: input.currency.trim().to_owned(),
             note: input.note.clone(),
         };

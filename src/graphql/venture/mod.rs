@@ -95,6 +95,10 @@ impl Venture {
             .await?
             .map(Technology))
     }
+    /// When the company was incorporated, if it is.
+    async fn founded_on(&self) -> Option<crate::graphql::scalars::Date> {
+        self.0.founded_on.map(Into::into)
+    }
     /// Funding raised so far.
     async fn funding_raised(&self) -> Money {
         Money::new(self.0.funding_raised, &self.0.funding_currency)

@@ -52,6 +52,8 @@ pub struct CreateVentureInput {
     pub description: Option<String>,
     /// Funding raised so far (default: nothing, in the lead institution's currency).
     pub funding_raised: Option<MoneyInput>,
+    /// When the company was incorporated ("ventures formed" in the statistics counts by it).
+    pub founded_on: Option<Date>,
     /// Founders; each person must be visible to the viewer.
     #[graphql(default)]
     pub founders: Vec<FounderInput>,
@@ -152,6 +154,7 @@ impl VentureMutation {
                 cohort: input.cohort,
                 description: input.description,
                 funding,
+                founded_on: input.founded_on.map(|d| d.0),
                 founders: founders(&input.founders)?,
             },
         )

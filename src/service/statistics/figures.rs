@@ -1,0 +1,174 @@
+//! From aggregate rows to the figures of a breakdown, with small-cell protection: a money
+//! figure built from fewer than `min_cell` records of institutions other than the viewer's own
+//! is withheld (its count stays). Pure; no I/O.
+
+use std::collections::BTreeMap;
+
+use super::query::{CellKey, CountRow, Dim, MoneyRow};
+
+/// The sum of one currency in one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyFigure {
+    pub currency: String,
+    /// Minor units; meaningless when `suppressed` (callers must not show it).
+    pub amount: i64,
+    /// The amount per calendar year (for conversion at each year's rate).
+    pub by_year: BTreeMap<i32, i64>,
+    /// How many records (deals, incomes) the sum is built from.
+    pub records: i64,
+    /// How many of them are not the viewer's own.
+    pub foreign: i64,
+    pub suppressed: bool,
+}
+
+/// One cell: up to three counts (their meaning is the metric's) and money per currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figure {
+    pub counts: [i64; 3],
+    pub money: Vec<MoneyFigure>,
+}
+
+/// A metric: its total and its breakdowns.
+#[derive(Debug, Clone, Default)]
+pub struct Breakdown {
+    pub total: Figure,
+    pub by_year: Vec<(i32, Figure)>,
+    /// By institution slug.
+    pub by_institution: Vec<(String, Figure)>,
+    /// By region (its stored name).
+    pub by_region: Vec<(String, Figure)>,
+    /// By the metric's key (field, office, kind).
+    pub by_key: Vec<(String, Figure)>,
+}
+
+/// Whether a money figure must be withheld.
+pub fn suppressed(foreign: i64, min_cell: i64) -> bool {
+    foreign > 0 && foreign < min_cell
+}
+
+/// Puts counts and money rows together into breakdowns. `protect`: whether small-cell
+/// protection applies to this viewer.
+pub fn assemble(
+    counts: Vec<(Dim, Vec<CountRow>)>,
+    money: Vec<(Dim, Vec<MoneyRow>)>,
+    min_cell: i64,
+    protect: bool,
+) -> Breakdown {
+    let mut cells: BTreeMap<(u8, CellKey), Figure> = BTreeMap::new();
+    let slot = |dim: Dim| dim as u8;
+    for (dim, rows) in counts {
+        for row in rows {
+            cells.entry((slot(dim), row.cell)).or_default().counts = row.counts;
+        }
+    }
+    let mut sums: BTreeMap<(u8, CellKey, String), MoneyFigure> = BTreeMap::new();
+    for (dim, rows) in money {
+        for row in rows {
+            let m = sums
+                .entry((slot(dim), row.cell, row.currency.clone()))
+                .or_insert_with(|| MoneyFigure {
+                    currency: row.currency.clone(),
+                    amount: 0,
+                    by_year: BTreeMap::new(),
+                    records: 0,
+                    foreign: 0,
+                    suppressed: false,
+                });
+            m.amount += row.amount;
+            *m.by_year.entry(row.year).or_default() += row.amount;
+            // A record lies in exactly one year, so the per-year counts add up.
+            m.records += row.records;
+            m.foreign += row.foreign;
+        }
+    }
+    for ((dim, cell, _), mut m) in sums {
+        m.suppressed = protect && suppressed(m.foreign, min_cell);
+        cells.entry((dim, cell)).or_default().money.push(m);
+    }
+    let mut out = Breakdown::default();
+    for ((dim, cell), figure) in cells {
+        match (dim, cell) {
+            (d, CellKey::Total) if d == Dim::Total as u8 => out.total = figure,
+            (_, CellKey::Year(y)) => out.by_year.push((y, figure)),
+            (d, CellKey::Text(t)) if d == Dim::Institution as u8 => {
+                out.by_institution.push((t, figure))
+            }
+            (d, CellKey::Text(t)) if d == Dim::Region as u8 => out.by_region.push((t, figure)),
+            (_, CellKey::Text(t)) => out.by_key.push((t, figure)),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn money_row(
+        dim_cell: CellKey,
+        currency: &str,
+        year: i32,
+        amount: i64,
+        foreign: i64,
+    ) -> MoneyRow {
+        MoneyRow {
+            cell: dim_cell,
+            currency: currency.into(),
+            year,
+            amount,
+            records: foreign.max(1),
+            foreign,
+        }
+    }
+
+    #[test]
+    fn small_cells_of_others_are_withheld_and_own_records_are_not() {
+        assert!(suppressed(1, 3));
+        assert!(suppressed(2, 3));
+        assert!(!suppressed(3, 3));
+        assert!(
+            !suppressed(0, 3),
+            "only the viewer's own records: nothing to protect"
+        );
+    }
+
+    #[test]
+    fn money_is_summed_per_currency_across_years_never_across_currencies() {
+        let b = assemble(
+            vec![(
+                Dim::Total,
+                vec![CountRow {
+                    cell: CellKey::Total,
+                    counts: [4, 0, 0],
+                }],
+            )],
+            vec![(
+                Dim::Total,
+                vec![
+                    money_row(CellKey::Total, "EUR", 2025, 100, 1),
+                    money_row(CellKey::Total, "EUR", 2026, 50, 2),
+                    money_row(CellKey::Total, "CNY", 2026, 7, 1),
+                ],
+            )],
+            3,
+            true,
+        );
+        assert_eq!(b.total.counts[0], 4);
+        let eur = b.total.money.iter().find(|m| m.currency == "EUR").unwrap();
+        assert_eq!((eur.amount, eur.foreign, eur.suppressed), (150, 3, false));
+        assert_eq!(eur.by_year.get(&2025), Some(&100));
+        let cny = b.total.money.iter().find(|m| m.currency == "CNY").unwrap();
+        assert!(cny.suppressed);
+        let unprotected = assemble(
+            Vec::new(),
+            vec![(
+                Dim::Year,
+                vec![money_row(CellKey::Year(2026), "CNY", 2026, 7, 1)],
+            )],
+            3,
+            false,
+        );
+        assert!(!unprotected.by_year[0].1.money[0].suppressed);
+    }
+}
