@@ -240,6 +240,14 @@ pub async fn record_income(
     Ok(id)
 }
 
+/// What an income on a technology is split by, and who co-owns the technology's IP (any of its
+/// assets, whatever its status: who may see the co-owner's part of the split).
+#[derive(Clone, Debug)]
+pub struct IncomeBasis {
+    pub basis: Basis,
+    pub co_owners: Vec<Uuid>,
+}
+
 /// The distribution bases of several technologies, in a fixed number of queries.
 ///
 /// Deliberately read WITHOUT the viewer's row filter: an income's split must be the same for
@@ -249,7 +257,7 @@ pub async fn record_income(
 pub async fn distribution_bases(
     db: &impl ConnectionTrait,
     technology_ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, Basis>> {
+) -> AppResult<HashMap<Uuid, IncomeBasis>> {
     let technologies = technology::Entity::find()
         .filter(technology::Column::Id.is_in(technology_ids.iter().copied()))
         .all(db)
@@ -289,6 +297,15 @@ pub async fn distribution_bases(
             .or_default()
             .push((row.institution_id, row.share_bp));
     }
+    let mut co_owners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for a in &assets {
+        let of_tech = co_owners.entry(a.technology_id).or_default();
+        for (inst, _) in owners_of.get(&a.id).into_iter().flatten() {
+            if !of_tech.contains(inst) {
+                of_tech.push(*inst);
+            }
+        }
+    }
     let mut assets_of: HashMap<Uuid, Vec<AssetOwners>> = HashMap::new();
     for a in assets {
         assets_of
@@ -308,7 +325,8 @@ pub async fn distribution_bases(
                 inventors.remove(&t.id).unwrap_or_default(),
                 &assets_of.remove(&t.id).unwrap_or_default(),
             );
-            (t.id, basis)
+            let co_owners = co_owners.remove(&t.id).unwrap_or_default();
+            (t.id, IncomeBasis { basis, co_owners })
         })
         .collect())
 }
