@@ -11,7 +11,8 @@
 //! visible on any path.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deal, deal_event, enrollment,
+    agreement, agreement_party, api_token, audit_event, deal, deal_event, deal_milestone,
+    enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
     technology_inventor, technology_translation, training_program, user, venture, venture_founder,
@@ -342,6 +343,13 @@ impl Policy for deal::Entity {
 impl Policy for deal_event::Entity {
     fn row_filter(p: &Principal) -> Condition {
         child_of::<deal::Entity>(p, deal_event::Column::DealId)
+    }
+}
+
+/// A licence's milestones travel with the deal.
+impl Policy for deal_milestone::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<deal::Entity>(p, deal_milestone::Column::DealId)
     }
 }
 

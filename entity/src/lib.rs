@@ -12,6 +12,7 @@ pub mod api_token;
 pub mod audit_event;
 pub mod deal;
 pub mod deal_event;
+pub mod deal_milestone;
 pub mod enrollment;
 pub mod income;
 pub mod institution;

@@ -6,6 +6,7 @@ pub use super::api_token::Entity as ApiToken;
 pub use super::audit_event::Entity as AuditEvent;
 pub use super::deal::Entity as Deal;
 pub use super::deal_event::Entity as DealEvent;
+pub use super::deal_milestone::Entity as DealMilestone;
 pub use super::enrollment::Entity as Enrollment;
 pub use super::income::Entity as Income;
 pub use super::institution::Entity as Institution;

@@ -263,9 +263,38 @@ async fn every_table(db: &DatabaseConnection) {
             royalty_bp: Some(350),
             currency: "EUR".into(),
             signed_on: Some(day(2026, 9, 1)),
+            field_of_use: Some("in-vitro diagnostics".into()),
+            territories: Some(serde_json::json!(["BA", "RS", "EU"])),
+            exclusivity: Some(Exclusivity::Sole),
+            effective_on: Some(day(2026, 9, 1)),
+            expires_on: Some(day(2036, 8, 31)),
+            annual_minimum: Some(500_000),
+            royalty_tiers: Some(serde_json::json!([{ "from": 0, "rate_bp": 300 }])),
+            sublicensing_allowed: true,
+            sublicense_share_bp: Some(2500),
+            diligence: Some(
+                serde_json::json!([{ "description": "first sale", "due_on": "2028-01-01" }])
+            ),
+            payment_days: Some(45),
             created_at: now,
             updated_at: now,
             version: 4,
+        }
+    );
+    roundtrip!(
+        db,
+        deal_milestone,
+        deal_milestone::Model {
+            id: Uuid::now_v7(),
+            deal_id: deal.id,
+            description: "CE marking".into(),
+            amount: 1_000_000,
+            due_on: Some(day(2028, 6, 30)),
+            achieved_on: None,
+            income_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
         }
     );
     roundtrip!(

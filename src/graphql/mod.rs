@@ -63,6 +63,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     technology::mutation::TechnologyMutation,
     deal::mutation::DealMutation,
+    deal::terms::DealTermsMutation,
     account::AccountMutation,
     account::token::ApiTokenMutation,
     ip::mutation::IpMutation,

@@ -72,6 +72,8 @@ pub struct NewDeal {
     pub royalty_bp: Option<i32>,
     pub currency: String,
     pub note: Option<String>,
+    /// The licence's terms (see [`super::licence`]).
+    pub terms: super::licence::Terms,
 }
 
 /// A money amount must be in the deal's currency.
@@ -208,7 +210,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
     }
     let now = Utc::now();
     let id = Uuid::now_v7();
-    deal::ActiveModel {
+    let mut am = deal::ActiveModel {
         id: Set(id),
         technology_id: Set(tech.id),
         kind: Set(input.kind),
@@ -225,9 +227,11 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
+        ..Default::default()
+    };
+    super::licence::apply(input.kind, &input.currency, &input.terms, &mut am)?;
+    am.insert(&txn).await?;
+    super::licence::insert_milestones(&txn, id, &input.terms.milestones).await?;
     append_event(&txn, actor, id, None, DealStage::Lead, note).await?;
     audit::record(
         &txn,
@@ -294,6 +298,14 @@ pub async fn transition(
         ..Default::default()
     };
     update_versioned::<deal::Entity, _>(&txn, id, t.expected_version, am).await?;
+    if t.to == DealStage::Signed {
+        let signed = deal::Model {
+            stage: t.to,
+            signed_on,
+            ..current.clone()
+        };
+        super::licence::on_signing(&txn, actor, &signed).await?;
+    }
     append_event(&txn, actor, id, Some(current.stage), t.to, note.clone()).await?;
     audit::record(
         &txn,

@@ -14,6 +14,8 @@ pub mod distribution;
 pub mod enrollment;
 pub mod institution;
 pub mod ip;
+pub mod licence;
+pub mod licence_terms;
 pub mod money;
 pub mod people;
 pub mod royalty;

@@ -205,23 +205,46 @@ pub async fn record_income(
         ));
     }
     check_currency("amount", &input.amount.1, &deal.currency)?;
+    let id = insert_income(
+        &txn,
+        actor,
+        &deal,
+        input.kind,
+        input.amount.0,
+        input.received_on,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Writes an income row on `deal` (in its currency) with its audit event, in `txn`; the caller
+/// has checked who may record it.
+pub async fn insert_income(
+    txn: &impl ConnectionTrait,
+    actor: &Principal,
+    deal: &deal::Model,
+    kind: IncomeKind,
+    amount: i64,
+    received_on: NaiveDate,
+) -> AppResult<Uuid> {
     let now = Utc::now();
     let id = Uuid::now_v7();
     income::ActiveModel {
         id: Set(id),
         deal_id: Set(deal.id),
-        kind: Set(input.kind),
-        amount: Set(input.amount.0),
+        kind: Set(kind),
+        amount: Set(amount),
         currency: Set(deal.currency.clone()),
-        received_on: Set(input.received_on),
+        received_on: Set(received_on),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Some(deal.provider_id),
         "income.record",
@@ -229,14 +252,13 @@ pub async fn record_income(
         id,
         json!({
             "dealId": deal.id,
-            "kind": input.kind,
-            "amount": input.amount.0,
+            "kind": kind,
+            "amount": amount,
             "currency": deal.currency,
-            "receivedOn": input.received_on,
+            "receivedOn": received_on,
         }),
     )
     .await?;
-    txn.commit().await?;
     Ok(id)
 }
 

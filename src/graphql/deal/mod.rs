@@ -5,6 +5,7 @@
 pub mod mutation;
 pub mod query;
 pub mod royalty;
+pub mod terms;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
 use chrono::{DateTime, Utc};
@@ -152,6 +153,29 @@ impl Deal {
     /// When the agreement was signed.
     async fn signed_on(&self) -> Option<Date> {
         self.0.signed_on.map(Date)
+    }
+    /// The licence's terms: field of use, territories, exclusivity, term, annual minimum,
+    /// royalty tiers, sublicensing, diligence and payment terms.
+    async fn terms(&self) -> terms::LicenceTerms {
+        terms::LicenceTerms(self.0.clone())
+    }
+    /// Payments the licence promises on events, in the order recorded.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn milestones(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<terms::DealMilestone>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<terms::MilestonesOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// Money the terms say is owed and not yet received: for each licence year ended whose
+    /// royalties fell short of the annual minimum, the difference (ANNUAL_MINIMUM).
+    async fn expected_incomes(&self, ctx: &Context<'_>) -> Result<Vec<terms::ExpectedIncome>> {
+        terms::expected_incomes(ctx, &self.0).await
     }
     /// The stage history, oldest first.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]

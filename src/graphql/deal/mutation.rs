@@ -55,6 +55,8 @@ pub struct CreateDealInput {
     pub currency: String,
     /// A note for the first history entry.
     pub note: Option<String>,
+    /// The licence's terms.
+    pub terms: Option<crate::graphql::deal::terms::LicenceTermsInput>,
 }
 
 /// Moves a deal to another stage, appending to its history.
@@ -187,6 +189,12 @@ impl DealMutation {
             royalty_bp: input.royalty_basis_points,
             currency: input.currency.trim().to_owned(),
             note: input.note.clone(),
+            terms: input
+                .terms
+                .as_ref()
+                .map(|t| t.parse())
+                .transpose()?
+                .unwrap_or_default(),
         };
         let id = deals::create(&req.db, &req.principal, new).await?;
         Ok(CreateDealPayload { id })

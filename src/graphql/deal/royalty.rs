@@ -81,6 +81,20 @@ impl RoyaltyReport {
     async fn royalty_due(&self) -> Money {
         Money::new(self.0.royalty_due, &self.0.currency)
     }
+    /// The royalty the deal's terms put on these net sales — its royalty tiers, each band at
+    /// its rate, else its flat rate — to check `royaltyDue` against (null when the deal sets no
+    /// royalty).
+    async fn expected_royalty_due(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        let Some(deal) = request(ctx)
+            .loaders
+            .one::<deal::Entity>(self.0.deal_id)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(crate::service::licence::royalty_on(&deal, self.0.net_sales)
+            .map(|minor| Money::new(minor, &self.0.currency)))
+    }
     /// `SUBMITTED` until the provider accepts or disputes it.
     async fn status(&self) -> RoyaltyReportStatus {
         self.0.status
