@@ -15,8 +15,8 @@ use entity::{
     enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
-    technology_inventor, technology_translation, training_program, user, venture, venture_founder,
-    venture_milestone,
+    technology_inventor, technology_translation, training_program, user, venture,
+    venture_equity_change, venture_founder, venture_milestone,
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, Select,
@@ -386,6 +386,12 @@ impl Policy for venture::Entity {
 impl Policy for venture_milestone::Entity {
     fn row_filter(p: &Principal) -> Condition {
         child_of::<venture::Entity>(p, venture_milestone::Column::VentureId)
+    }
+}
+
+impl Policy for venture_equity_change::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<venture::Entity>(p, venture_equity_change::Column::VentureId)
     }
 }
 

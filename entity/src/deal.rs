@@ -25,6 +25,9 @@ pub struct Model {
     pub recipient_external_name: Option<String>,
     /// ISO 3166-1 alpha-2 country of the external recipient.
     pub recipient_external_country: Option<String>,
+    /// The recipient when it is a venture of the incubator (a startup licence); its name and
+    /// country are then also the external recipient's.
+    pub recipient_venture_id: Option<Uuid>,
     #[sea_orm(indexed)]
     pub stage: DealStage,
     pub territory: Option<String>,

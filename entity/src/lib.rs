@@ -26,5 +26,6 @@ pub mod technology_translation;
 pub mod training_program;
 pub mod user;
 pub mod venture;
+pub mod venture_equity_change;
 pub mod venture_founder;
 pub mod venture_milestone;

@@ -20,5 +20,6 @@ pub use super::technology_translation::Entity as TechnologyTranslation;
 pub use super::training_program::Entity as TrainingProgram;
 pub use super::user::Entity as User;
 pub use super::venture::Entity as Venture;
+pub use super::venture_equity_change::Entity as VentureEquityChange;
 pub use super::venture_founder::Entity as VentureFounder;
 pub use super::venture_milestone::Entity as VentureMilestone;

@@ -25,6 +25,8 @@ pub struct Model {
     pub funding_currency: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
+    /// The company's legal form, e.g. `d.o.o.` or `LLC`.
+    pub legal_form: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

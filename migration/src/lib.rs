@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial_schema;
 mod m20261127_000002_licence_terms;
+mod m20261127_000003_venture_equity;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_initial_schema::Migration),
             Box::new(m20261127_000002_licence_terms::Migration),
+            Box::new(m20261127_000003_venture_equity::Migration),
         ]
     }
 }

@@ -257,6 +257,7 @@ async fn every_table(db: &DatabaseConnection) {
             recipient_institution_id: Some(unibl.id),
             recipient_external_name: None,
             recipient_external_country: None,
+            recipient_venture_id: None,
             stage: DealStage::Signed,
             territory: Some("Western Balkans".into()),
             upfront_amount: Some(9_007_199_254_740_993),
@@ -359,6 +360,7 @@ async fn every_table(db: &DatabaseConnection) {
             funding_raised: 150_000_000,
             funding_currency: "CNY".into(),
             description: None,
+            legal_form: Some("d.o.o.".into()),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -387,6 +389,19 @@ async fn every_table(db: &DatabaseConnection) {
             created_at: now,
             updated_at: now,
             version: 1,
+        }
+    );
+    roundtrip!(
+        db,
+        venture_equity_change,
+        venture_equity_change::Model {
+            id: Uuid::now_v7(),
+            venture_id: venture.id,
+            round: "Series A".into(),
+            changed_on: day(2027, 3, 1),
+            equity_bp: 1800,
+            note: Some("led by a Belgrade fund".into()),
+            created_at: now,
         }
     );
     let program = roundtrip!(

@@ -69,6 +69,7 @@ pub struct MutationRoot(
     ip::mutation::IpMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
+    venture::equity::VentureEquityMutation,
     training::mutation::TrainingMutation,
     agreement::mutation::AgreementMutation,
     institution::mutation::InstitutionMutation,

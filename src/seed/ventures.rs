@@ -26,6 +26,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
              Balkan partner hospitals. Incubated at the center's Pudong incubator."
                 .to_owned(),
         )),
+        legal_form: Set(Some("Co., Ltd.".to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

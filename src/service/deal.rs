@@ -56,6 +56,8 @@ pub enum Recipient {
     Institution(Uuid),
     /// An external organisation: name and ISO 3166-1 alpha-2 country.
     External { name: String, country: String },
+    /// A venture of the incubator (a startup licence).
+    Venture(Uuid),
 }
 
 /// A new deal.
@@ -162,8 +164,9 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
     }
     let territory = text::optional("territory", input.territory.as_deref(), 200)?;
     let note = text::optional("note", input.note.as_deref(), 2000)?;
-    let (recipient_institution, external_name, external_country) = match &input.recipient {
+    let (recipient_institution, mut external_name, mut external_country) = match &input.recipient {
         Recipient::Institution(id) => (Some(*id), None, None),
+        Recipient::Venture(_) => (None, None, None),
         Recipient::External { name, country } => (
             None,
             Some(text::required("recipientExternal.name", name, 200)?),
@@ -208,9 +211,19 @@ pub async fn create(db: &DatabaseConnection, actor: &Principal, input: NewDeal) 
             other => other?,
         };
     }
+    let recipient_venture = match &input.recipient {
+        Recipient::Venture(id) => {
+            let (name, country) = super::venture_equity::as_recipient(&txn, actor, *id).await?;
+            external_name = Some(name);
+            external_country = Some(country);
+            Some(*id)
+        }
+        _ => None,
+    };
     let now = Utc::now();
     let id = Uuid::now_v7();
     let mut am = deal::ActiveModel {
+        recipient_venture_id: Set(recipient_venture),
         id: Set(id),
         technology_id: Set(tech.id),
         kind: Set(input.kind),

@@ -24,6 +24,7 @@ pub mod text;
 pub mod training;
 pub mod txn;
 pub mod venture;
+pub mod venture_equity;
 pub mod venture_milestone;
 
 use std::str::FromStr;

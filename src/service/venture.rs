@@ -206,6 +206,7 @@ pub async fn create(
         funding_raised: Set(funding),
         funding_currency: Set(currency.clone()),
         description: Set(description),
+        legal_form: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -22,6 +22,7 @@ mod people;
 mod royalties;
 mod schema;
 mod startup;
+mod startups;
 mod story;
 mod technologies;
 mod technology_writes;

@@ -48,11 +48,14 @@ pub struct ExternalOrganization {
     pub region: Region,
 }
 
-/// Who receives the rights under a deal: a partner institution or an external organisation.
+/// Who receives the rights under a deal: a partner institution, an external organisation, or
+/// a venture of the incubator (shown as an external organisation to a viewer who may not see
+/// the venture).
 #[derive(Union)]
 pub enum DealParty {
     Institution(Institution),
     ExternalOrganization(ExternalOrganization),
+    Venture(crate::graphql::venture::Venture),
 }
 
 /// A deal row as a GraphQL object.
@@ -114,6 +117,14 @@ impl Deal {
     }
     /// The institution or external organisation receiving the rights.
     async fn recipient(&self, ctx: &Context<'_>) -> Result<DealParty> {
+        if let Some(id) = self.0.recipient_venture_id
+            && let Some(v) = request(ctx)
+                .loaders
+                .one::<entity::venture::Entity>(id)
+                .await?
+        {
+            return Ok(DealParty::Venture(crate::graphql::venture::Venture(v)));
+        }
         Ok(match self.0.recipient_institution_id {
             Some(id) => DealParty::Institution(institution(ctx, id).await?),
             None => DealParty::ExternalOrganization(ExternalOrganization {
@@ -131,6 +142,11 @@ impl Deal {
             provider,
             self.recipient_region(ctx).await?,
         ))
+    }
+    /// Whether the recipient is a venture of the incubator: a startup licence, counted
+    /// separately in the surveys.
+    async fn to_startup(&self) -> bool {
+        self.0.recipient_venture_id.is_some()
     }
     /// Where the rights apply, e.g. `Western Balkans`.
     async fn territory(&self) -> Option<&str> {
