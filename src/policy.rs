@@ -11,11 +11,12 @@
 //! visible on any path.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deal, deal_event, enrollment,
+    agreement, agreement_party, api_token, audit_event, deal, deal_event, deal_milestone,
+    enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
-    technology_inventor, technology_translation, training_program, user, venture, venture_founder,
-    venture_milestone,
+    technology_inventor, technology_translation, training_program, user, venture,
+    venture_equity_change, venture_founder, venture_milestone,
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, Select,
@@ -132,15 +133,18 @@ impl Policy for api_token::Entity {
     }
 }
 
-/// People (names and institutions): any member institution, and their own institution.
-/// Their e-mail addresses are narrower: see [`may_see_person_email`].
+/// People (names and institutions): any member institution, their own institution, and the
+/// co-inventors of its own people. Their e-mail addresses are narrower: see
+/// [`may_see_person_email`].
 impl Policy for person::Entity {
     fn row_filter(p: &Principal) -> Condition {
         if p.is_center_admin() || consortium_reader(p) {
             return everything();
         }
         match p.institution_id() {
-            Some(inst) => Condition::all().add(person::Column::InstitutionId.eq(inst)),
+            Some(inst) => Condition::any()
+                .add(person::Column::InstitutionId.eq(inst))
+                .add(person::Column::Id.in_subquery(co_inventors_of(inst))),
             None => nothing(),
         }
     }
@@ -152,7 +156,9 @@ pub fn may_see_person_email(p: &Principal, person: &person::Model) -> bool {
 }
 
 /// Technologies: PUBLIC to everyone; CONSORTIUM to member institutions (and analysts);
-/// CONFIDENTIAL to the owner, co-owners of one of its IP assets and parties to one of its deals.
+/// CONFIDENTIAL to the owner, co-owners of one of its IP assets, parties to one of its deals and
+/// the institutions that employ one of its inventors (a co-inventor's institution sees the
+/// disclosure that names its researcher).
 impl Policy for technology::Entity {
     fn row_filter(p: &Principal) -> Condition {
         scoped(p, scope::TECHNOLOGY_READ, || {
@@ -176,6 +182,10 @@ impl Policy for technology::Entity {
                     Condition::all()
                         .add(technology::Column::Id.in_subquery(technologies_dealt_by(inst))),
                 );
+                any.push(
+                    Condition::all()
+                        .add(technology::Column::Id.in_subquery(technologies_invented_at(inst))),
+                );
             }
             any_of(any)
         })
@@ -192,6 +202,44 @@ fn technologies_co_owned_by(inst: Uuid) -> SelectStatement {
                 .equals((ip_asset::Entity, ip_asset::Column::Id)),
         )
         .and_where(Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId)).eq(inst))
+        .to_owned()
+}
+
+/// Technologies naming one of `inst`'s people as an inventor.
+fn technologies_invented_at(inst: Uuid) -> SelectStatement {
+    Query::select()
+        .column((
+            technology_inventor::Entity,
+            technology_inventor::Column::TechnologyId,
+        ))
+        .from(technology_inventor::Entity)
+        .inner_join(
+            person::Entity,
+            Expr::col((person::Entity, person::Column::Id)).equals((
+                technology_inventor::Entity,
+                technology_inventor::Column::PersonId,
+            )),
+        )
+        .and_where(Expr::col((person::Entity, person::Column::InstitutionId)).eq(inst))
+        .to_owned()
+}
+
+/// People named as inventors beside one of `inst`'s people: a co-inventor's institution sees
+/// who its researcher invented with, member of the consortium or not.
+fn co_inventors_of(inst: Uuid) -> SelectStatement {
+    Query::select()
+        .column((
+            technology_inventor::Entity,
+            technology_inventor::Column::PersonId,
+        ))
+        .from(technology_inventor::Entity)
+        .and_where(
+            Expr::col((
+                technology_inventor::Entity,
+                technology_inventor::Column::TechnologyId,
+            ))
+            .in_subquery(technologies_invented_at(inst)),
+        )
         .to_owned()
 }
 
@@ -276,7 +324,8 @@ impl Policy for ip_ownership::Entity {
     }
 }
 
-/// Deals: their parties only (analysts see aggregates, never rows).
+/// Deals: their parties, and the IP co-owners of the deal's technology, who share in its income
+/// (analysts see aggregates, never rows).
 impl Policy for deal::Entity {
     fn row_filter(p: &Principal) -> Condition {
         scoped(p, scope::DEAL_READ, || {
@@ -284,7 +333,8 @@ impl Policy for deal::Entity {
                 return everything();
             }
             match p.confidential_reader_of() {
-                Some(inst) => deal_party(inst),
+                Some(inst) => deal_party(inst)
+                    .add(deal::Column::TechnologyId.in_subquery(technologies_co_owned_by(inst))),
                 None => nothing(),
             }
         })
@@ -295,6 +345,13 @@ impl Policy for deal::Entity {
 impl Policy for deal_event::Entity {
     fn row_filter(p: &Principal) -> Condition {
         child_of::<deal::Entity>(p, deal_event::Column::DealId)
+    }
+}
+
+/// A licence's milestones travel with the deal.
+impl Policy for deal_milestone::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<deal::Entity>(p, deal_milestone::Column::DealId)
     }
 }
 
@@ -331,6 +388,12 @@ impl Policy for venture::Entity {
 impl Policy for venture_milestone::Entity {
     fn row_filter(p: &Principal) -> Condition {
         child_of::<venture::Entity>(p, venture_milestone::Column::VentureId)
+    }
+}
+
+impl Policy for venture_equity_change::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<venture::Entity>(p, venture_equity_change::Column::VentureId)
     }
 }
 
@@ -615,11 +678,35 @@ pub fn ensure_deal_provider(p: &Principal, deal: &deal::Model) -> AppResult<()> 
     }
 }
 
+/// Which lines of an income's distribution a viewer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistributionView {
+    /// Every line: the provider's own accounting.
+    All,
+    /// The inventors' lines and this institution's own line: what concerns an IP co-owner
+    /// (another co-owner's part is that co-owner's business).
+    CoOwner(Uuid),
+    /// None (the distribution is null).
+    Hidden,
+}
+
 /// An income's distribution is the provider's accounting: it weighs every live IP asset of the
-/// technology, unpublished filings and their co-owners included, so only the provider (and
-/// center admins) may see it — shown to the licensee it would reveal filings it may not see.
-pub fn may_see_income_distribution(p: &Principal, deal: &deal::Model) -> bool {
-    p.is_center_admin() || is_deal_provider(p, deal)
+/// technology, unpublished filings and their co-owners included. The provider (and center
+/// admins) see all of it; an IP co-owner of the technology (`co_owners`) sees the inventors'
+/// lines and its own; anyone else — the licensee, say — nothing, since it would reveal filings
+/// it may not see.
+pub fn income_distribution_view(
+    p: &Principal,
+    deal: &deal::Model,
+    co_owners: &[Uuid],
+) -> DistributionView {
+    if p.is_center_admin() || is_deal_provider(p, deal) {
+        return DistributionView::All;
+    }
+    match p.confidential_reader_of() {
+        Some(inst) if co_owners.contains(&inst) => DistributionView::CoOwner(inst),
+        _ => DistributionView::Hidden,
+    }
 }
 
 /// Recipient-only actions: submitting royalty reports (the provider may not report to itself).

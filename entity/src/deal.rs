@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::enums::{DealKind, DealStage};
+use crate::enums::{DealKind, DealStage, Exclusivity};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "deals")]
@@ -25,6 +25,9 @@ pub struct Model {
     pub recipient_external_name: Option<String>,
     /// ISO 3166-1 alpha-2 country of the external recipient.
     pub recipient_external_country: Option<String>,
+    /// The recipient when it is a venture of the incubator (a startup licence); its name and
+    /// country are then also the external recipient's.
+    pub recipient_venture_id: Option<Uuid>,
     #[sea_orm(indexed)]
     pub stage: DealStage,
     pub territory: Option<String>,
@@ -37,6 +40,28 @@ pub struct Model {
     /// The total amount agreed in the contract, minor units of `currency`, >= 0.
     pub contract_value: Option<i64>,
     pub signed_on: Option<Date>,
+    /// What the licence covers (free text, e.g. `in-vitro diagnostics`); none: every field.
+    pub field_of_use: Option<String>,
+    /// JSON list of ISO 3166-1 alpha-2 codes and region codes (`WORLDWIDE`, `EU`, …); none or
+    /// empty: worldwide.
+    pub territories: Option<Json>,
+    /// `EXCLUSIVE`, `SOLE` or `NON_EXCLUSIVE` (licences).
+    pub exclusivity: Option<Exclusivity>,
+    /// The licence term: first and last day (none: from signing / without end).
+    pub effective_on: Option<Date>,
+    pub expires_on: Option<Date>,
+    /// Minimum royalty per licence year, in minor units of `currency`.
+    pub annual_minimum: Option<i64>,
+    /// JSON list of `{ "from": minor, "rate_bp": bp }`, ascending by `from`: the rate applies
+    /// to the net sales of a period above `from` (and below the next tier's `from`).
+    pub royalty_tiers: Option<Json>,
+    pub sublicensing_allowed: bool,
+    /// The provider's share of sublicence income, basis points.
+    pub sublicense_share_bp: Option<i32>,
+    /// JSON list of `{ "description": text, "due_on": date }`.
+    pub diligence: Option<Json>,
+    /// Royalties are due this many days after the end of the period they are for.
+    pub payment_days: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
@@ -71,6 +96,8 @@ pub enum Relation {
     RoyaltyReport,
     #[sea_orm(has_many = "super::income::Entity")]
     Income,
+    #[sea_orm(has_many = "super::deal_milestone::Entity")]
+    DealMilestone,
 }
 
 // No `Related<institution::Entity>`: there are two paths (provider, recipient); use the links.
@@ -90,6 +117,12 @@ impl Related<super::deal_event::Entity> for Entity {
 impl Related<super::royalty_report::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::RoyaltyReport.def()
+    }
+}
+
+impl Related<super::deal_milestone::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::DealMilestone.def()
     }
 }
 

@@ -655,3 +655,23 @@ mod tests {
         );
     }
 }
+
+/// How exclusive a licence is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum Exclusivity {
+    /// Only the licensee may use the technology in the field, territory and term — not even the
+    /// licensor.
+    #[sea_orm(string_value = "EXCLUSIVE")]
+    Exclusive,
+    /// The licensee and the licensor, but no other licensee.
+    #[sea_orm(string_value = "SOLE")]
+    Sole,
+    /// Any number of licensees.
+    #[sea_orm(string_value = "NON_EXCLUSIVE")]
+    NonExclusive,
+}

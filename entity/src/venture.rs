@@ -28,6 +28,8 @@ pub struct Model {
     /// When the company was incorporated ("ventures formed" counts by this date).
     #[sea_orm(indexed)]
     pub founded_on: Option<Date>,
+    /// The company's legal form, e.g. `d.o.o.` or `LLC`.
+    pub legal_form: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

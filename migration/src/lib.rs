@@ -9,6 +9,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_initial_schema;
 mod m20261127_000001_deal_kind_equity_contribution;
 mod m20261127_000002_deal_contract_value;
+mod m20261127_000002_licence_terms;
+mod m20261127_000003_venture_equity;
 mod m20261127_000003_venture_founded_on;
 mod m20261127_000004_exchange_rates;
 mod m20261127_120000_idempotency_keys;
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_deal_contract_value::Migration),
             Box::new(m20261127_000003_venture_founded_on::Migration),
             Box::new(m20261127_000004_exchange_rates::Migration),
+            Box::new(m20261127_000002_licence_terms::Migration),
+            Box::new(m20261127_000003_venture_equity::Migration),
         ]
     }
 }

@@ -257,6 +257,7 @@ async fn every_table(db: &DatabaseConnection) {
             recipient_institution_id: Some(unibl.id),
             recipient_external_name: None,
             recipient_external_country: None,
+            recipient_venture_id: None,
             stage: DealStage::Signed,
             territory: Some("Western Balkans".into()),
             upfront_amount: Some(9_007_199_254_740_993),
@@ -264,9 +265,38 @@ async fn every_table(db: &DatabaseConnection) {
             currency: "EUR".into(),
             contract_value: Some(4_000_000),
             signed_on: Some(day(2026, 9, 1)),
+            field_of_use: Some("in-vitro diagnostics".into()),
+            territories: Some(serde_json::json!(["BA", "RS", "EU"])),
+            exclusivity: Some(Exclusivity::Sole),
+            effective_on: Some(day(2026, 9, 1)),
+            expires_on: Some(day(2036, 8, 31)),
+            annual_minimum: Some(500_000),
+            royalty_tiers: Some(serde_json::json!([{ "from": 0, "rate_bp": 300 }])),
+            sublicensing_allowed: true,
+            sublicense_share_bp: Some(2500),
+            diligence: Some(
+                serde_json::json!([{ "description": "first sale", "due_on": "2028-01-01" }])
+            ),
+            payment_days: Some(45),
             created_at: now,
             updated_at: now,
             version: 4,
+        }
+    );
+    roundtrip!(
+        db,
+        deal_milestone,
+        deal_milestone::Model {
+            id: Uuid::now_v7(),
+            deal_id: deal.id,
+            description: "CE marking".into(),
+            amount: 1_000_000,
+            due_on: Some(day(2028, 6, 30)),
+            achieved_on: None,
+            income_id: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
         }
     );
     roundtrip!(
@@ -332,6 +362,7 @@ async fn every_table(db: &DatabaseConnection) {
             funding_currency: "CNY".into(),
             description: None,
             founded_on: Some(day(2026, 3, 2)),
+            legal_form: Some("d.o.o.".into()),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -360,6 +391,19 @@ async fn every_table(db: &DatabaseConnection) {
             created_at: now,
             updated_at: now,
             version: 1,
+        }
+    );
+    roundtrip!(
+        db,
+        venture_equity_change,
+        venture_equity_change::Model {
+            id: Uuid::now_v7(),
+            venture_id: venture.id,
+            round: "Series A".into(),
+            changed_on: day(2027, 3, 1),
+            equity_bp: 1800,
+            note: Some("led by a Belgrade fund".into()),
+            created_at: now,
         }
     );
     let program = roundtrip!(

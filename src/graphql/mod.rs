@@ -64,11 +64,13 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     technology::mutation::TechnologyMutation,
     deal::mutation::DealMutation,
+    deal::terms::DealTermsMutation,
     account::AccountMutation,
     account::token::ApiTokenMutation,
     ip::mutation::IpMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
+    venture::equity::VentureEquityMutation,
     training::mutation::TrainingMutation,
     agreement::mutation::AgreementMutation,
     institution::mutation::InstitutionMutation,

@@ -270,6 +270,7 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[DealRow]) -> anyhow::Result<()> 
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            ..Default::default()
         });
 
         let mut from = None;

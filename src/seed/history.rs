@@ -491,6 +491,7 @@ pub(super) async fn load(ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             funding_currency: Set(currency.to_owned()),
             description: Set(None),
             founded_on: Set(Some(founded_on)),
+            legal_form: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

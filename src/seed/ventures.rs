@@ -27,6 +27,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
                 .to_owned(),
         )),
         founded_on: Set(Some(date(2025, 10, 17))),
+        legal_form: Set(Some("Co., Ltd.".to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -56,6 +56,8 @@ pub enum Recipient {
     Institution(Uuid),
     /// An external organisation: name and ISO 3166-1 alpha-2 country.
     External { name: String, country: String },
+    /// A venture of the incubator (a startup licence).
+    Venture(Uuid),
 }
 
 /// A new deal.
@@ -74,6 +76,8 @@ pub struct NewDeal {
     pub contract_value: Option<(i64, String)>,
     pub currency: String,
     pub note: Option<String>,
+    /// The licence's terms (see [`super::licence`]).
+    pub terms: super::licence::Terms,
 }
 
 /// A money amount must be in the deal's currency.
@@ -169,8 +173,9 @@ pub async fn create(
     }
     let territory = text::optional("territory", input.territory.as_deref(), 200)?;
     let note = text::optional("note", input.note.as_deref(), 2000)?;
-    let (recipient_institution, external_name, external_country) = match &input.recipient {
+    let (recipient_institution, mut external_name, mut external_country) = match &input.recipient {
         Recipient::Institution(id) => (Some(*id), None, None),
+        Recipient::Venture(_) => (None, None, None),
         Recipient::External { name, country } => (
             None,
             Some(text::required("recipientExternal.name", name, 200)?),
@@ -215,9 +220,19 @@ pub async fn create(
             other => other?,
         };
     }
+    let recipient_venture = match &input.recipient {
+        Recipient::Venture(id) => {
+            let (name, country) = super::venture_equity::as_recipient(&txn, actor, *id).await?;
+            external_name = Some(name);
+            external_country = Some(country);
+            Some(*id)
+        }
+        _ => None,
+    };
     let now = Utc::now();
     let id = Uuid::now_v7();
-    deal::ActiveModel {
+    let mut am = deal::ActiveModel {
+        recipient_venture_id: Set(recipient_venture),
         id: Set(id),
         technology_id: Set(tech.id),
         kind: Set(input.kind),
@@ -235,9 +250,11 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
-    }
-    .insert(&txn)
-    .await?;
+        ..Default::default()
+    };
+    super::licence::apply(input.kind, &input.currency, &input.terms, &mut am)?;
+    am.insert(&txn).await?;
+    super::licence::insert_milestones(&txn, id, &input.terms.milestones).await?;
     append_event(&txn, actor, id, None, DealStage::Lead, note).await?;
     audit::record(
         &txn,
@@ -304,6 +321,14 @@ pub async fn transition(
         ..Default::default()
     };
     update_versioned::<deal::Entity, _>(&txn, id, t.expected_version, am).await?;
+    if t.to == DealStage::Signed {
+        let signed = deal::Model {
+            stage: t.to,
+            signed_on,
+            ..current.clone()
+        };
+        super::licence::on_signing(&txn, actor, &signed).await?;
+    }
     append_event(&txn, actor, id, Some(current.stage), t.to, note.clone()).await?;
     audit::record(
         &txn,

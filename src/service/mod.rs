@@ -15,6 +15,8 @@ pub mod enrollment;
 pub mod idempotency;
 pub mod institution;
 pub mod ip;
+pub mod licence;
+pub mod licence_terms;
 pub mod money;
 pub mod people;
 pub mod royalty;
@@ -24,6 +26,7 @@ pub mod text;
 pub mod training;
 pub mod txn;
 pub mod venture;
+pub mod venture_equity;
 pub mod venture_milestone;
 
 use std::str::FromStr;

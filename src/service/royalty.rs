@@ -204,23 +204,45 @@ pub async fn record_income(
         ));
     }
     check_currency("amount", &input.amount.1, &deal.currency)?;
+    let id = insert_income(
+        &txn,
+        actor,
+        &deal,
+        input.kind,
+        input.amount.0,
+        input.received_on,
+    )
+    .await?;
+    crate::service::txn::commit_and_show::<entity::income::Entity>(txn, actor, id).await
+}
+
+/// Writes an income row on `deal` (in its currency) with its audit event, in `txn`; the caller
+/// has checked who may record it.
+pub async fn insert_income(
+    txn: &impl ConnectionTrait,
+    actor: &Principal,
+    deal: &deal::Model,
+    kind: IncomeKind,
+    amount: i64,
+    received_on: NaiveDate,
+) -> AppResult<Uuid> {
     let now = Utc::now();
     let id = Uuid::now_v7();
     income::ActiveModel {
         id: Set(id),
         deal_id: Set(deal.id),
-        kind: Set(input.kind),
-        amount: Set(input.amount.0),
+        kind: Set(kind),
+        amount: Set(amount),
         currency: Set(deal.currency.clone()),
-        received_on: Set(input.received_on),
+        received_on: Set(received_on),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Some(deal.provider_id),
         "income.record",
@@ -228,14 +250,22 @@ pub async fn record_income(
         id,
         json!({
             "dealId": deal.id,
-            "kind": input.kind,
-            "amount": input.amount.0,
+            "kind": kind,
+            "amount": amount,
             "currency": deal.currency,
-            "receivedOn": input.received_on,
+            "receivedOn": received_on,
         }),
     )
     .await?;
-    crate::service::txn::commit_and_show::<entity::income::Entity>(txn, actor, id).await
+    Ok(id)
+}
+
+/// What an income on a technology is split by, and who co-owns the technology's IP (any of its
+/// assets, whatever its status: who may see the co-owner's part of the split).
+#[derive(Clone, Debug)]
+pub struct IncomeBasis {
+    pub basis: Basis,
+    pub co_owners: Vec<Uuid>,
 }
 
 /// The distribution bases of several technologies, in a fixed number of queries.
@@ -247,7 +277,7 @@ pub async fn record_income(
 pub async fn distribution_bases(
     db: &impl ConnectionTrait,
     technology_ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, Basis>> {
+) -> AppResult<HashMap<Uuid, IncomeBasis>> {
     let technologies = technology::Entity::find()
         .filter(technology::Column::Id.is_in(technology_ids.iter().copied()))
         .all(db)
@@ -287,6 +317,15 @@ pub async fn distribution_bases(
             .or_default()
             .push((row.institution_id, row.share_bp));
     }
+    let mut co_owners: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for a in &assets {
+        let of_tech = co_owners.entry(a.technology_id).or_default();
+        for (inst, _) in owners_of.get(&a.id).into_iter().flatten() {
+            if !of_tech.contains(inst) {
+                of_tech.push(*inst);
+            }
+        }
+    }
     let mut assets_of: HashMap<Uuid, Vec<AssetOwners>> = HashMap::new();
     for a in assets {
         assets_of
@@ -306,7 +345,8 @@ pub async fn distribution_bases(
                 inventors.remove(&t.id).unwrap_or_default(),
                 &assets_of.remove(&t.id).unwrap_or_default(),
             );
-            (t.id, basis)
+            let co_owners = co_owners.remove(&t.id).unwrap_or_default();
+            (t.id, IncomeBasis { basis, co_owners })
         })
         .collect())
 }

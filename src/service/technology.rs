@@ -384,7 +384,9 @@ pub fn next_stages(from: TechnologyStage) -> &'static [TechnologyStage] {
         Assessment => &[Protection, Archived],
         Protection => &[Marketing, Archived],
         Marketing => &[Licensed, SpunOut, Archived],
-        Licensed | SpunOut => &[Archived],
+        // A technology licensed to a startup that then spins out: the usual route.
+        Licensed => &[SpunOut, Archived],
+        SpunOut => &[Archived],
         Archived => &[Assessment],
     }
 }
@@ -515,6 +517,8 @@ mod tests {
         assert!(can(Disclosed, Assessment));
         assert!(can(Marketing, SpunOut));
         assert!(can(Licensed, Archived));
+        assert!(can(Licensed, SpunOut));
+        assert!(!can(SpunOut, Licensed));
         assert!(can(Archived, Assessment));
         assert!(!can(Disclosed, Marketing));
         assert!(!can(Archived, Archived));

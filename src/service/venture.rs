@@ -209,6 +209,7 @@ pub async fn create(
         funding_currency: Set(currency.clone()),
         description: Set(description),
         founded_on: Set(input.founded_on),
+        legal_form: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -170,6 +170,7 @@ async fn add_technologies(db: &DatabaseConnection, unibl: Uuid, n: usize) {
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),
+            ..Default::default()
         }
         .insert(db)
         .await

@@ -159,6 +159,7 @@ pub async fn generate(app: &TestApp, n: usize) {
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
+                ..Default::default()
             });
             for (k, kind) in [IncomeKind::Upfront, IncomeKind::Royalty]
                 .into_iter()
@@ -192,6 +193,7 @@ pub async fn generate(app: &TestApp, n: usize) {
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),
+                ..Default::default()
             });
         }
     }

@@ -16,6 +16,7 @@ mod email;
 mod fixture;
 mod incubation;
 mod ip;
+mod stakes;
 mod technologies;
 mod training;
 
@@ -259,8 +260,18 @@ impl Viewers {
 
 /// Runs the matrix of `targets` on a fresh demo database; fails with every violation found.
 pub(super) async fn check(targets: Vec<Target>) {
+    check_with(targets, async |_, _| {}).await;
+}
+
+/// [`check`], after `extra` has added rows of its own to the fixture (and their ids to its
+/// variables).
+pub(super) async fn check_with(
+    targets: Vec<Target>,
+    extra: impl AsyncFnOnce(&TestApp, &mut Value),
+) {
     let app = TestApp::new().await;
-    let fixture = fixture(&app).await;
+    let mut fixture = fixture(&app).await;
+    extra(&app, &mut fixture).await;
     let admin = app.user_token("admin@center.example").await;
     let mut viewers = Viewers::new(&app).await;
     let mut failures = Vec::new();

@@ -5,6 +5,7 @@
 pub mod mutation;
 pub mod query;
 pub mod royalty;
+pub mod terms;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
 use chrono::{DateTime, Utc};
@@ -47,11 +48,14 @@ pub struct ExternalOrganization {
     pub region: Region,
 }
 
-/// Who receives the rights under a deal: a partner institution or an external organisation.
+/// Who receives the rights under a deal: a partner institution, an external organisation, or
+/// a venture of the incubator (shown as an external organisation to a viewer who may not see
+/// the venture).
 #[derive(Union)]
 pub enum DealParty {
     Institution(Institution),
     ExternalOrganization(ExternalOrganization),
+    Venture(crate::graphql::venture::Venture),
 }
 
 /// A deal row as a GraphQL object.
@@ -113,6 +117,14 @@ impl Deal {
     }
     /// The institution or external organisation receiving the rights.
     async fn recipient(&self, ctx: &Context<'_>) -> Result<DealParty> {
+        if let Some(id) = self.0.recipient_venture_id
+            && let Some(v) = request(ctx)
+                .loaders
+                .one::<entity::venture::Entity>(id)
+                .await?
+        {
+            return Ok(DealParty::Venture(crate::graphql::venture::Venture(v)));
+        }
         Ok(match self.0.recipient_institution_id {
             Some(id) => DealParty::Institution(institution(ctx, id).await?),
             None => DealParty::ExternalOrganization(ExternalOrganization {
@@ -130,6 +142,11 @@ impl Deal {
             provider,
             self.recipient_region(ctx).await?,
         ))
+    }
+    /// Whether the recipient is a venture of the incubator: a startup licence, counted
+    /// separately in the surveys.
+    async fn to_startup(&self) -> bool {
+        self.0.recipient_venture_id.is_some()
     }
     /// Where the rights apply, e.g. `Western Balkans`.
     async fn territory(&self) -> Option<&str> {
@@ -159,6 +176,29 @@ impl Deal {
     /// When the agreement was signed.
     async fn signed_on(&self) -> Option<Date> {
         self.0.signed_on.map(Date)
+    }
+    /// The licence's terms: field of use, territories, exclusivity, term, annual minimum,
+    /// royalty tiers, sublicensing, diligence and payment terms.
+    async fn terms(&self) -> terms::LicenceTerms {
+        terms::LicenceTerms(self.0.clone())
+    }
+    /// Payments the licence promises on events, in the order recorded.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn milestones(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<terms::DealMilestone>> {
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::children_page::<terms::MilestonesOf, _>(ctx, self.0.id, args).await?)
+    }
+    /// Money the terms say is owed and not yet received: for each licence year ended whose
+    /// royalties fell short of the annual minimum, the difference (ANNUAL_MINIMUM).
+    async fn expected_incomes(&self, ctx: &Context<'_>) -> Result<Vec<terms::ExpectedIncome>> {
+        terms::expected_incomes(ctx, &self.0).await
     }
     /// The stage history, oldest first.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]

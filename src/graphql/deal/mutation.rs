@@ -45,6 +45,9 @@ pub struct CreateDealInput {
     /// The recipient when it is an external organisation; give this or
     /// `recipientInstitutionId`.
     pub recipient_external: Option<ExternalOrganizationInput>,
+    /// The recipient when it is a venture of the incubator (a startup licence); instead of the
+    /// other two.
+    pub recipient_venture_id: Option<ID>,
     /// Where the rights apply, e.g. `Western Balkans`.
     pub territory: Option<String>,
     /// The upfront fee, in `currency`.
@@ -58,6 +61,8 @@ pub struct CreateDealInput {
     pub currency: String,
     /// A note for the first history entry.
     pub note: Option<String>,
+    /// The licence's terms.
+    pub terms: Option<crate::graphql::deal::terms::LicenceTermsInput>,
 }
 
 /// Moves a deal to another stage, appending to its history.
@@ -143,6 +148,19 @@ payload!(
 );
 
 fn recipient(input: &CreateDealInput) -> Result<deals::Recipient, AppError> {
+    if let Some(id) = &input.recipient_venture_id {
+        if input.recipient_institution_id.is_some() || input.recipient_external.is_some() {
+            return Err(AppError::bad_input(
+                "recipientVentureId",
+                "give one of recipientInstitutionId, recipientExternal and recipientVentureId",
+            ));
+        }
+        return Ok(deals::Recipient::Venture(ids::decode_as(
+            "recipientVentureId",
+            "Venture",
+            id,
+        )?));
+    }
     match (&input.recipient_institution_id, &input.recipient_external) {
         (Some(id), None) => Ok(deals::Recipient::Institution(ids::decode_as(
             "recipientInstitutionId",
@@ -195,6 +213,12 @@ impl DealMutation {
                 .transpose()?,
             currency: input.currency.trim().to_owned(),
             note: input.note.clone(),
+            terms: input
+                .terms
+                .as_ref()
+                .map(|t| t.parse())
+                .transpose()?
+                .unwrap_or_default(),
         };
         let written = deals::create(&req.db, &req.principal, new).await?;
         Ok(CreateDealPayload::from(written))

@@ -26,6 +26,7 @@ use crate::graphql::{
 use crate::{
     error::AppError,
     has_many,
+    policy::{self, DistributionView},
     service::{distribution, royalty as service},
 };
 
@@ -79,6 +80,20 @@ impl RoyaltyReport {
     /// Royalty the licensee owes for the period.
     async fn royalty_due(&self) -> Money {
         Money::new(self.0.royalty_due, &self.0.currency)
+    }
+    /// The royalty the deal's terms put on these net sales — its royalty tiers, each band at
+    /// its rate, else its flat rate — to check `royaltyDue` against (null when the deal sets no
+    /// royalty).
+    async fn expected_royalty_due(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        let Some(deal) = request(ctx)
+            .loaders
+            .one::<deal::Entity>(self.0.deal_id)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(crate::service::licence::royalty_on(&deal, self.0.net_sales)
+            .map(|minor| Money::new(minor, &self.0.currency)))
     }
     /// `SUBMITTED` until the provider accepts or disputes it.
     async fn status(&self) -> RoyaltyReportStatus {
@@ -144,7 +159,8 @@ impl Income {
     }
     /// How the amount is split between the inventors and the institutions owning the IP; the
     /// parts add up exactly to the amount. The providing institution's own accounting (it
-    /// reflects all its filings, unpublished ones included): null for the recipient.
+    /// reflects all its filings, unpublished ones included): an IP co-owner of the technology
+    /// sees the inventors' parts and its own part only; null for the recipient.
     async fn distribution(&self, ctx: &Context<'_>) -> Result<Option<IncomeDistribution>> {
         let req = request(ctx);
         let deal = req
@@ -152,17 +168,20 @@ impl Income {
             .one::<deal::Entity>(self.0.deal_id)
             .await?
             .ok_or(AppError::NotFound("deal"))?;
-        if !crate::policy::may_see_income_distribution(&req.principal, &deal) {
-            return Ok(None);
-        }
-        let basis = req
+        let income_basis = req
             .loaders
             .get::<DistributionBases>()
             .load_one(deal.technology_id)
             .await
             .map_err(|e| AppError::from_shared(&e))?
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("technology missing")))?;
-        let split = distribution::split(self.0.amount, &basis)
+        let view = policy::income_distribution_view(&req.principal, &deal, &income_basis.co_owners);
+        let own_line = match view {
+            DistributionView::Hidden => return Ok(None),
+            DistributionView::All => None,
+            DistributionView::CoOwner(inst) => Some(inst),
+        };
+        let split = distribution::split(self.0.amount, &income_basis.basis)
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("shares overflow")))?;
         let money = |minor| Money::new(minor, &self.0.currency);
         Ok(Some(IncomeDistribution {
@@ -179,6 +198,7 @@ impl Income {
             institutions: split
                 .institutions
                 .iter()
+                .filter(|p| own_line.is_none_or(|inst| p.party == inst))
                 .map(|p| InstitutionPart {
                     institution_id: p.party,
                     share_basis_points: p.share_bp,
@@ -208,7 +228,7 @@ pub struct IncomeDistribution {
     pub inventor_share_basis_points: i32,
     /// Each inventor's part.
     pub inventors: Vec<InventorPart>,
-    /// Each institution's part.
+    /// Each institution's part (to an IP co-owner, its own part only).
     pub institutions: Vec<InstitutionPart>,
 }
 
@@ -271,7 +291,7 @@ impl NewLoader for DistributionBases {
 }
 
 impl Loader<Uuid> for DistributionBases {
-    type Value = distribution::Basis;
+    type Value = service::IncomeBasis;
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {

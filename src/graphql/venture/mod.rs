@@ -1,5 +1,6 @@
 //! Ventures: research findings incubated into companies, with founders and milestones.
 
+pub mod equity;
 pub mod mutation;
 pub mod query;
 
@@ -98,6 +99,22 @@ impl Venture {
     /// When the company was incorporated, if it is.
     async fn founded_on(&self) -> Option<crate::graphql::scalars::Date> {
         self.0.founded_on.map(Into::into)
+    }
+    /// The company's legal form, e.g. `d.o.o.` or `LLC`.
+    async fn legal_form(&self) -> Option<&str> {
+        self.0.legal_form.as_deref()
+    }
+    /// The lead institution's current equity stake in basis points (the latest change; null
+    /// when none is recorded).
+    async fn equity_basis_points(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        Ok(equity::changes(ctx, self.0.id)
+            .await?
+            .last()
+            .map(|c| c.equity_basis_points))
+    }
+    /// How the lead institution's stake changed over rounds, oldest first.
+    async fn equity_changes(&self, ctx: &Context<'_>) -> Result<Vec<equity::VentureEquityChange>> {
+        equity::changes(ctx, self.0.id).await
     }
     /// Funding raised so far.
     async fn funding_raised(&self) -> Money {
