@@ -10,6 +10,7 @@ mod audit_events;
 mod auth;
 mod batching;
 mod deals;
+mod docket;
 mod http_spec;
 mod institution_writes;
 mod institutions;
