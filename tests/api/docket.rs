@@ -130,7 +130,8 @@ async fn national_phases_follow_each_offices_period_and_entered_ones_are_done() 
         vec![
             "PCT_NATIONAL_PHASE@BA",
             "PCT_NATIONAL_PHASE@EP",
-            "PCT_NATIONAL_PHASE@SI"
+            "PCT_NATIONAL_PHASE@SI",
+            "PRIORITY_CLAIM@WO"
         ]
     );
 
