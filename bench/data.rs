@@ -203,6 +203,7 @@ async fn generate(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
                 application_number: Set(Some(format!("BENCH/{n:06}"))),
                 title: Set(None),
                 priority_date: Set(Some(filed)),
+                international_filing_date: Set(None),
                 filing_date: Set((status != IpStatus::Drafting).then_some(filed)),
                 publication_date: Set(published.then(|| filed + Days::new(540))),
                 grant_date: Set((status == IpStatus::Granted).then(|| filed + Days::new(900))),

@@ -20,6 +20,8 @@ pub struct Model {
     pub application_number: Option<String>,
     pub title: Option<String>,
     pub priority_date: Option<Date>,
+    /// For a national/regional-phase entry of a PCT application: its international filing date.
+    pub international_filing_date: Option<Date>,
     pub filing_date: Option<Date>,
     pub publication_date: Option<Date>,
     pub grant_date: Option<Date>,

@@ -14,6 +14,7 @@ mod m20261127_000003_venture_equity;
 mod m20261127_000003_venture_founded_on;
 mod m20261127_000004_exchange_rates;
 mod m20261127_120000_idempotency_keys;
+mod m20261127_150000_ip_international_filing_date;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_exchange_rates::Migration),
             Box::new(m20261127_000002_licence_terms::Migration),
             Box::new(m20261127_000003_venture_equity::Migration),
+            Box::new(m20261127_150000_ip_international_filing_date::Migration),
         ]
     }
 }

@@ -212,6 +212,7 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[IpRow]) -> anyhow::Result<()> {
             application_number: Set(a.application_number.map(str::to_owned)),
             title: Set(Some(a.title.to_owned())),
             priority_date: Set(a.priority_date),
+            international_filing_date: Set(None),
             filing_date: Set(a.filing_date),
             publication_date: Set(a.publication_date),
             grant_date: Set(a.grant_date),

@@ -29,11 +29,14 @@
 //! Calendar arithmetic clamps to the end of the month ([`add_months`]): 31 August + 6 months is
 //! 28 February (29 in a leap year), as PCT Rule 80.5 and EPC Rule 131(4) count periods.
 
+pub mod national_phase;
+
 use chrono::{Datelike, Months, NaiveDate};
 use entity::{
     enums::{IpKind, IpStatus},
     ip_asset,
 };
+use uuid::Uuid;
 
 /// What kind of act a deadline calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,6 +66,56 @@ pub struct Deadline {
     pub basis: NaiveDate,
     /// For fees: the year of the right the fee is for (CN, EP: the patent year; US: 4, 8, 12).
     pub fee_year: Option<u32>,
+    /// The first day the act may validly be done (fees cannot be paid earlier), when the law sets one.
+    pub opens_on: Option<NaiveDate>,
+    /// The last day the act can still be done late, with a surcharge or late fee.
+    pub grace_ends_on: Option<NaiveDate>,
+    /// What happens when the act is not done by the end of its (grace) period.
+    pub consequence: &'static str,
+    /// Done already: the asset of the family that entered this office's national phase.
+    pub done_by: Option<Uuid>,
+}
+
+impl Deadline {
+    fn new(
+        kind: DeadlineKind,
+        jurisdiction: &str,
+        due_on: NaiveDate,
+        rule: &'static str,
+        basis: NaiveDate,
+        consequence: &'static str,
+    ) -> Self {
+        Deadline {
+            due_on,
+            kind,
+            jurisdiction: jurisdiction.to_owned(),
+            rule,
+            basis,
+            fee_year: None,
+            opens_on: None,
+            grace_ends_on: None,
+            consequence,
+            done_by: None,
+        }
+    }
+
+    fn for_year(mut self, year: u32) -> Self {
+        self.fee_year = Some(year);
+        self
+    }
+
+    /// The payment window: open `before` months ahead of the due date (if the law limits early
+    /// payment) and late payment with a surcharge for `grace` months after it.
+    fn window(mut self, before: Option<u32>, grace: Option<u32>) -> Self {
+        self.opens_on = before.and_then(|m| sub_months(self.due_on, m));
+        self.grace_ends_on = grace.and_then(|m| add_months(self.due_on, m));
+        self
+    }
+
+    /// The last day the act can be done at all: the end of the grace period, else the due date.
+    pub fn last_day(&self) -> NaiveDate {
+        self.grace_ends_on.unwrap_or(self.due_on)
+    }
 }
 
 /// The facts of an IP asset that its deadlines depend on.
@@ -76,6 +129,11 @@ pub struct AssetFacts {
     pub grant_date: Option<NaiveDate>,
     /// For PCT applications: the planned national/regional phases.
     pub target_jurisdictions: Vec<String>,
+    /// For a national/regional-phase entry of a PCT application: the international filing date.
+    pub international_filing_date: Option<NaiveDate>,
+    /// For PCT applications: the offices whose phase has been entered, each with the asset of
+    /// the family that entered it, so their entry deadline is done.
+    pub entered_offices: Vec<(String, Uuid)>,
 }
 
 impl From<&ip_asset::Model> for AssetFacts {
@@ -96,6 +154,8 @@ impl From<&ip_asset::Model> for AssetFacts {
                         .collect()
                 })
                 .unwrap_or_default(),
+            international_filing_date: m.international_filing_date,
+            entered_offices: Vec::new(),
         }
     }
 }
@@ -104,16 +164,32 @@ pub const PARIS_PATENT: &str =
     "Paris Convention art. 4C: 12 months from the earliest priority date (patents, utility models)";
 pub const PARIS_DESIGN: &str =
     "Paris Convention art. 4C: 6 months from the earliest priority date (designs, trademarks)";
-pub const PCT_NATIONAL_PHASE: &str =
-    "PCT art. 22/39: 30 months from priority (31 for EP, EPC Rule 159)";
 pub const CN_ANNUAL_FEE: &str = "CN Patent Law art. 43 / Implementing Rules: annual fee on each \
-     filing anniversary once granted";
+     filing anniversary once granted (the grant year's fee is paid with registration); 6 months' \
+     late payment with a surcharge";
+
+pub const LOST_PRIORITY: &str = "the right to claim this priority is lost";
+pub const WITHDRAWN_FOR_OFFICE: &str =
+    "the international application is withdrawn for this office (PCT art. 24(1)(iii))";
+pub const EP_DEEMED_WITHDRAWN: &str =
+    "the application is deemed withdrawn (EPC art. 86(1)) at the end of the grace period";
+pub const LAPSE_AT_GRACE_END: &str = "the right lapses at the end of the grace period";
+pub const US_EXPIRES: &str = "the patent expires at the end of the grace period (35 U.S.C. 41(b))";
+pub const TERM_ENDS: &str = "the right ends: no renewal is possible";
 pub const EP_RENEWAL: &str = "EPC art. 86 / Rule 51: renewal fee due on the last day of the month \
-     of the filing anniversary, from year 3";
+     of the filing anniversary, from year 3; payable from 3 months before (Rule 51(1)), or within 6 \
+     months after with a 50% additional fee (Rule 51(2))";
+pub const EP_RENEWAL_EURO_PCT: &str = "EPC art. 86 / Rules 51 and 159(1)(g): Euro-PCT renewal fees \
+     count from the international filing date; the 3rd-year fee falls due no earlier than the \
+     31-month entry date; 6 months' grace with a 50% additional fee (Rule 51(2))";
 pub const EP_RENEWAL_NATIONAL: &str = "EPC art. 141: after grant, renewal fees go to each \
      validation state, mostly due on the last day of the month of the filing anniversary";
-pub const US_MAINTENANCE: &str =
-    "US 35 U.S.C. 41(b): maintenance fees 3.5, 7.5, 11.5 years after grant";
+pub const US_MAINTENANCE: &str = "US 35 U.S.C. 41(b), 37 CFR 1.362: maintenance fees 3.5, 7.5, \
+     11.5 years after grant; payable from 6 months before, or in the 6 months after with a \
+     surcharge (1.362(d), (e))";
+pub const TERM_US_DESIGN: &str = "term: 15 years from grant (US designs, 35 U.S.C. 173)";
+pub const TERM_FROM_INTERNATIONAL_FILING: &str =
+    "term: 20 years from the international filing date (national-phase patents, PCT art. 11(3))";
 pub const TERM_INVENTION: &str = "term: 20 years from filing (invention patents)";
 pub const TERM_CN_UTILITY_MODEL: &str = "term: 10 years from filing (CN utility models)";
 pub const TERM_CN_DESIGN: &str =
@@ -215,17 +291,19 @@ fn priority_claim(f: &AssetFacts, out: &mut Vec<Deadline>) {
         return;
     };
     if let Some(due_on) = add_months(basis, months) {
-        out.push(Deadline {
+        out.push(Deadline::new(
+            DeadlineKind::PriorityClaim,
+            &f.jurisdiction,
             due_on,
-            kind: DeadlineKind::PriorityClaim,
-            jurisdiction: f.jurisdiction.clone(),
             rule,
             basis,
-            fee_year: None,
-        });
+            LOST_PRIORITY,
+        ));
     }
 }
 
+/// One deadline per target office, with the office's own period (see [`national_phase`]);
+/// offices already entered are left out (the entering asset carries the schedule from then on).
 fn pct_national_phase(f: &AssetFacts, out: &mut Vec<Deadline>) {
     if f.kind != IpKind::PctApplication {
         return;
@@ -239,18 +317,27 @@ fn pct_national_phase(f: &AssetFacts, out: &mut Vec<Deadline>) {
         if target == "WO" || target.is_empty() || seen.contains(&target) {
             continue;
         }
-        let months = if target == "EP" { 31 } else { 30 };
-        if let Some(due_on) = add_months(basis, months) {
-            out.push(Deadline {
+        seen.push(target.clone());
+        let period = national_phase::for_office(&target);
+        // Entered directly, or through the office that acts for it (the EPO for SI, GR).
+        let entered = f
+            .entered_offices
+            .iter()
+            .find(|(o, _)| *o == target || Some(o.as_str()) == period.via)
+            .map(|(_, asset)| *asset);
+        if let Some(due_on) = add_months(basis, period.months) {
+            let mut d = Deadline::new(
+                DeadlineKind::PctNationalPhase,
+                &target,
                 due_on,
-                kind: DeadlineKind::PctNationalPhase,
-                jurisdiction: target.clone(),
-                rule: PCT_NATIONAL_PHASE,
+                period.source,
                 basis,
-                fee_year: None,
-            });
+                WITHDRAWN_FOR_OFFICE,
+            );
+            d.grace_ends_on = period.extended_months.and_then(|m| add_months(basis, m));
+            d.done_by = entered;
+            out.push(d);
         }
-        seen.push(target);
     }
 }
 
@@ -268,21 +355,26 @@ fn cn_annual_fees(f: &AssetFacts, out: &mut Vec<Deadline>) {
     let Some((term, _)) = term_years(f.kind, &f.jurisdiction, filing) else {
         return;
     };
-    // The fee for the year of grant is paid with the registration formalities; each later year's
-    // fee falls due on the anniversary that starts it.
+    // The fee for the year of grant is paid with the registration formalities — also when the
+    // grant falls on the anniversary that starts that year —; each later year's fee falls due on
+    // the anniversary that starts it.
     for year in 1..term {
         let Some(due_on) = add_years(filing, year) else {
             break;
         };
-        if due_on >= grant {
-            out.push(Deadline {
-                due_on,
-                kind: DeadlineKind::Annuity,
-                jurisdiction: f.jurisdiction.clone(),
-                rule: CN_ANNUAL_FEE,
-                basis: filing,
-                fee_year: Some(year + 1),
-            });
+        if due_on > grant {
+            out.push(
+                Deadline::new(
+                    DeadlineKind::Annuity,
+                    &f.jurisdiction,
+                    due_on,
+                    CN_ANNUAL_FEE,
+                    filing,
+                    LAPSE_AT_GRACE_END,
+                )
+                .for_year(year + 1)
+                .window(None, Some(6)),
+            );
         }
     }
 }
@@ -291,28 +383,45 @@ fn ep_renewal_fees(f: &AssetFacts, out: &mut Vec<Deadline>) {
     if f.jurisdiction != "EP" || f.kind != IpKind::InventionPatent {
         return;
     }
-    let Some(filing) = f.filing_date else {
-        return;
+    // A Euro-PCT application counts its years from the international filing date.
+    let (filing, euro_pct) = match (f.international_filing_date, f.filing_date) {
+        (Some(international), _) => (international, true),
+        (None, Some(filing)) => (filing, false),
+        (None, None) => return,
     };
+    // Rule 159(1)(g): the 3rd-year fee is due no earlier than the 31-month entry date.
+    let entry = euro_pct
+        .then(|| add_months(priority_basis(f).unwrap_or(filing).min(filing), 31))
+        .flatten();
     let granted = f.grant_date.filter(|_| f.status == IpStatus::Granted);
     // The fee for year n falls due at the end of the month of the (n-1)th anniversary.
     for year in 3..=20 {
         let Some(anniversary) = add_years(filing, year - 1) else {
             break;
         };
-        let due_on = end_of_month(anniversary);
-        let rule = match granted {
-            Some(grant) if grant <= due_on => EP_RENEWAL_NATIONAL,
-            _ => EP_RENEWAL,
+        let mut due_on = end_of_month(anniversary);
+        if let Some(entry) = entry
+            && due_on < entry
+        {
+            due_on = entry;
+        }
+        let (rule, consequence) = match granted {
+            Some(grant) if grant <= due_on => (EP_RENEWAL_NATIONAL, LAPSE_AT_GRACE_END),
+            _ if euro_pct => (EP_RENEWAL_EURO_PCT, EP_DEEMED_WITHDRAWN),
+            _ => (EP_RENEWAL, EP_DEEMED_WITHDRAWN),
         };
-        out.push(Deadline {
-            due_on,
-            kind: DeadlineKind::Renewal,
-            jurisdiction: f.jurisdiction.clone(),
-            rule,
-            basis: filing,
-            fee_year: Some(year),
-        });
+        out.push(
+            Deadline::new(
+                DeadlineKind::Renewal,
+                &f.jurisdiction,
+                due_on,
+                rule,
+                filing,
+                consequence,
+            )
+            .for_year(year)
+            .window(Some(3), Some(6)),
+        );
     }
 }
 
@@ -326,35 +435,57 @@ fn us_maintenance_fees(f: &AssetFacts, out: &mut Vec<Deadline>) {
     };
     for (months, fee_year) in [(42, 4), (90, 8), (138, 12)] {
         if let Some(due_on) = add_months(grant, months) {
-            out.push(Deadline {
-                due_on,
-                kind: DeadlineKind::Annuity,
-                jurisdiction: f.jurisdiction.clone(),
-                rule: US_MAINTENANCE,
-                basis: grant,
-                fee_year: Some(fee_year),
-            });
+            out.push(
+                Deadline::new(
+                    DeadlineKind::Annuity,
+                    &f.jurisdiction,
+                    due_on,
+                    US_MAINTENANCE,
+                    grant,
+                    US_EXPIRES,
+                )
+                .for_year(fee_year)
+                .window(Some(6), Some(6)),
+            );
         }
     }
 }
 
 fn term_expiry(f: &AssetFacts, out: &mut Vec<Deadline>) {
-    let Some(filing) = f.filing_date else {
+    let Some((basis, years, rule)) = term_basis(f) else {
         return;
     };
-    let Some((years, rule)) = term_years(f.kind, &f.jurisdiction, filing) else {
-        return;
-    };
-    if let Some(due_on) = add_years(filing, years) {
-        out.push(Deadline {
+    if let Some(due_on) = add_years(basis, years) {
+        out.push(Deadline::new(
+            DeadlineKind::Expiry,
+            &f.jurisdiction,
             due_on,
-            kind: DeadlineKind::Expiry,
-            jurisdiction: f.jurisdiction.clone(),
             rule,
-            basis: filing,
-            fee_year: None,
-        });
+            basis,
+            TERM_ENDS,
+        ));
     }
+}
+
+/// What the term runs from, how long it is and the rule: the grant for US designs, the
+/// international filing date for a national-phase invention patent, the filing date otherwise.
+fn term_basis(f: &AssetFacts) -> Option<(NaiveDate, u32, &'static str)> {
+    if f.kind == IpKind::Design && f.jurisdiction == "US" {
+        return f.grant_date.map(|grant| (grant, 15, TERM_US_DESIGN));
+    }
+    let filing = f.filing_date?;
+    let (years, rule) = term_years(f.kind, &f.jurisdiction, filing)?;
+    match f.international_filing_date {
+        Some(international) if f.kind == IpKind::InventionPatent => {
+            Some((international, years, TERM_FROM_INTERNATIONAL_FILING))
+        }
+        _ => Some((filing, years, rule)),
+    }
+}
+
+/// `date` minus `months` calendar months, clamped like [`add_months`].
+fn sub_months(date: NaiveDate, months: u32) -> Option<NaiveDate> {
+    date.checked_sub_months(Months::new(months))
 }
 
 #[cfg(test)]

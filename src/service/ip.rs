@@ -52,6 +52,7 @@ pub struct IpAssetChanges {
     pub application_number: Option<Option<String>>,
     pub title: Option<Option<String>>,
     pub priority_date: Option<Option<NaiveDate>>,
+    pub international_filing_date: Option<Option<NaiveDate>>,
     pub filing_date: Option<Option<NaiveDate>>,
     pub publication_date: Option<Option<NaiveDate>>,
     pub grant_date: Option<Option<NaiveDate>>,
@@ -77,6 +78,7 @@ fn check_kind_office_targets(
 fn dates_of(m: &ip_asset::Model) -> Dates {
     Dates {
         priority: m.priority_date,
+        international_filing: m.international_filing_date,
         filing: m.filing_date,
         publication: m.publication_date,
         grant: m.grant_date,
@@ -177,6 +179,7 @@ pub async fn create(
         application_number: Set(application_number.clone()),
         title: Set(title),
         priority_date: Set(input.dates.priority),
+        international_filing_date: Set(input.dates.international_filing),
         filing_date: Set(input.dates.filing),
         publication_date: Set(input.dates.publication),
         grant_date: Set(input.dates.grant),
@@ -247,6 +250,10 @@ pub async fn update(
     let mut dates = dates_of(&current);
     for (field, change) in [
         (DateField::Priority, changes.priority_date),
+        (
+            DateField::InternationalFiling,
+            changes.international_filing_date,
+        ),
         (DateField::Filing, changes.filing_date),
         (DateField::Publication, changes.publication_date),
         (DateField::Grant, changes.grant_date),
@@ -285,6 +292,7 @@ pub async fn update(
     let before = dates_of(&current);
     for field in [
         DateField::Priority,
+        DateField::InternationalFiling,
         DateField::Filing,
         DateField::Publication,
         DateField::Grant,
@@ -294,6 +302,7 @@ pub async fn update(
         }
     }
     am.priority_date = Set(dates.priority);
+    am.international_filing_date = Set(dates.international_filing);
     am.filing_date = Set(dates.filing);
     am.publication_date = Set(dates.publication);
     am.grant_date = Set(dates.grant);

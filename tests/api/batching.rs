@@ -125,6 +125,7 @@ async fn add_technologies(db: &DatabaseConnection, unibl: Uuid, n: usize) {
             application_number: Set(Some(format!("PCT/CN2026/9{i:05}"))),
             title: Set(None),
             priority_date: Set(Some(priority)),
+            international_filing_date: Set(None),
             filing_date: Set(Some(priority + Days::new(280))),
             publication_date: Set(Some(today - Days::new(10))),
             grant_date: Set(None),

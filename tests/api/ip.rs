@@ -563,6 +563,7 @@ async fn add_granted_patents(app: &TestApp, count: usize) {
             application_number: Set(Some(format!("CN2026{n:08}.1"))),
             title: Set(None),
             priority_date: Set(days_ago(700)),
+            international_filing_date: Set(None),
             filing_date: Set(days_ago(700)),
             publication_date: Set(days_ago(500)),
             grant_date: Set(days_ago(100)),

@@ -12,6 +12,7 @@ mod auth_cache;
 mod batching;
 mod connections;
 mod deals;
+mod docket;
 mod http_spec;
 mod idempotency;
 mod institution_writes;

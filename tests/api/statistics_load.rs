@@ -115,6 +115,7 @@ pub async fn generate(app: &TestApp, n: usize) {
             application_number: Set(Some(format!("LOAD{i:06}"))),
             title: Set(None),
             priority_date: Set(Some(day + Days::new(20))),
+            international_filing_date: Set(None),
             filing_date: Set(Some(day + Days::new(20))),
             publication_date: Set(None),
             grant_date: Set((i % 3 == 0).then(|| day + Days::new(200))),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Enum, Object};
+use async_graphql::{Context, Enum, Object, Result};
 use chrono::{NaiveDate, Utc};
 use entity::ip_asset;
 use uuid::Uuid;
@@ -11,6 +11,7 @@ use crate::graphql::{
     connection::{Page, PageArgs},
     ip::IpAsset,
     ip::paging,
+    request,
     scalars::Date,
 };
 use crate::{error::AppResult, service::deadlines};
@@ -87,6 +88,39 @@ impl IpDeadline {
     /// or 12).
     async fn fee_year(&self) -> Option<u32> {
         self.deadline.fee_year
+    }
+    /// The first day the act may validly be done, where the law forbids acting earlier (EP
+    /// renewal fees: 3 months before; US maintenance fees: 6 months before).
+    async fn opens_on(&self) -> Option<Date> {
+        self.deadline.opens_on.map(Date)
+    }
+    /// The last day the act can still be done late, with a surcharge or late-entry fee (EP
+    /// renewals: 6 months with 50% extra, EPC Rule 51(2); US maintenance: 6 months with surcharge,
+    /// 37 CFR 1.362(e); CN annual fees: 6 months; CN national phase: 32 months; CA: 42 months).
+    async fn grace_ends_on(&self) -> Option<Date> {
+        self.deadline.grace_ends_on.map(Date)
+    }
+    /// Past the due date but still within the grace period (today, UTC).
+    async fn in_grace(&self) -> bool {
+        let today = Utc::now().date_naive();
+        today > self.deadline.due_on && today <= self.deadline.last_day()
+    }
+    /// What happens when the act is not done by the end of its (grace) period, e.g. "the right
+    /// lapses at the end of the grace period".
+    async fn consequence(&self) -> &str {
+        self.deadline.consequence
+    }
+    /// For a PCT national phase already entered: the asset of the family that entered it (the
+    /// deadline is then done). Null while open, or when the viewer may not see that asset.
+    async fn entered_by(&self, ctx: &Context<'_>) -> Result<Option<IpAsset>> {
+        let Some(id) = self.deadline.done_by else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<ip_asset::Entity>(id)
+            .await?
+            .map(IpAsset))
     }
     /// Days from today (UTC) to the due date; negative once it has passed.
     async fn days_left(&self) -> i64 {

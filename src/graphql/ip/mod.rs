@@ -73,6 +73,10 @@ impl IpAsset {
     async fn priority_date(&self) -> Option<Date> {
         self.0.priority_date.map(Date)
     }
+    /// For a national/regional-phase entry of a PCT application: the international filing date.
+    async fn international_filing_date(&self) -> Option<Date> {
+        self.0.international_filing_date.map(Date)
+    }
     /// When the application was filed.
     async fn filing_date(&self) -> Option<Date> {
         self.0.filing_date.map(Date)
@@ -142,11 +146,14 @@ impl IpAsset {
         Ok(connection::children_page::<FamilyChildrenOf, _>(ctx, self.0.id, args).await?)
     }
     /// The asset's statutory deadlines, computed from its kind, office, status and dates, by
-    /// due date. By default only those due today or later; `includePast` lists the whole
-    /// schedule. Rights that are over (REFUSED, ABANDONED, LAPSED, EXPIRED) have none.
+    /// due date. By default only those that can still be met today (due today or later, or in
+    /// their grace period); `includePast` lists the whole schedule. Rights that are over
+    /// (REFUSED, ABANDONED, LAPSED, EXPIRED) have none. A PCT application's national phases
+    /// that an asset of its family (visible to the viewer) has entered are done (`enteredBy`).
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
     async fn deadlines(
         &self,
+        ctx: &Context<'_>,
         #[graphql(default = false)] include_past: bool,
         first: Option<i32>,
         after: Option<String>,
@@ -155,9 +162,19 @@ impl IpAsset {
     ) -> Result<Page<IpDeadline>> {
         let today = Utc::now().date_naive();
         let asset = Arc::new(self.0.clone());
-        let items = deadlines::for_asset(&(&self.0).into())
+        let mut facts = deadlines::AssetFacts::from(&self.0);
+        if self.0.kind == IpKind::PctApplication {
+            facts.entered_offices = request(ctx)
+                .loaders
+                .children::<FamilyChildrenOf>(self.0.id)
+                .await?
+                .into_iter()
+                .map(|child| (child.jurisdiction, child.id))
+                .collect();
+        }
+        let items = deadlines::for_asset(&facts)
             .into_iter()
-            .filter(|d| include_past || d.due_on >= today)
+            .filter(|d| include_past || d.last_day() >= today)
             .map(|d| IpDeadline::new(d, asset.clone()))
             .collect();
         Ok(deadline::page(

@@ -30,6 +30,9 @@ pub struct CreateIpAssetInput {
     pub title: Option<String>,
     /// The earliest priority date claimed.
     pub priority_date: Option<Date>,
+    /// For a national/regional-phase entry of a PCT application: the international filing date
+    /// (its term and, at the EPO, its renewal years run from it).
+    pub international_filing_date: Option<Date>,
     /// When the application was (or is planned to be) filed; set it when moving to FILED.
     pub filing_date: Option<Date>,
     /// When the office published the application.
@@ -60,6 +63,8 @@ pub struct UpdateIpAssetInput {
     pub title: MaybeUndefined<String>,
     /// The earliest priority date claimed; null clears it.
     pub priority_date: MaybeUndefined<Date>,
+    /// The international filing date of the PCT application this asset entered from; null clears it.
+    pub international_filing_date: MaybeUndefined<Date>,
     /// The filing date (required from FILED on).
     pub filing_date: MaybeUndefined<Date>,
     /// The publication date (required in PUBLISHED and UNDER_EXAMINATION).
@@ -157,6 +162,7 @@ impl IpMutation {
                 title: input.title,
                 dates: Dates {
                     priority: input.priority_date.map(|d| d.0),
+                    international_filing: input.international_filing_date.map(|d| d.0),
                     filing: input.filing_date.map(|d| d.0),
                     publication: input.publication_date.map(|d| d.0),
                     grant: input.grant_date.map(|d| d.0),
@@ -189,6 +195,7 @@ impl IpMutation {
             application_number: input.application_number.into(),
             title: input.title.into(),
             priority_date: date_change(input.priority_date),
+            international_filing_date: date_change(input.international_filing_date),
             filing_date: date_change(input.filing_date),
             publication_date: date_change(input.publication_date),
             grant_date: date_change(input.grant_date),

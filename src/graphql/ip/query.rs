@@ -20,7 +20,7 @@ use crate::graphql::{
 };
 use crate::{
     auth::scope,
-    error::AppError,
+    error::{AppError, AppResult},
     policy,
     service::{deadlines, ip::rules},
 };
@@ -182,9 +182,10 @@ impl IpQuery {
         Ok(page)
     }
 
-    /// Statutory deadlines due from today (UTC) to `withinDays` days ahead (1–3650), across the
-    /// IP assets the viewer may see, by due date. Rights that are over (REFUSED, ABANDONED,
-    /// LAPSED, EXPIRED) have none.
+    /// Open statutory deadlines due within `withinDays` days from today (UTC; 1–3650), across
+    /// the IP assets the viewer may see, by due date — including those whose due date has passed
+    /// but whose grace period has not (`inGrace`). Rights that are over (REFUSED, ABANDONED,
+    /// LAPSED, EXPIRED) have none; national phases already entered are done, not listed.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn upcoming_deadlines(
@@ -227,13 +228,17 @@ impl IpQuery {
             .all(&req.db)
             .await
             .map_err(AppError::from)?;
+        let entered = entered_offices(&req.db, &req.principal, &assets).await?;
         let today = Utc::now().date_naive();
         let until = today + Duration::days(within_days.into());
         let mut due = Vec::new();
         for asset in assets {
             let asset = Arc::new(asset);
-            for d in deadlines::for_asset(&asset.as_ref().into()) {
-                if d.due_on >= today
+            let mut facts = deadlines::AssetFacts::from(asset.as_ref());
+            facts.entered_offices = entered.get(&asset.id).cloned().unwrap_or_default();
+            for d in deadlines::for_asset(&facts) {
+                if d.last_day() >= today
+                    && d.done_by.is_none()
                     && d.due_on <= until
                     && kind.is_none_or(|k| d.kind == k)
                     && office.as_deref().is_none_or(|o| d.jurisdiction == o)
@@ -247,4 +252,35 @@ impl IpQuery {
             &PageArgs::new(first, after, last, before),
         )?)
     }
+}
+
+/// For the PCT applications among `assets`: the offices an asset of their family has entered
+/// (as the viewer sees the family), in one statement.
+async fn entered_offices(
+    db: &sea_orm::DatabaseConnection,
+    principal: &crate::auth::Principal,
+    assets: &[ip_asset::Model],
+) -> AppResult<std::collections::HashMap<uuid::Uuid, Vec<(String, uuid::Uuid)>>> {
+    let pcts: Vec<uuid::Uuid> = assets
+        .iter()
+        .filter(|a| a.kind == IpKind::PctApplication)
+        .map(|a| a.id)
+        .collect();
+    let mut entered: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+    if pcts.is_empty() {
+        return Ok(entered);
+    }
+    let children = policy::visible::<ip_asset::Entity>(principal)
+        .filter(ip_asset::Column::FamilyParentId.is_in(pcts))
+        .all(db)
+        .await?;
+    for child in children {
+        if let Some(parent) = child.family_parent_id {
+            entered
+                .entry(parent)
+                .or_default()
+                .push((child.jurisdiction, child.id));
+        }
+    }
+    Ok(entered)
 }

@@ -3,6 +3,7 @@ use entity::enums::{IpKind, IpStatus};
 use proptest::prelude::*;
 
 use super::*;
+use uuid::Uuid;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -17,6 +18,8 @@ fn facts(kind: IpKind, jurisdiction: &str, status: IpStatus) -> AssetFacts {
         filing_date: None,
         grant_date: None,
         target_jurisdictions: Vec::new(),
+        international_filing_date: None,
+        entered_offices: Vec::new(),
     }
 }
 
@@ -79,7 +82,7 @@ fn the_demo_pct_application_enters_national_phases_at_30_and_31_months() {
         ]
     );
     let ep = &of_kind(&demo_pct(), PctNationalPhase)[2];
-    assert_eq!(ep.rule, PCT_NATIONAL_PHASE);
+    assert_eq!(ep.rule, national_phase::for_office("EP").source);
     assert_eq!(ep.basis, d("2025-03-15"));
 }
 
@@ -440,6 +443,8 @@ fn any_facts() -> impl Strategy<Value = AssetFacts> {
                     filing_date,
                     grant_date,
                     target_jurisdictions: targets,
+                    international_filing_date: None,
+                    entered_offices: Vec::new(),
                 }
             },
         )
@@ -498,6 +503,218 @@ proptest! {
             if f.status == IpStatus::Drafting {
                 prop_assert_eq!(x.kind, DeadlineKind::PriorityClaim);
             }
+        }
+    }
+}
+
+// --- The docket rules: per-office national phases, grace windows, Euro-PCT, terms. ---
+
+/// A PCT application with priority 2026-01-10 aimed at `targets`.
+fn pct_2026(targets: &[&str]) -> AssetFacts {
+    AssetFacts {
+        priority_date: Some(d("2026-01-10")),
+        filing_date: Some(d("2027-01-08")),
+        target_jurisdictions: targets.iter().map(|t| (*t).to_owned()).collect(),
+        ..facts(IpKind::PctApplication, "WO", IpStatus::Filed)
+    }
+}
+
+fn phase(f: &AssetFacts, office: &str) -> Deadline {
+    of_kind(f, DeadlineKind::PctNationalPhase)
+        .into_iter()
+        .find(|x| x.jurisdiction == office)
+        .unwrap_or_else(|| panic!("no national phase for {office}"))
+}
+
+/// Source: WIPO's PCT time-limits table (BA 34, HR 31, EP 31, CN 30 (32), CA 30 (42)).
+#[test]
+fn national_phase_periods_come_from_each_offices_row() {
+    let f = pct_2026(&["BA", "HR", "EP", "CN", "CA", "US", "RS", "KR", "GB"]);
+    let due = |o: &str| phase(&f, o).due_on;
+    assert_eq!(due("BA"), d("2028-11-10")); // 34 months, not 30
+    assert_eq!(due("HR"), d("2028-08-10"));
+    assert_eq!(due("EP"), d("2028-08-10"));
+    assert_eq!(due("KR"), d("2028-08-10"));
+    assert_eq!(due("GB"), d("2028-08-10"));
+    assert_eq!(due("CN"), d("2028-07-10"));
+    assert_eq!(due("US"), d("2028-07-10"));
+    assert_eq!(due("RS"), d("2028-07-10"));
+    // CN accepts 32 months with a surcharge, CA 42 with the late-entry fee.
+    assert_eq!(phase(&f, "CN").grace_ends_on, Some(d("2028-09-10")));
+    assert_eq!(phase(&f, "CA").grace_ends_on, Some(d("2029-07-10")));
+    assert_eq!(phase(&f, "BA").grace_ends_on, None);
+    for o in ["BA", "HR", "EP", "CN", "CA", "US"] {
+        assert_eq!(phase(&f, o).rule, national_phase::for_office(o).source);
+        assert_eq!(phase(&f, o).consequence, WITHDRAWN_FOR_OFFICE);
+    }
+}
+
+#[test]
+fn an_entered_office_is_done_and_names_the_entering_asset() {
+    let cn_entry = Uuid::now_v7();
+    let ep_entry = Uuid::now_v7();
+    let f = AssetFacts {
+        entered_offices: vec![("CN".into(), cn_entry), ("EP".into(), ep_entry)],
+        ..pct_2026(&["CN", "US", "EP", "SI"])
+    };
+    assert_eq!(phase(&f, "CN").done_by, Some(cn_entry));
+    assert_eq!(phase(&f, "US").done_by, None);
+    assert_eq!(phase(&f, "EP").done_by, Some(ep_entry));
+    // Slovenia's national route is closed: entering the EPO covers it.
+    assert_eq!(phase(&f, "SI").done_by, Some(ep_entry));
+}
+
+/// EPC Rule 51(1) and (2): payable from 3 months before the due date, and within 6 months after
+/// it with a 50% additional fee.
+#[test]
+fn ep_renewal_fees_carry_their_payment_window() {
+    let f = AssetFacts {
+        filing_date: Some(d("2024-03-20")),
+        ..facts(IpKind::InventionPatent, "EP", IpStatus::UnderExamination)
+    };
+    let third = &of_kind(&f, DeadlineKind::Renewal)[0];
+    assert_eq!(third.fee_year, Some(3));
+    assert_eq!(third.due_on, d("2026-03-31"));
+    assert_eq!(third.opens_on, Some(d("2025-12-31")));
+    assert_eq!(third.grace_ends_on, Some(d("2026-09-30")));
+    assert_eq!(third.consequence, EP_DEEMED_WITHDRAWN);
+}
+
+/// 37 CFR 1.362(d), (e): the window opens 6 months before 3.5/7.5/11.5 years; a 6-month grace
+/// with surcharge follows, and the patent expires at its end.
+#[test]
+fn us_maintenance_fees_open_six_months_early_and_expire_after_grace() {
+    let f = AssetFacts {
+        filing_date: Some(d("2022-05-02")),
+        grant_date: Some(d("2024-08-13")),
+        ..facts(IpKind::InventionPatent, "US", IpStatus::Granted)
+    };
+    let fees = of_kind(&f, DeadlineKind::Annuity);
+    assert_eq!(fees[0].opens_on, Some(d("2027-08-13")));
+    assert_eq!(fees[0].due_on, d("2028-02-13"));
+    assert_eq!(fees[0].grace_ends_on, Some(d("2028-08-13")));
+    assert_eq!(fees[0].consequence, US_EXPIRES);
+}
+
+#[test]
+fn cn_annual_fees_have_a_six_month_late_payment_period() {
+    let f = AssetFacts {
+        filing_date: Some(d("2025-01-10")),
+        grant_date: Some(d("2026-01-23")),
+        ..facts(IpKind::InventionPatent, "CN", IpStatus::Granted)
+    };
+    let first = &of_kind(&f, DeadlineKind::Annuity)[0];
+    assert_eq!(first.grace_ends_on, Some(d("2027-07-10")));
+    assert_eq!(first.consequence, LAPSE_AT_GRACE_END);
+}
+
+/// The grant year's fee is paid with registration: a grant on an anniversary does not list that
+/// year's fee a second time.
+#[test]
+fn a_cn_grant_on_an_anniversary_lists_that_years_fee_once() {
+    let f = AssetFacts {
+        filing_date: Some(d("2024-06-01")),
+        grant_date: Some(d("2026-06-01")),
+        ..facts(IpKind::InventionPatent, "CN", IpStatus::Granted)
+    };
+    let fees = of_kind(&f, DeadlineKind::Annuity);
+    // 2026-06-01 starts year 3, the grant year: its fee went with registration.
+    assert_eq!(
+        (fees[0].due_on, fees[0].fee_year),
+        (d("2027-06-01"), Some(4))
+    );
+    let years: Vec<_> = fees.iter().map(|x| x.fee_year).collect();
+    let mut unique = years.clone();
+    unique.dedup();
+    assert_eq!(years, unique);
+}
+
+/// EPC Rule 159(1)(g): a Euro-PCT application's renewal years count from the international
+/// filing date, and the 3rd-year fee is due no earlier than the 31-month entry date.
+#[test]
+fn euro_pct_renewals_count_from_the_international_filing_date() {
+    let f = AssetFacts {
+        priority_date: Some(d("2025-03-15")),
+        international_filing_date: Some(d("2026-03-13")),
+        filing_date: Some(d("2027-10-15")),
+        ..facts(IpKind::InventionPatent, "EP", IpStatus::Filed)
+    };
+    let fees = of_kind(&f, DeadlineKind::Renewal);
+    // Year 3 would fall due on 2028-03-31; entry is due 2027-10-15, so that date stands.
+    assert_eq!(
+        (fees[0].fee_year, fees[0].due_on),
+        (Some(3), d("2028-03-31"))
+    );
+    assert_eq!(fees[0].basis, d("2026-03-13"));
+    assert_eq!(fees[0].rule, EP_RENEWAL_EURO_PCT);
+    // An early international filing: the 3rd-year date precedes the 31-month entry.
+    let early = AssetFacts {
+        priority_date: Some(d("2025-03-15")),
+        international_filing_date: Some(d("2025-03-15")),
+        ..f.clone()
+    };
+    let fees = of_kind(&early, DeadlineKind::Renewal);
+    assert_eq!(
+        (fees[0].fee_year, fees[0].due_on),
+        (Some(3), d("2027-10-15"))
+    );
+    // The term runs from the international filing date too.
+    assert_eq!(of_kind(&f, DeadlineKind::Expiry)[0].due_on, d("2046-03-13"));
+    assert_eq!(
+        of_kind(&f, DeadlineKind::Expiry)[0].rule,
+        TERM_FROM_INTERNATIONAL_FILING
+    );
+}
+
+/// 35 U.S.C. 173: a US design patent lasts 15 years from grant.
+#[test]
+fn us_designs_last_fifteen_years_from_grant() {
+    let f = AssetFacts {
+        filing_date: Some(d("2023-02-01")),
+        grant_date: Some(d("2025-07-15")),
+        ..facts(IpKind::Design, "US", IpStatus::Granted)
+    };
+    let expiry = &of_kind(&f, DeadlineKind::Expiry)[0];
+    assert_eq!(expiry.due_on, d("2040-07-15"));
+    assert_eq!(expiry.rule, TERM_US_DESIGN);
+}
+
+proptest! {
+    /// No computed date falls outside its window: opens ≤ due ≤ grace end, for every rule.
+    #[test]
+    fn every_deadline_lies_inside_its_window(
+        kind in prop::sample::select(vec![IpKind::InventionPatent, IpKind::UtilityModel,
+            IpKind::Design, IpKind::PctApplication]),
+        office in prop::sample::select(vec!["CN", "EP", "US", "WO", "BA"]),
+        status in prop::sample::select(vec![IpStatus::Filed, IpStatus::Published,
+            IpStatus::UnderExamination, IpStatus::Granted]),
+        filing_days in 0i64..20_000,
+        grant_after in 0i64..3_000,
+        priority_before in 0i64..365,
+        international in proptest::bool::ANY,
+        targets in prop::sample::subsequence(vec!["CN", "EP", "US", "BA", "HR", "CA", "SI", "ZZ"], 0..8),
+    ) {
+        let filing = d("1960-01-01") + chrono::Duration::days(filing_days);
+        let f = AssetFacts {
+            kind,
+            jurisdiction: office.into(),
+            status,
+            priority_date: Some(filing - chrono::Duration::days(priority_before)),
+            filing_date: Some(filing),
+            grant_date: (status == IpStatus::Granted).then(|| filing + chrono::Duration::days(grant_after)),
+            target_jurisdictions: targets.iter().map(|t| (*t).to_owned()).collect(),
+            international_filing_date: international.then_some(filing - chrono::Duration::days(priority_before / 2)),
+            entered_offices: Vec::new(),
+        };
+        for x in for_asset(&f) {
+            if let Some(opens) = x.opens_on {
+                prop_assert!(opens <= x.due_on, "{x:?}");
+            }
+            if let Some(grace) = x.grace_ends_on {
+                prop_assert!(x.due_on <= grace, "{x:?}");
+            }
+            prop_assert!(x.basis <= x.due_on, "{x:?}");
+            prop_assert!(!x.rule.is_empty() && !x.consequence.is_empty());
         }
     }
 }

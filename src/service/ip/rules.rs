@@ -88,6 +88,8 @@ pub fn targets(kind: IpKind, targets: &[String]) -> AppResult<Vec<String>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateField {
     Priority,
+    /// The international filing date of the PCT application a national/regional phase entered.
+    InternationalFiling,
     Filing,
     Publication,
     Grant,
@@ -97,6 +99,7 @@ impl DateField {
     pub fn name(self) -> &'static str {
         match self {
             DateField::Priority => "priorityDate",
+            DateField::InternationalFiling => "internationalFilingDate",
             DateField::Filing => "filingDate",
             DateField::Publication => "publicationDate",
             DateField::Grant => "grantDate",
@@ -106,6 +109,7 @@ impl DateField {
     fn words(self) -> &'static str {
         match self {
             DateField::Priority => "a priority date",
+            DateField::InternationalFiling => "an international filing date",
             DateField::Filing => "a filing date",
             DateField::Publication => "a publication date",
             DateField::Grant => "a grant date",
@@ -117,6 +121,7 @@ impl DateField {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Dates {
     pub priority: Option<NaiveDate>,
+    pub international_filing: Option<NaiveDate>,
     pub filing: Option<NaiveDate>,
     pub publication: Option<NaiveDate>,
     pub grant: Option<NaiveDate>,
@@ -126,6 +131,7 @@ impl Dates {
     pub fn get(&self, f: DateField) -> Option<NaiveDate> {
         match f {
             DateField::Priority => self.priority,
+            DateField::InternationalFiling => self.international_filing,
             DateField::Filing => self.filing,
             DateField::Publication => self.publication,
             DateField::Grant => self.grant,
@@ -135,6 +141,7 @@ impl Dates {
     pub fn set(&mut self, f: DateField, d: Option<NaiveDate>) {
         match f {
             DateField::Priority => self.priority = d,
+            DateField::InternationalFiling => self.international_filing = d,
             DateField::Filing => self.filing = d,
             DateField::Publication => self.publication = d,
             DateField::Grant => self.grant = d,
@@ -142,12 +149,13 @@ impl Dates {
     }
 }
 
-/// Dates come in order: priority ≤ filing ≤ publication, filing ≤ grant; all within 1900–2199.
+/// Dates come in order: priority ≤ international filing ≤ filing ≤ publication, filing ≤ grant;
+/// all within 1900–2199.
 /// The error names the later date of a pair out of order.
 pub fn check_date_order(d: &Dates) -> AppResult<()> {
     use DateField::*;
     let sane = NaiveDate::from_ymd_opt(1900, 1, 1)..NaiveDate::from_ymd_opt(2200, 1, 1);
-    for f in [Priority, Filing, Publication, Grant] {
+    for f in [Priority, InternationalFiling, Filing, Publication, Grant] {
         if let Some(date) = d.get(f)
             && !(Some(date) >= sane.start && Some(date) < sane.end)
         {
@@ -158,6 +166,9 @@ pub fn check_date_order(d: &Dates) -> AppResult<()> {
         }
     }
     for (early, late) in [
+        (Priority, InternationalFiling),
+        (InternationalFiling, Filing),
+        (InternationalFiling, Grant),
         (Priority, Filing),
         (Priority, Publication),
         (Priority, Grant),
@@ -335,6 +346,7 @@ mod tests {
     fn dates_come_in_order() {
         let ok = Dates {
             priority: d("2025-03-15"),
+            international_filing: None,
             filing: d("2026-03-13"),
             publication: d("2026-09-17"),
             grant: d("2027-01-05"),
