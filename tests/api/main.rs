@@ -12,6 +12,7 @@ mod batching;
 mod connections;
 mod deals;
 mod http_spec;
+mod input_hardening;
 mod institution_writes;
 mod institutions;
 mod ip;
