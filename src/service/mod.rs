@@ -18,6 +18,7 @@ pub mod money;
 pub mod people;
 pub mod royalty;
 pub mod technology;
+pub mod technology_reference;
 pub mod text;
 pub mod training;
 pub mod txn;

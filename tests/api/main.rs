@@ -30,5 +30,6 @@ mod technologies;
 mod technology_writes;
 mod training;
 mod training_capacity;
+mod uniqueness_oracles;
 mod ventures;
 mod visibility_matrix;
