@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_initial_schema;
 mod m20261127_000001_references_per_owner;
 mod m20261127_000002_orcid_per_institution;
+mod m20261127_000003_agreement_initiator;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_initial_schema::Migration),
             Box::new(m20261127_000001_references_per_owner::Migration),
             Box::new(m20261127_000002_orcid_per_institution::Migration),
+            Box::new(m20261127_000003_agreement_initiator::Migration),
         ]
     }
 }

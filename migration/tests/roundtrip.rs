@@ -32,6 +32,7 @@ async fn assert_indexes(db: &DatabaseConnection) {
         ("technologies", "idx_technologies_trl"),
         ("technologies", "uq_technologies_owner_id_reference"),
         ("people", "uq_people_institution_id_orcid"),
+        ("agreements", "idx_agreements_initiator_id"),
         (
             "technology_inventors",
             "uq_technology_inventors_technology_id_person_id",
