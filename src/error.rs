@@ -213,8 +213,8 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
     ("uq_users_email", "email"),
     ("uq_api_tokens_prefix", "token"),
     ("uq_api_tokens_secret_hash", "token"),
-    ("uq_people_orcid", "orcid"),
-    ("uq_technologies_reference", "reference"),
+    ("uq_people_institution_id_orcid", "orcid"),
+    ("uq_technologies_owner_id_reference", "reference"),
     (
         "uq_technology_translations_technology_id_lang",
         "translations.lang",
@@ -240,13 +240,16 @@ mod tests {
     fn unique_violation_names_the_field_on_both_backends() {
         assert_eq!(
             constraint_field(
-                r#"duplicate key value violates unique constraint "uq_technologies_reference""#
+                r#"duplicate key value violates unique constraint "uq_technologies_owner_id_reference""#
             )
             .as_deref(),
             Some("reference")
         );
         assert_eq!(
-            constraint_field("UNIQUE constraint failed: technologies.reference").as_deref(),
+            constraint_field(
+                "UNIQUE constraint failed: technologies.owner_id, technologies.reference"
+            )
+            .as_deref(),
             Some("reference")
         );
         let sqlite = "UNIQUE constraint failed: enrollments.program_id, enrollments.person_id";

@@ -486,6 +486,8 @@ impl Policy for agreement::Entity {
                 )
                 .to_owned();
             any.push(Condition::all().add(agreement::Column::Id.in_subquery(party_to)));
+            // The initiator never loses sight of its own agreement (its partners may withdraw).
+            any.push(Condition::all().add(agreement::Column::InitiatorId.eq(inst)));
         }
         if any.is_empty() {
             nothing()
@@ -773,6 +775,40 @@ pub fn ensure_agreement_party(p: &Principal, parties: &[Uuid]) -> AppResult<()> 
     } else {
         Err(AppError::Forbidden(
             "only a party to the agreement may change it".into(),
+        ))
+    }
+}
+
+/// Only the institution that initiated an agreement (or a center admin) edits its parties; any
+/// other party may only withdraw itself (`after` = `before` without it).
+pub fn ensure_may_change_parties(
+    p: &Principal,
+    initiator: Option<Uuid>,
+    before: &[Uuid],
+    after: &[Uuid],
+) -> AppResult<()> {
+    ensure_agreement_writer(p)?;
+    if p.is_center_admin() {
+        return Ok(());
+    }
+    let own = p.institution_id();
+    if own.is_some() && own == initiator {
+        return Ok(());
+    }
+    let withdrawal = own.is_some_and(|own| {
+        let mut rest: Vec<Uuid> = before.iter().copied().filter(|i| *i != own).collect();
+        let mut after = after.to_vec();
+        rest.sort();
+        after.sort();
+        before.contains(&own) && rest == after
+    });
+    if withdrawal {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the institution that initiated the agreement edits its parties; \
+             another party may only withdraw itself"
+                .into(),
         ))
     }
 }

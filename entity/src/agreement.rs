@@ -19,6 +19,10 @@ pub struct Model {
     pub status: AgreementStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub summary: Option<String>,
+    /// The institution that recorded the agreement: only it edits the parties of a draft.
+    /// None for agreements recorded before initiators were kept.
+    #[sea_orm(indexed)]
+    pub initiator_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -13,7 +13,7 @@ pub struct Model {
     #[sea_orm(indexed)]
     pub full_name: String,
     pub email: Option<String>,
-    #[sea_orm(unique)]
+    /// Unique per institution, together with `institution_id`.
     pub orcid: Option<String>,
     pub title: Option<String>,
     /// JSON array of expertise tags.

@@ -13,8 +13,9 @@ pub struct Model {
     /// The owner institution.
     #[sea_orm(indexed)]
     pub owner_id: Uuid,
-    /// Human reference, e.g. `SUMHS-2026-014`.
-    #[sea_orm(unique)]
+    /// Human reference, e.g. `SUMHS-2026-014`: unique within the owner's namespace (the owner's
+    /// slug is its prefix), together with `owner_id`.
+    #[sea_orm(indexed)]
     pub reference: String,
     /// Canonical (English) title.
     pub title: String,

@@ -8,8 +8,11 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial_schema;
 mod m20261127_000001_deal_kind_equity_contribution;
+mod m20261127_000001_references_per_owner;
 mod m20261127_000002_deal_contract_value;
 mod m20261127_000002_licence_terms;
+mod m20261127_000002_orcid_per_institution;
+mod m20261127_000003_agreement_initiator;
 mod m20261127_000003_venture_equity;
 mod m20261127_000003_venture_founded_on;
 mod m20261127_000004_exchange_rates;
@@ -31,6 +34,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_licence_terms::Migration),
             Box::new(m20261127_000003_venture_equity::Migration),
             Box::new(m20261127_150000_ip_international_filing_date::Migration),
+            Box::new(m20261127_000001_references_per_owner::Migration),
+            Box::new(m20261127_000002_orcid_per_institution::Migration),
+            Box::new(m20261127_000003_agreement_initiator::Migration),
         ]
     }
 }

@@ -453,6 +453,7 @@ async fn every_table(db: &DatabaseConnection) {
             expires_on: Some(day(2031, 11, 24)),
             status: AgreementStatus::Active,
             summary: None,
+            initiator_id: Some(sumhs.id),
             created_at: now,
             updated_at: now,
             version: 1,

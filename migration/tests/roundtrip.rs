@@ -30,6 +30,9 @@ async fn assert_indexes(db: &DatabaseConnection) {
         ("users", "idx_users_institution_id"),
         ("users", "uq_users_email"),
         ("technologies", "idx_technologies_trl"),
+        ("technologies", "uq_technologies_owner_id_reference"),
+        ("people", "uq_people_institution_id_orcid"),
+        ("agreements", "idx_agreements_initiator_id"),
         (
             "technology_inventors",
             "uq_technology_inventors_technology_id_person_id",

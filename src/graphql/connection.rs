@@ -11,8 +11,9 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    ColumnTrait, ColumnType, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -137,20 +138,31 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    fn from_value(value: Value) -> AppResult<SortKey> {
-        Ok(match value {
+    /// The key of a column value; `None` for SQL NULL (nullable order columns).
+    fn from_value(value: Value) -> AppResult<Option<SortKey>> {
+        Ok(Some(match value {
             Value::String(Some(s)) => SortKey::Text(s.to_string()),
+            Value::TinyInt(Some(i)) => SortKey::Int(i.into()),
+            Value::SmallInt(Some(i)) => SortKey::Int(i.into()),
             Value::Int(Some(i)) => SortKey::Int(i.into()),
             Value::BigInt(Some(i)) => SortKey::Int(i),
             Value::ChronoDate(Some(d)) => SortKey::Date(d),
             Value::ChronoDateTimeUtc(Some(t)) => SortKey::Time(t),
             Value::Uuid(Some(u)) => SortKey::Id(u),
+            Value::String(None)
+            | Value::TinyInt(None)
+            | Value::SmallInt(None)
+            | Value::Int(None)
+            | Value::BigInt(None)
+            | Value::ChronoDate(None)
+            | Value::ChronoDateTimeUtc(None)
+            | Value::Uuid(None) => return Ok(None),
             other => {
                 return Err(AppError::internal(anyhow::anyhow!(
                     "cannot order by a column holding {other:?}"
                 )));
             }
-        })
+        }))
     }
 
     fn into_value(self) -> Value {
@@ -162,12 +174,53 @@ impl SortKey {
             SortKey::Id(u) => u.into(),
         }
     }
+
+    /// Whether this key can be compared with values of a column of type `column_type`: a
+    /// forged cursor must never reach the database as a value of the wrong type (PostgreSQL
+    /// refuses to compare text with integers; SQLite would silently compare anything).
+    fn fits(&self, column_type: &ColumnType) -> bool {
+        match self {
+            SortKey::Text(_) => matches!(
+                column_type,
+                ColumnType::String(_)
+                    | ColumnType::Text
+                    | ColumnType::Char(_)
+                    | ColumnType::Enum { .. }
+            ),
+            SortKey::Int(_) => matches!(
+                column_type,
+                ColumnType::TinyInteger
+                    | ColumnType::SmallInteger
+                    | ColumnType::Integer
+                    | ColumnType::BigInteger
+            ),
+            SortKey::Date(_) => matches!(column_type, ColumnType::Date),
+            SortKey::Time(_) => matches!(
+                column_type,
+                ColumnType::TimestampWithTimeZone | ColumnType::DateTime | ColumnType::Timestamp
+            ),
+            SortKey::Id(_) => matches!(column_type, ColumnType::Uuid),
+        }
+    }
 }
 
-/// An opaque position in a list: the row's sort key and id.
+/// Compares two sort keys the way the database orders them here: NULL (`None`) after every
+/// value, so NULLs come last ascending and first descending.
+fn cmp_keys(a: &Option<SortKey>, b: &Option<SortKey>) -> std::cmp::Ordering {
+    match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (Some(a), Some(b)) => a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal),
+    }
+}
+
+/// An opaque position in a list: the order column's name, the row's sort key (`None` for
+/// NULL) and id.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Cursor {
-    pub key: SortKey,
+    pub by: String,
+    pub key: Option<SortKey>,
     pub id: Uuid,
 }
 
@@ -176,12 +229,25 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
-    pub fn decode(field: &str, raw: &str) -> AppResult<Cursor> {
-        URL_SAFE_NO_PAD
+    /// Decodes `raw` (the argument `field`) and checks it belongs to a list ordered by
+    /// `column`: a cursor of another ordering, or one whose key does not fit the column's
+    /// type, is refused here, the same way on every database.
+    pub fn decode<C: ColumnTrait>(field: &str, raw: &str, column: C) -> AppResult<Cursor> {
+        let refuse = || AppError::bad_input(field, "not a cursor of this list");
+        let cursor: Cursor = URL_SAFE_NO_PAD
             .decode(raw)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or_else(|| AppError::bad_input(field, "not a cursor of this list"))
+            .ok_or_else(refuse)?;
+        let def = column.def();
+        let key_fits = match &cursor.key {
+            None => def.is_null(),
+            Some(key) => key.fits(def.get_column_type()),
+        };
+        if cursor.by != column.as_str() || !key_fits {
+            return Err(refuse());
+        }
+        Ok(cursor)
     }
 
     fn of<M: ModelTrait>(
@@ -190,14 +256,18 @@ impl Cursor {
     ) -> AppResult<Cursor> {
         let key = SortKey::from_value(model.get(column))?;
         let id = match SortKey::from_value(model.get(id_column::<M::Entity>()))? {
-            SortKey::Id(id) => id,
+            Some(SortKey::Id(id)) => id,
             _ => {
                 return Err(AppError::internal(anyhow::anyhow!(
                     "primary key is not a UUID"
                 )));
             }
         };
-        Ok(Cursor { key, id })
+        Ok(Cursor {
+            by: column.as_str().to_owned(),
+            key,
+            id,
+        })
     }
 }
 
@@ -212,7 +282,7 @@ struct Window {
 }
 
 impl Window {
-    fn from_args(args: &PageArgs) -> AppResult<Window> {
+    fn from_args<C: ColumnTrait>(args: &PageArgs, column: C) -> AppResult<Window> {
         let size = |name: &str, v: Option<i32>| -> AppResult<Option<usize>> {
             match v {
                 None => Ok(None),
@@ -236,31 +306,42 @@ impl Window {
             after: args
                 .after
                 .as_deref()
-                .map(|c| Cursor::decode("after", c))
+                .map(|c| Cursor::decode("after", c, column))
                 .transpose()?,
             before: args
                 .before
                 .as_deref()
-                .map(|c| Cursor::decode("before", c))
+                .map(|c| Cursor::decode("before", c, column))
                 .transpose()?,
             from_end: last.is_some(),
         })
     }
 }
 
-/// Rows strictly after (`after = true`) or before `cursor` in the given order.
+/// Rows strictly after (`after = true`) or before `cursor` in the given order. NULL sorts
+/// after every value (see [`cmp_keys`]), so "greater" includes the NULL rows.
 fn beyond<E: EntityTrait>(order: &Ordering<E>, cursor: &Cursor, after: bool) -> Condition {
-    let ascending = (order.direction == OrderDirection::Asc) == after;
-    let key = cursor.key.clone().into_value();
+    let greater = (order.direction == OrderDirection::Asc) == after;
+    let col = order.column;
     let id_col = id_column::<E>();
-    let (key_beyond, id_beyond) = if ascending {
-        (order.column.gt(key.clone()), id_col.gt(cursor.id))
+    let id_beyond = if greater {
+        id_col.gt(cursor.id)
     } else {
-        (order.column.lt(key.clone()), id_col.lt(cursor.id))
+        id_col.lt(cursor.id)
     };
-    Condition::any()
-        .add(key_beyond)
-        .add(Condition::all().add(order.column.eq(key)).add(id_beyond))
+    match (cursor.key.clone().map(SortKey::into_value), greater) {
+        (Some(key), true) => Condition::any()
+            .add(col.gt(key.clone()))
+            .add(Condition::all().add(col.eq(key)).add(id_beyond))
+            .add(col.is_null()),
+        (Some(key), false) => Condition::any()
+            .add(col.lt(key.clone()))
+            .add(Condition::all().add(col.eq(key)).add(id_beyond)),
+        (None, true) => Condition::all().add(col.is_null()).add(id_beyond),
+        (None, false) => Condition::any()
+            .add(col.is_not_null())
+            .add(Condition::all().add(col.is_null()).add(id_beyond)),
+    }
 }
 
 /// Pages through `select` (already restricted by the access policy) in the database.
@@ -276,7 +357,7 @@ where
     E::Model: Into<N> + Sync,
     N: OutputType,
 {
-    let window = Window::from_args(args)?;
+    let window = Window::from_args(args, order.column)?;
     let total_count = if want_total {
         select.clone().count(db).await?
     } else {
@@ -291,7 +372,9 @@ where
     }
     let forward = (order.direction == OrderDirection::Asc) != window.from_end;
     let dir = if forward { Order::Asc } else { Order::Desc };
+    // NULLs after every value, on every database (SQLite puts them first by default).
     let rows = query
+        .order_by(Expr::col(order.column).is_null(), dir.clone())
         .order_by(order.column, dir.clone())
         .order_by(id_column::<E>(), dir)
         .limit(window.limit as u64 + 1)
@@ -311,17 +394,13 @@ where
     E::Model: Into<N> + Sync,
     N: OutputType,
 {
-    let window = Window::from_args(args)?;
+    let window = Window::from_args(args, order.column)?;
     let mut keyed = rows
         .into_iter()
         .map(|m| Ok((Cursor::of(&m, order.column)?, m)))
         .collect::<AppResult<Vec<_>>>()?;
     let cmp = |a: &Cursor, b: &Cursor| {
-        let o = a
-            .key
-            .partial_cmp(&b.key)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.id.cmp(&b.id));
+        let o = cmp_keys(&a.key, &b.key).then(a.id.cmp(&b.id));
         if order.direction == OrderDirection::Asc {
             o
         } else {
@@ -430,34 +509,75 @@ pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entity::{deal, technology};
+
+    fn encoded(by: &str, key: Option<SortKey>) -> String {
+        Cursor {
+            by: by.into(),
+            key,
+            id: Uuid::now_v7(),
+        }
+        .encode()
+    }
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
         let c = Cursor {
-            key: SortKey::Text("SUMHS-2025-001".into()),
+            by: "reference".into(),
+            key: Some(SortKey::Text("SUMHS-2025-001".into())),
             id: Uuid::now_v7(),
         };
-        assert_eq!(Cursor::decode("after", &c.encode()).unwrap(), c);
-        let err = Cursor::decode("after", "not-a-cursor").unwrap_err();
+        let back = Cursor::decode("after", &c.encode(), technology::Column::Reference).unwrap();
+        assert_eq!(back, c);
+        let err =
+            Cursor::decode("after", "not-a-cursor", technology::Column::Reference).unwrap_err();
         assert!(matches!(err, AppError::BadUserInput { ref field, .. } if field == "after"));
     }
 
     #[test]
+    fn cursors_must_fit_the_ordering_they_are_used_with() {
+        let title = technology::Column::Title;
+        // Another ordering's cursor, a key of the wrong type, NULL in a NOT NULL column.
+        for (by, key) in [
+            ("reference", Some(SortKey::Text("x".into()))),
+            ("title", Some(SortKey::Int(7))),
+            ("title", None),
+        ] {
+            let err = Cursor::decode("before", &encoded(by, key), title).unwrap_err();
+            assert!(matches!(err, AppError::BadUserInput { ref field, .. } if field == "before"));
+        }
+        let ok = Some(SortKey::Date("2025-01-02".parse().unwrap()));
+        assert!(Cursor::decode("after", &encoded("signed_on", ok), deal::Column::SignedOn).is_ok());
+        assert!(
+            Cursor::decode("after", &encoded("signed_on", None), deal::Column::SignedOn).is_ok()
+        );
+        let trl = Some(SortKey::Int(4));
+        assert!(Cursor::decode("after", &encoded("trl", trl), technology::Column::Trl).is_ok());
+    }
+
+    #[test]
     fn page_sizes_are_bounded() {
-        let w = Window::from_args(&PageArgs::default()).unwrap();
+        let col = technology::Column::Id;
+        let w = Window::from_args(&PageArgs::default(), col).unwrap();
         assert_eq!(w.limit, DEFAULT_PAGE_SIZE);
         assert!(!w.from_end);
-        let w = Window::from_args(&PageArgs {
-            last: Some(100),
-            ..Default::default()
-        })
+        let w = Window::from_args(
+            &PageArgs {
+                last: Some(100),
+                ..Default::default()
+            },
+            col,
+        )
         .unwrap();
         assert_eq!((w.limit, w.from_end), (100, true));
         for bad in [101, -1] {
-            let err = Window::from_args(&PageArgs {
-                first: Some(bad),
-                ..Default::default()
-            })
+            let err = Window::from_args(
+                &PageArgs {
+                    first: Some(bad),
+                    ..Default::default()
+                },
+                col,
+            )
             .unwrap_err();
             assert!(matches!(err, AppError::BadUserInput { ref field, .. } if field == "first"));
         }
@@ -466,14 +586,17 @@ mod tests {
             last: Some(1),
             ..Default::default()
         };
-        assert!(Window::from_args(&both).is_err());
+        assert!(Window::from_args(&both, col).is_err());
     }
 
     #[test]
     fn sort_keys_order_like_the_database() {
         assert!(SortKey::Int(2) < SortKey::Int(10));
         assert!(SortKey::Text("a".into()) < SortKey::Text("b".into()));
-        let d = |s: &str| SortKey::Date(s.parse().unwrap());
-        assert!(d("2025-03-15") < d("2025-12-01"));
+        let d = |s: &str| Some(SortKey::Date(s.parse().unwrap()));
+        assert!(cmp_keys(&d("2025-03-15"), &d("2025-12-01")).is_lt());
+        // NULL sorts after every value.
+        assert!(cmp_keys(&None, &d("2999-01-01")).is_gt());
+        assert!(cmp_keys(&None, &None).is_eq());
     }
 }

@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod connection;
 pub mod deal;
 pub mod ids;
+pub mod input_guard;
 pub mod institution;
 pub mod ip;
 pub mod loaders;
@@ -141,6 +142,7 @@ pub fn build_schema(limits: Limits) -> AppSchema {
         max_aliases: limits.aliases,
     })
     .extension(rate_limit::ChargeCost)
+    .extension(input_guard::InputGuard)
     .finish()
 }
 

@@ -50,6 +50,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
             expires_on: Set(Some(expires_on)),
             status: Set(AgreementStatus::Active),
             summary: Set(Some(summary.to_owned())),
+            initiator_id: Set(Some(ctx.institution(slugs[0])?)),
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

@@ -268,15 +268,19 @@ pub async fn disable_user(db: &DatabaseConnection, actor: &Principal, id: Uuid) 
             "you cannot disable your own account",
         ));
     }
-    if target.disabled_at.is_some() {
-        return Ok(());
-    }
-    let now = Utc::now();
-    let am = user::ActiveModel {
-        disabled_at: Set(Some(now)),
-        ..Default::default()
+    // Disabling twice changes nothing, but it answers success, so it is audited too.
+    let disabled_at = match target.disabled_at {
+        Some(at) => at,
+        None => {
+            let now = Utc::now();
+            let am = user::ActiveModel {
+                disabled_at: Set(Some(now)),
+                ..Default::default()
+            };
+            update_versioned::<user::Entity, _>(&txn, id, target.version, am).await?;
+            now
+        }
     };
-    update_versioned::<user::Entity, _>(&txn, id, target.version, am).await?;
     audit::record(
         &txn,
         actor,
@@ -284,7 +288,7 @@ pub async fn disable_user(db: &DatabaseConnection, actor: &Principal, id: Uuid) 
         "user.disable",
         "User",
         id,
-        json!({ "disabledAt": now }),
+        json!({ "disabledAt": disabled_at, "alreadyDisabled": target.disabled_at.is_some() }),
     )
     .await?;
     txn.commit().await?;

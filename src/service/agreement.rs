@@ -76,8 +76,12 @@ fn check_dates(signed_on: NaiveDate, expires_on: Option<NaiveDate>) -> AppResult
     }
 }
 
-/// At least two distinct parties, all existing institutions.
-async fn check_parties(txn: &impl ConnectionTrait, parties: &[Uuid]) -> AppResult<Vec<Uuid>> {
+/// At least `min` (two, or one after a withdrawal) distinct parties, all existing institutions.
+async fn check_parties(
+    txn: &impl ConnectionTrait,
+    parties: &[Uuid],
+    min: usize,
+) -> AppResult<Vec<Uuid>> {
     let mut distinct = parties.to_vec();
     distinct.sort();
     distinct.dedup();
@@ -87,7 +91,7 @@ async fn check_parties(txn: &impl ConnectionTrait, parties: &[Uuid]) -> AppResul
             "an institution is named twice",
         ));
     }
-    if parties.len() < 2 {
+    if parties.len() < min {
         return Err(AppError::bad_input(
             "partyIds",
             "an agreement has at least two parties",
@@ -153,7 +157,7 @@ pub async fn create(
         ));
     }
     let txn = txn::begin_write(db).await?;
-    let parties = check_parties(&txn, &input.parties).await?;
+    let parties = check_parties(&txn, &input.parties, 2).await?;
     policy::ensure_agreement_party(actor, &parties)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
@@ -165,6 +169,7 @@ pub async fn create(
         expires_on: Set(input.expires_on),
         status: Set(input.status),
         summary: Set(summary),
+        initiator_id: Set(actor.institution_id()),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -244,9 +249,12 @@ pub async fn update(
     }
     let new_parties = match &changes.parties {
         Some(p) => {
-            let p = check_parties(&txn, p).await?;
-            policy::ensure_agreement_party(actor, &p)?;
-            Some(p)
+            policy::ensure_may_change_parties(actor, current.initiator_id, &parties, p)?;
+            // A party withdrawing may leave the initiator alone with its draft.
+            let withdrawal = actor
+                .institution_id()
+                .is_some_and(|own| parties.contains(&own) && !p.contains(&own));
+            Some(check_parties(&txn, p, if withdrawal { 1 } else { 2 }).await?)
         }
         None => None,
     };

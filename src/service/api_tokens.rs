@@ -140,15 +140,19 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> App
     let txn = crate::service::txn::begin_write(db).await?;
     let token = policy::find_visible::<api_token::Entity>(&txn, actor, id, "API token").await?;
     policy::ensure_account_admin(actor, token.institution_id)?;
-    if token.revoked_at.is_some() {
-        return Ok(());
-    }
-    let now = Utc::now();
-    let am = api_token::ActiveModel {
-        revoked_at: Set(Some(now)),
-        ..Default::default()
+    // Revoking twice changes nothing, but it answers success, so it is audited too.
+    let revoked_at = match token.revoked_at {
+        Some(at) => at,
+        None => {
+            let now = Utc::now();
+            let am = api_token::ActiveModel {
+                revoked_at: Set(Some(now)),
+                ..Default::default()
+            };
+            update_versioned::<api_token::Entity, _>(&txn, id, token.version, am).await?;
+            now
+        }
     };
-    update_versioned::<api_token::Entity, _>(&txn, id, token.version, am).await?;
     audit::record(
         &txn,
         actor,
@@ -156,7 +160,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> App
         "apiToken.revoke",
         "ApiToken",
         id,
-        json!({ "revokedAt": now }),
+        json!({ "revokedAt": revoked_at, "alreadyRevoked": token.revoked_at.is_some() }),
     )
     .await?;
     txn.commit().await?;

@@ -168,17 +168,16 @@ pub async fn decide(
             capacity_reached: true,
         };
     }
-    if decision.status == current.status {
-        // Still no seat for a waitlisted applicant: nothing changes.
-        txn.commit().await?;
-        return Ok(decision);
+    // Still no seat for a waitlisted applicant: the row stays as it is, but the decision was
+    // taken and answered as a success, so it is audited all the same.
+    if decision.status != current.status {
+        let am = enrollment::ActiveModel {
+            status: Set(decision.status),
+            decided_at: Set(Some(Utc::now())),
+            ..Default::default()
+        };
+        update_versioned::<enrollment::Entity, _>(&txn, id, current.version, am).await?;
     }
-    let am = enrollment::ActiveModel {
-        status: Set(decision.status),
-        decided_at: Set(Some(Utc::now())),
-        ..Default::default()
-    };
-    update_versioned::<enrollment::Entity, _>(&txn, id, current.version, am).await?;
     let side = match actor.institution_id() {
         Some(own) if own == person.institution_id => own,
         _ => program.host_institution_id,

@@ -22,6 +22,7 @@ pub mod people;
 pub mod royalty;
 pub mod statistics;
 pub mod technology;
+pub mod technology_reference;
 pub mod text;
 pub mod training;
 pub mod txn;

@@ -1,6 +1,6 @@
 //! Technology rules: disclosure, edits, the stage machine and inventor shares.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use entity::{
     enums::{ClinicalStage, RegulatoryClass, TechnologyField, TechnologyStage, Visibility},
     person, technology, technology_inventor, technology_translation,
@@ -14,7 +14,7 @@ use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
     policy,
-    service::{audit, update_versioned},
+    service::{audit, technology_reference, update_versioned},
 };
 
 /// The text a technology is found by: title, summary, keywords and translations, lower-cased.
@@ -45,7 +45,8 @@ pub struct Translation {
 #[derive(Debug, Clone)]
 pub struct NewTechnology {
     pub owner: Option<Uuid>,
-    pub reference: String,
+    /// In the owner's namespace (`SLUG-YEAR-NNN`); `None` to have the next one assigned.
+    pub reference: Option<String>,
     pub title: String,
     pub summary: String,
     pub field: TechnologyField,
@@ -88,7 +89,7 @@ fn check_trl(trl: i32) -> AppResult<()> {
 /// References look like `SUMHS-2026-014`: upper-case letters, digits and dashes.
 fn check_reference(reference: &str) -> AppResult<String> {
     let r = reference.trim().to_uppercase();
-    let ok = (3..=40).contains(&r.len())
+    let ok = (3..=48).contains(&r.len())
         && r.chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
         && !r.starts_with('-')
@@ -192,7 +193,9 @@ pub async fn create(
     input: NewTechnology,
 ) -> AppResult<crate::service::txn::Written<entity::technology::Model>> {
     let owner = policy::owner_for_new(actor, input.owner, scope::TECHNOLOGY_WRITE, "ownerId")?;
-    let reference = check_reference(&input.reference)?;
+    if let Some(r) = &input.reference {
+        check_reference(r)?;
+    }
     let title = text::required("title", &input.title, 300)?;
     let summary = text::required("summary", &input.summary, 5000)?;
     check_trl(input.trl)?;
@@ -200,7 +203,13 @@ pub async fn create(
     let translations = check_translations(&input.translations)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
+    let disclosed_on = input.disclosed_on.unwrap_or_else(|| now.date_naive());
     let txn = crate::service::txn::begin_write(db).await?;
+    let prefix = technology_reference::lock_namespace(&txn, owner).await?;
+    let reference = match &input.reference {
+        Some(given) => technology_reference::check_given(&prefix, given)?,
+        None => technology_reference::next(&txn, owner, &prefix, disclosed_on.year()).await?,
+    };
     technology::ActiveModel {
         id: Set(id),
         owner_id: Set(owner),
@@ -215,7 +224,7 @@ pub async fn create(
         regulatory_class: Set(input.regulatory_class),
         clinical_stage: Set(input.clinical_stage),
         keywords: Set(json!(keywords)),
-        disclosed_on: Set(input.disclosed_on.unwrap_or_else(|| now.date_naive())),
+        disclosed_on: Set(disclosed_on),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

@@ -85,20 +85,22 @@ pub async fn complete(
     let m = policy::find_visible::<venture_milestone::Entity>(&txn, actor, id, "milestone").await?;
     let v = writable_venture(&txn, actor, m.venture_id).await?;
     match m.completed_on {
-        Some(done) if done == on => return Ok(()),
+        // Completing again on the same day changes nothing but answers success: audited below.
+        Some(done) if done == on => {}
         Some(done) => {
             return Err(AppError::Conflict {
                 field: Some("id".into()),
                 message: format!("the milestone was already completed on {done}"),
             });
         }
-        None => {}
+        None => {
+            let am = venture_milestone::ActiveModel {
+                completed_on: Set(Some(on)),
+                ..Default::default()
+            };
+            update_versioned::<venture_milestone::Entity, _>(&txn, id, m.version, am).await?;
+        }
     }
-    let am = venture_milestone::ActiveModel {
-        completed_on: Set(Some(on)),
-        ..Default::default()
-    };
-    update_versioned::<venture_milestone::Entity, _>(&txn, id, m.version, am).await?;
     audit::record(
         &txn,
         actor,

@@ -230,18 +230,21 @@ async fn drafts_are_seen_and_written_by_their_parties() {
         )
         .await;
     assert_eq!(r.code(), "FORBIDDEN");
-    // A party may not drop itself from the parties.
+    // A party that did not initiate the agreement may not swap itself out or add anyone…
+    for ids in [json!([sumhs, unibl]), json!([sumhs, unibl, bg])] {
+        let r = app
+            .gql(
+                Some(&bg_token),
+                UPDATE,
+                json!({ "input": { "id": id, "expectedVersion": 2, "partyIds": ids } }),
+            )
+            .await;
+        assert_eq!(r.code(), "FORBIDDEN", "{ids}");
+    }
+    // …the initiator may.
     let r = app
         .gql(
-            Some(&bg_token),
-            UPDATE,
-            json!({ "input": { "id": id, "expectedVersion": 2, "partyIds": [sumhs, unibl] } }),
-        )
-        .await;
-    assert_eq!(r.code(), "FORBIDDEN");
-    let r = app
-        .gql(
-            Some(&bg_token),
+            Some(&sumhs_token),
             UPDATE,
             json!({ "input": { "id": id, "expectedVersion": 2, "partyIds": [sumhs, unibl, bg] } }),
         )
@@ -257,4 +260,88 @@ async fn drafts_are_seen_and_written_by_their_parties() {
     // Anonymous visitors log in first.
     let r = app.gql(None, CREATE, input(json!({}))).await;
     assert_eq!(r.code(), "UNAUTHENTICATED");
+}
+
+/// Only the initiating institution edits a draft's parties; another party may withdraw itself;
+/// the initiator never loses sight of its own draft.
+#[tokio::test]
+async fn only_the_initiator_edits_the_parties_and_a_party_may_withdraw() {
+    let app = TestApp::new().await;
+    let sumhs_token = app.user_token("manager@sumhs.example").await;
+    let bg_token = app.token("bg", "MEMBER").await;
+    let unibl_token = app.user_token("member@unibl.example").await;
+    let (sumhs, bg, unibl) = (
+        institution_gid(&app, "sumhs").await,
+        institution_gid(&app, "bg").await,
+        institution_gid(&app, "unibl").await,
+    );
+    let r = app
+        .gql(
+            Some(&sumhs_token),
+            CREATE,
+            json!({ "input": {
+                "title": "Joint Biobank Protocol", "kind": "RESEARCH_COLLABORATION",
+                "signedOn": "2027-01-10", "partyIds": [sumhs, bg, unibl],
+            } }),
+        )
+        .await;
+    let id = r.data()["createAgreement"]["agreement"]["id"].clone();
+    let parties = |token: String, version: i64, ids: Value| {
+        let (app, id) = (&app, id.clone());
+        async move {
+            app.gql(
+                Some(&token),
+                UPDATE,
+                json!({ "input": { "id": id, "expectedVersion": version, "partyIds": ids } }),
+            )
+            .await
+        }
+    };
+    let seen_by = |token: String| {
+        let (app, id) = (&app, id.clone());
+        async move {
+            let r = app
+                .gql(
+                    Some(&token),
+                    "query($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            !r.data()["node"].is_null()
+        }
+    };
+    // bg may neither drop the initiator nor add or swap anyone.
+    for ids in [
+        json!([bg, unibl]),
+        json!([sumhs, bg]),
+        json!([sumhs, unibl, bg, "x"]),
+    ] {
+        let r = parties(bg_token.clone(), 1, ids.clone()).await;
+        assert!(
+            ["FORBIDDEN", "BAD_USER_INPUT"].contains(&r.code()),
+            "{ids}: {}",
+            r.text
+        );
+    }
+    let r = parties(bg_token.clone(), 1, json!([bg, unibl])).await;
+    assert_eq!(r.code(), "FORBIDDEN");
+    assert!(seen_by(sumhs_token.clone()).await);
+    // bg withdraws: the draft is no longer bg's to see.
+    let r = parties(bg_token.clone(), 1, json!([sumhs, unibl])).await;
+    assert!(r.data()["updateAgreement"]["agreement"].is_null());
+    assert!(!seen_by(bg_token.clone()).await);
+    // unibl withdraws too, leaving the initiator alone with its draft.
+    let r = parties(unibl_token.clone(), 2, json!([sumhs])).await;
+    assert!(r.data()["updateAgreement"]["agreement"].is_null());
+    assert!(seen_by(sumhs_token.clone()).await);
+    // The initiator edits the parties freely, and keeps seeing the draft even without itself.
+    let r = parties(sumhs_token.clone(), 3, json!([bg, unibl])).await;
+    let mut now = nodes(
+        &r.data()["updateAgreement"]["agreement"],
+        &["parties"],
+        "slug",
+    );
+    now.sort_unstable();
+    assert_eq!(now, ["bg", "unibl"]);
+    assert!(seen_by(sumhs_token).await);
 }

@@ -323,7 +323,7 @@ async fn revocation_takes_effect_at_once() {
     let r = app.gql(Some(&secret), ME, json!({})).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.code(), "UNAUTHENTICATED");
-    // Revoking again changes nothing; the trail has one revocation.
+    // Revoking again changes nothing, but it answered success: the trail records both calls.
     let r = app.gql(Some(&admin), REVOKE, json!({ "id": id })).await;
     assert_eq!(
         r.data()["revokeApiToken"]["apiToken"]["revokedAt"],
@@ -332,11 +332,21 @@ async fn revocation_takes_effect_at_once() {
     let r = app
         .gql(
             Some(&admin),
-            "query($f: AuditEventFilter) { auditEvents(filter: $f) { totalCount } }",
+            "query($f: AuditEventFilter) { auditEvents(filter: $f) { totalCount edges { node { changes } } } }",
             json!({ "f": { "entityId": id, "action": "apiToken.revoke" } }),
         )
         .await;
-    assert_eq!(r.data()["auditEvents"]["totalCount"], 1);
+    let events = &r.data()["auditEvents"];
+    assert_eq!(events["totalCount"], 2);
+    // Newest first: the repeat says it changed nothing.
+    assert_eq!(
+        events["edges"][0]["node"]["changes"]["alreadyRevoked"],
+        true
+    );
+    assert_eq!(
+        events["edges"][1]["node"]["changes"]["alreadyRevoked"],
+        false
+    );
 
     // `active` tells working tokens from the others.
     let (_, live) = token_with(&app, &admin, &["technology:read"]).await;

@@ -422,7 +422,7 @@ async fn walk(
 }
 
 #[tokio::test]
-async fn ip_assets_order_by_nullable_dates_with_undated_ones_last() {
+async fn ip_assets_order_by_nullable_dates_with_undated_ones_last_ascending_first_descending() {
     let app = TestApp::new().await;
     let admin = app.token("center", "CENTER_ADMIN").await;
     for field in ["FILING_DATE", "PRIORITY_DATE"] {
@@ -431,8 +431,17 @@ async fn ip_assets_order_by_nullable_dates_with_undated_ones_last() {
             // Ten assets of 2025, six of the history (src/seed/history.rs).
             assert_eq!(forward.len(), 16, "{field} {direction}");
             let dated: Vec<&str> = forward.iter().filter_map(|(d, _)| d.as_str()).collect();
-            // Undated assets come last, in either direction…
-            assert!(forward[dated.len()..].iter().all(|(d, _)| d.is_null()));
+            // Undated assets come last ascending, first descending…
+            let undated = forward.len() - dated.len();
+            let nulls = if direction == "ASC" {
+                &forward[dated.len()..]
+            } else {
+                &forward[..undated]
+            };
+            assert!(
+                nulls.iter().all(|(d, _)| d.is_null()),
+                "{field} {direction}"
+            );
             // …and the dated ones are in order.
             let mut sorted = dated.clone();
             sorted.sort();

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result};
 use chrono::{DateTime, Utc};
-use entity::{audit_event, institution, user};
+use entity::{api_token, audit_event, institution, user};
 use sea_orm::{ColumnTrait, Condition};
 
 use crate::error::AppError;
@@ -34,9 +34,26 @@ impl AuditEvent {
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
     }
-    /// Who acted, as recorded: `user:<id>`, `api-token:<id>` or `operator`.
-    async fn actor_label(&self) -> &str {
-        &self.0.actor_label
+    /// Who acted: `user:<id>`, `api-token:<id>` or `operator` — or just `user` / `api-token`
+    /// when the viewer may not see that user or token (another institution's account).
+    async fn actor_label(&self, ctx: &Context<'_>) -> Result<String> {
+        let loaders = &request(ctx).loaders;
+        let label = &self.0.actor_label;
+        // The access policy (through the loaders) decides whether the id may be shown.
+        if let Some(user) = self.0.actor_user_id {
+            if loaders.one::<user::Entity>(user).await?.is_none() {
+                return Ok("user".into());
+            }
+        } else if let Some(token) = label.strip_prefix("api-token:") {
+            let visible = match token.parse() {
+                Ok(id) => loaders.one::<api_token::Entity>(id).await?.is_some(),
+                Err(_) => false,
+            };
+            if !visible {
+                return Ok("api-token".into());
+            }
+        }
+        Ok(label.clone())
     }
     /// The acting user (null for API tokens and operators, or if the viewer may not see them).
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {

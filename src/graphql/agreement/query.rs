@@ -59,7 +59,7 @@ impl AgreementFilter {
 /// Fields `agreements` can be ordered by.
 #[derive(async_graphql::Enum, Copy, Clone, Eq, PartialEq, Default)]
 pub enum AgreementOrderField {
-    /// The signing date.
+    /// The signing date; drafts (not signed yet) come last ascending, first descending.
     #[default]
     SignedOn,
     /// The title.

@@ -134,8 +134,8 @@ pub enum DealOrderField {
     /// When the deal was recorded.
     #[default]
     CreatedAt,
-    /// The signing date. Deals not signed have none and are left out of a list in this order;
-    /// filter by stage to list them.
+    /// The signing date. Deals not signed yet have none: they come last ascending, first
+    /// descending.
     SignedOn,
     /// The stage, by name (groups deals of a stage together).
     Stage,
@@ -166,11 +166,6 @@ impl DealOrder {
     fn ordering(&self) -> Ordering<deal::Entity> {
         Ordering::new(self.field, self.direction)
     }
-
-    /// Rows without a value to order by cannot hold a cursor: see [`DealOrderField::SignedOn`].
-    fn keeps(&self, d: &deal::Model) -> bool {
-        self.field != DealOrderField::SignedOn || d.signed_on.is_some()
-    }
 }
 
 /// The deals an institution provides or receives, as far as the viewer is a party to them:
@@ -186,7 +181,6 @@ pub async fn institution_deals(
     let order = order.unwrap_or_default();
     let mut rows = loaders.children::<DealsProvidedBy>(institution).await?;
     rows.extend(loaders.children::<DealsReceivedBy>(institution).await?);
-    rows.retain(|d| order.keeps(d));
     connection::paginate_loaded(rows, order.ordering(), &args)
 }
 
@@ -211,11 +205,8 @@ impl DealQuery {
         let req = request(ctx);
         req.principal.require_scope(scope::DEAL_READ)?;
         let order = order_by.unwrap_or_default();
-        let mut select = policy::visible::<deal::Entity>(&req.principal)
+        let select = policy::visible::<deal::Entity>(&req.principal)
             .filter(filter.unwrap_or_default().condition()?);
-        if order.field == DealOrderField::SignedOn {
-            select = select.filter(deal::Column::SignedOn.is_not_null());
-        }
         Ok(connection::paginate(
             &req.db,
             select,

@@ -1,6 +1,5 @@
-//! Paging for the IP lists that `connection` cannot page: lists ordered by a nullable date
-//! (filing and priority dates are absent while an asset is drafted) and computed lists
-//! (deadlines). Same arguments, limits, `pageInfo` and `totalCount` as every other connection;
+//! Paging for computed IP lists (deadlines), which `connection` cannot page because they are
+//! not rows. Same arguments, limits, `pageInfo` and `totalCount` as every other connection;
 //! cursors are opaque keyset positions here too.
 
 use async_graphql::{
@@ -8,21 +7,11 @@ use async_graphql::{
     connection::{Connection, Edge},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use chrono::NaiveDate;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select,
-    sea_query::{Expr, ExprTrait},
-};
 use serde::{Serialize, de::DeserializeOwned};
-use uuid::Uuid;
 
+use crate::error::{AppError, AppResult};
 use crate::graphql::connection::{
-    ConnectionTotals, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, OrderDirection, Page, PageArgs,
-};
-use crate::{
-    db::id_column,
-    error::{AppError, AppResult},
+    ConnectionTotals, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageArgs,
 };
 
 /// A validated request for a page.
@@ -124,94 +113,5 @@ where
             .into_iter()
             .map(|(k, t)| Edge::new(encode(&k).into(), t)),
     );
-    Ok(page)
-}
-
-/// A position in a list ordered by a nullable date: the date (absent ones sort last in either
-/// direction) and the row id.
-type DateKey = (Option<NaiveDate>, Uuid);
-
-/// Rows strictly after (`after`) or before the cursor, in the list's forward order.
-fn beyond<C: ColumnTrait>(col: C, id: C, asc: bool, key: &DateKey, after: bool) -> Condition {
-    let (date, cid) = *key;
-    // "Later" along the direction of the list.
-    let later_date = |d: NaiveDate| if asc { col.gt(d) } else { col.lt(d) };
-    let earlier_date = |d: NaiveDate| if asc { col.lt(d) } else { col.gt(d) };
-    let later_id = if asc { id.gt(cid) } else { id.lt(cid) };
-    let earlier_id = if asc { id.lt(cid) } else { id.gt(cid) };
-    match (date, after) {
-        (Some(d), true) => Condition::any()
-            .add(later_date(d))
-            .add(Condition::all().add(col.eq(d)).add(later_id))
-            .add(col.is_null()),
-        (None, true) => Condition::all().add(col.is_null()).add(later_id),
-        (Some(d), false) => Condition::any()
-            .add(earlier_date(d))
-            .add(Condition::all().add(col.eq(d)).add(earlier_id)),
-        (None, false) => Condition::any()
-            .add(col.is_not_null())
-            .add(Condition::all().add(col.is_null()).add(earlier_id)),
-    }
-}
-
-/// Pages `select` (already restricted by the access policy) in the database, ordered by the
-/// nullable date `column` (rows without one last), ties broken by id.
-pub async fn paginate_by_nullable_date<E, N>(
-    db: &impl ConnectionTrait,
-    select: Select<E>,
-    column: E::Column,
-    key_of: fn(&E::Model) -> (Option<NaiveDate>, Uuid),
-    direction: OrderDirection,
-    args: &PageArgs,
-    want_total: bool,
-) -> AppResult<Page<N>>
-where
-    E: EntityTrait,
-    E::Model: Into<N> + Sync,
-    N: OutputType,
-{
-    let window = Window::<DateKey>::from_args(args)?;
-    let total_count = if want_total {
-        select.clone().count(db).await?
-    } else {
-        0
-    };
-    let id = id_column::<E>();
-    let asc = direction == OrderDirection::Asc;
-    let mut query = select;
-    if let Some(k) = &window.after {
-        query = query.filter(beyond(column, id, asc, k, true));
-    }
-    if let Some(k) = &window.before {
-        query = query.filter(beyond(column, id, asc, k, false));
-    }
-    let (nulls, dir) = match (window.from_end, asc) {
-        (false, true) => (Order::Asc, Order::Asc),
-        (false, false) => (Order::Asc, Order::Desc),
-        (true, true) => (Order::Desc, Order::Desc),
-        (true, false) => (Order::Desc, Order::Asc),
-    };
-    let mut rows = query
-        .order_by(Expr::col(column).is_null(), nulls)
-        .order_by(column, dir.clone())
-        .order_by(id, dir)
-        .limit(window.limit as u64 + 1)
-        .all(db)
-        .await?;
-    let more = rows.len() > window.limit;
-    rows.truncate(window.limit);
-    if window.from_end {
-        rows.reverse();
-    }
-    let (has_previous, has_next) = window.page_info(more);
-    let mut page = Connection::with_additional_fields(
-        has_previous,
-        has_next,
-        ConnectionTotals { total_count },
-    );
-    for row in rows {
-        let cursor = encode(&key_of(&row)).into();
-        page.edges.push(Edge::new(cursor, row.into()));
-    }
     Ok(page)
 }

@@ -15,7 +15,6 @@ use crate::graphql::{
     ids,
     ip::IpAsset,
     ip::deadline::{self, DeadlineKind, IpDeadline},
-    ip::paging,
     request,
 };
 use crate::{
@@ -78,9 +77,9 @@ pub enum IpAssetOrderField {
     /// Creation order.
     #[default]
     CreatedAt,
-    /// Filing date; assets not filed yet come last.
+    /// Filing date; assets not filed yet come last ascending, first descending.
     FilingDate,
-    /// Priority date; assets without one come last.
+    /// Priority date; assets without one come last ascending, first descending.
     PriorityDate,
 }
 
@@ -143,42 +142,14 @@ impl IpQuery {
         let order = order_by.unwrap_or_default();
         let args = PageArgs::new(first, after, last, before);
         let want_total = connection::wants_total(ctx);
-        let page = match order.field {
-            IpAssetOrderField::CreatedAt => {
-                connection::paginate(
-                    &req.db,
-                    select,
-                    Ordering::new(order.field, order.direction),
-                    &args,
-                    want_total,
-                )
-                .await?
-            }
-            IpAssetOrderField::FilingDate => {
-                paging::paginate_by_nullable_date(
-                    &req.db,
-                    select,
-                    ip_asset::Column::FilingDate,
-                    |m| (m.filing_date, m.id),
-                    order.direction,
-                    &args,
-                    want_total,
-                )
-                .await?
-            }
-            IpAssetOrderField::PriorityDate => {
-                paging::paginate_by_nullable_date(
-                    &req.db,
-                    select,
-                    ip_asset::Column::PriorityDate,
-                    |m| (m.priority_date, m.id),
-                    order.direction,
-                    &args,
-                    want_total,
-                )
-                .await?
-            }
-        };
+        let page = connection::paginate(
+            &req.db,
+            select,
+            Ordering::new(order.field, order.direction),
+            &args,
+            want_total,
+        )
+        .await?;
         Ok(page)
     }
 

@@ -35,8 +35,10 @@ impl From<TranslationInput> for service::Translation {
 pub struct CreateTechnologyInput {
     /// The owner institution; only a center admin may name another than their own.
     pub owner_id: Option<ID>,
-    /// Unique reference, e.g. `SUMHS-2026-014`.
-    pub reference: String,
+    /// The reference, in the owner's namespace: its slug upper-cased, the year and a number,
+    /// e.g. `SUMHS-2026-014`. Leave it out to have the next free one assigned (`SLUG-YEAR-NNN`,
+    /// the year of disclosure).
+    pub reference: Option<String>,
     /// Canonical (English) title.
     pub title: String,
     /// Canonical (English) summary.
