@@ -8,6 +8,7 @@ pub mod deal;
 pub mod ids;
 pub mod institution;
 pub mod ip;
+pub mod limits;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -35,7 +36,10 @@ use async_graphql::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Principal, config::Config};
+use crate::{
+    auth::Principal,
+    config::{Config, Introspection},
+};
 
 pub use loaders::Loaders;
 
@@ -123,21 +127,35 @@ impl Limits {
     }
 }
 
+/// The schema with introspection open to everyone (dev mode, tests).
 pub fn build_schema(limits: Limits) -> AppSchema {
-    Schema::build(
+    build_schema_with(limits, Introspection::On)
+}
+
+/// The schema as configured: `limits`, and who may introspect; field suggestions ("Did you
+/// mean …") are given only where introspection is open to everyone.
+pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSchema {
+    let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
-    .limit_depth(limits.depth)
-    .limit_complexity(limits.complexity)
     .limit_recursive_depth(64)
     .limit_directives(16)
+    .extension(limits::OperationLimits {
+        depth: limits.depth,
+        complexity: limits.complexity,
+        introspection,
+    })
     .extension(Guards {
         max_aliases: limits.aliases,
     })
-    .extension(rate_limit::ChargeCost)
-    .finish()
+    .extension(rate_limit::ChargeCost);
+    if introspection == Introspection::On {
+        builder.finish()
+    } else {
+        builder.disable_suggestions().finish()
+    }
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.
