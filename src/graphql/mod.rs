@@ -142,15 +142,16 @@ pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSch
     )
     .limit_recursive_depth(64)
     .limit_directives(16)
+    .extension(Guards {
+        max_aliases: limits.aliases,
+    })
+    .extension(rate_limit::ChargeCost)
+    // Registered last, so innermost: a query over the limits is refused before it is charged.
     .extension(limits::OperationLimits {
         depth: limits.depth,
         complexity: limits.complexity,
         introspection,
-    })
-    .extension(Guards {
-        max_aliases: limits.aliases,
-    })
-    .extension(rate_limit::ChargeCost);
+    });
     if introspection == Introspection::On {
         builder.finish()
     } else {
