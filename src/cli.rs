@@ -217,7 +217,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (set BIOBRIDGE_LISTEN)"))?;
     let local = listener.local_addr()?;
     tracing::info!(%local, "BioBridge is listening");
-    eprintln!("\n  GraphiQL:  http://{local}/graphql");
+    if state.config.graphiql() {
+        eprintln!("\n  GraphiQL:  http://{local}/graphql");
+    } else {
+        eprintln!("\n  GraphQL:   http://{local}/graphql (GraphiQL off: BIOBRIDGE_GRAPHIQL)");
+    }
     if !state.config.is_production() {
         eprintln!("  Demo logins (password `{}`):", seed::DEMO_PASSWORD);
         for (email, role) in seed::DEMO_LOGINS {

@@ -34,6 +34,18 @@ pub enum JwtAlgorithm {
     ES256,
 }
 
+/// Who may run schema introspection (`__schema`, `__type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Introspection {
+    /// Everyone, anonymous callers included.
+    On,
+    /// Signed-in users and API tokens only.
+    Authenticated,
+    /// Nobody.
+    Off,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -107,6 +119,12 @@ pub struct Config {
     /// `BIOBRIDGE_STATS_MIN_CELL`: a money figure in a statistics cell built from fewer deals
     /// or incomes of other institutions than this is withheld (small-cell protection).
     pub stats_min_cell: u32,
+    /// `BIOBRIDGE_INTROSPECTION`: `on`, `authenticated` or `off`; unset: `on` in dev,
+    /// `authenticated` in production. See [`Config::introspection`].
+    pub introspection: Option<Introspection>,
+    /// `BIOBRIDGE_GRAPHIQL`: serve GraphiQL at `GET /graphql`; unset: on in dev, off in
+    /// production. See [`Config::graphiql`].
+    pub graphiql: Option<bool>,
 }
 
 impl Default for Config {
@@ -123,7 +141,7 @@ impl Default for Config {
             jwt_ttl_secs: 3600,
             dev_secret_file: PathBuf::from(".biobridge-dev-secret"),
             max_depth: 12,
-            max_complexity: 50_000,
+            max_complexity: 200_000,
             max_aliases: 30,
             max_body_bytes: 1024 * 1024,
             cors_origins: Vec::new(),
@@ -144,6 +162,8 @@ impl Default for Config {
             keep_alive_timeout_secs: 60,
             db_acquire_timeout_ms: 2500,
             stats_min_cell: 3,
+            introspection: None,
+            graphiql: None,
         }
     }
 }
@@ -202,6 +222,8 @@ const ENV_KEYS: &[&str] = &[
     "keep_alive_timeout_secs",
     "db_acquire_timeout_ms",
     "stats_min_cell",
+    "introspection",
+    "graphiql",
 ];
 
 impl Config {
@@ -370,6 +392,28 @@ impl Config {
         self.env == Environment::Production
     }
 
+    /// Who may introspect: as configured, else everyone in dev and signed-in principals in
+    /// production (an anonymous visitor of a public server need not learn the whole schema).
+    pub fn introspection(&self) -> Introspection {
+        self.introspection.unwrap_or(if self.is_production() {
+            Introspection::Authenticated
+        } else {
+            Introspection::On
+        })
+    }
+
+    /// Field suggestions ("Did you mean …") rebuild most of a schema for whoever asks, so they
+    /// are on only where introspection is open to everyone anyway.
+    pub fn suggestions(&self) -> bool {
+        self.introspection() == Introspection::On
+    }
+
+    /// Whether GraphiQL is served: as configured, else in dev only. A production server for
+    /// analysts on an intranet turns it on with `BIOBRIDGE_GRAPHIQL=true`.
+    pub fn graphiql(&self) -> bool {
+        self.graphiql.unwrap_or(!self.is_production())
+    }
+
     /// The HS256 secret: configured, or in dev mode generated once and kept in
     /// `dev_secret_file` so that the server and `biobridge token` agree across restarts.
     pub fn resolve_jwt_secret(&mut self) -> anyhow::Result<()> {
@@ -487,6 +531,40 @@ mod tests {
                 .to_string()
                 .contains("MAX_CONNECTIONS")
         );
+    }
+
+    #[test]
+    fn production_defaults_close_introspection_suggestions_and_graphiql() {
+        let dev = Config::default();
+        assert_eq!(dev.introspection(), Introspection::On);
+        assert!(dev.suggestions() && dev.graphiql());
+        let prod = Config {
+            env: Environment::Production,
+            ..Config::default()
+        };
+        assert_eq!(prod.introspection(), Introspection::Authenticated);
+        assert!(!prod.suggestions() && !prod.graphiql());
+        let open = Config {
+            introspection: Some(Introspection::On),
+            graphiql: Some(true),
+            ..prod
+        };
+        assert!(open.suggestions() && open.graphiql());
+        let closed = Config {
+            introspection: Some(Introspection::Off),
+            ..Config::default()
+        };
+        assert!(!closed.suggestions());
+    }
+
+    #[test]
+    fn introspection_and_graphiql_are_read_from_the_file() {
+        let figment = Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(
+            "introspection = \"authenticated\"\ngraphiql = false",
+        ));
+        let c: Config = figment.extract().unwrap();
+        assert_eq!(c.introspection(), Introspection::Authenticated);
+        assert!(!c.graphiql());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod input_guard;
 pub mod institution;
 pub mod ip;
+pub mod limits;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -34,7 +35,10 @@ use async_graphql::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::Principal, config::Config};
+use crate::{
+    auth::Principal,
+    config::{Config, Introspection},
+};
 
 pub use loaders::Loaders;
 
@@ -128,14 +132,19 @@ impl Limits {
     }
 }
 
+/// The schema with introspection open to everyone (dev mode, tests).
 pub fn build_schema(limits: Limits) -> AppSchema {
-    Schema::build(
+    build_schema_with(limits, Introspection::On)
+}
+
+/// The schema as configured: `limits`, and who may introspect; field suggestions ("Did you
+/// mean …") are given only where introspection is open to everyone.
+pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSchema {
+    let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
-    .limit_depth(limits.depth)
-    .limit_complexity(limits.complexity)
     .limit_recursive_depth(64)
     .limit_directives(16)
     .extension(Guards {
@@ -143,7 +152,17 @@ pub fn build_schema(limits: Limits) -> AppSchema {
     })
     .extension(rate_limit::ChargeCost)
     .extension(input_guard::InputGuard)
-    .finish()
+    // Registered last, so innermost: a query over the limits is refused before it is charged.
+    .extension(limits::OperationLimits {
+        depth: limits.depth,
+        complexity: limits.complexity,
+        introspection,
+    });
+    if introspection == Introspection::On {
+        builder.finish()
+    } else {
+        builder.disable_suggestions().finish()
+    }
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

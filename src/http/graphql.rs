@@ -9,7 +9,7 @@ use axum::{
     body::Bytes,
     extract::{ConnectInfo, FromRequestParts, RawQuery, State, WebSocketUpgrade},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -229,7 +229,14 @@ pub async fn get(
             .map(|(_, v)| v.clone())
     };
     if param("query").is_none() && wants_html(&headers) {
-        return Html(graphiql()).into_response();
+        if state.config.graphiql() {
+            return super::graphiql::page();
+        }
+        return (
+            StatusCode::NOT_FOUND,
+            "GraphiQL is turned off on this server (BIOBRIDGE_GRAPHIQL); send GraphQL requests to this URL",
+        )
+            .into_response();
     }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
@@ -563,47 +570,6 @@ pub async fn subscriptions(
                 .serve()
         })
 }
-
-fn graphiql() -> String {
-    let html = async_graphql::http::GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .title("BioBridge GraphiQL")
-        .finish();
-    let default_query = serde_json::to_string(DEFAULT_QUERY).unwrap_or_default();
-    html.replacen(
-        "React.createElement(GraphiQL, {",
-        &format!("React.createElement(GraphiQL, {{\n          defaultQuery: {default_query},"),
-        1,
-    )
-}
-
-/// What GraphiQL shows first: a realistic look at the consortium.
-pub const DEFAULT_QUERY: &str = r#"# Welcome to BioBridge: technology transfer between the Yangtze River Delta
-# and the Balkan Peninsula. Log in (or send `Authorization: Bearer …` in the
-# headers pane) to see your institution's consortium and confidential records.
-query Consortium {
-  me { kind role institution { slug name } }
-  institutions(first: 10, orderBy: { field: REGION }) {
-    totalCount
-    edges { node { slug name localName country region membership } }
-  }
-  technologies(first: 5, filter: { search: "diagnostic" }) {
-    totalCount
-    edges {
-      node {
-        reference
-        title
-        titleZh: title(lang: "zh")
-        field
-        trl
-        stage
-        owner { slug name }
-      }
-    }
-  }
-}
-"#;
 
 #[cfg(test)]
 mod tests {

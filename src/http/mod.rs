@@ -2,6 +2,7 @@
 //! panic guard), the endpoints — GraphQL, GraphiQL, subscriptions, health and the statistics
 //! exports — and the accept loop that serves them.
 
+pub mod graphiql;
 mod graphql;
 mod health;
 mod reports;
@@ -33,7 +34,7 @@ use crate::{
 };
 
 pub use crate::auth::Authenticator;
-pub use graphql::DEFAULT_QUERY as GRAPHIQL_DEFAULT_QUERY;
+pub use graphiql::examples::DEFAULT_QUERY as GRAPHIQL_DEFAULT_QUERY;
 pub use server::{ConnectionLimits, serve_until};
 
 /// Everything a request handler needs, shared by all requests.
@@ -55,7 +56,10 @@ impl AppState {
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
         Ok(AppState {
-            schema: crate::graphql::build_schema(crate::graphql::Limits::from_config(&config)),
+            schema: crate::graphql::build_schema_with(
+                crate::graphql::Limits::from_config(&config),
+                config.introspection(),
+            ),
             auth: Authenticator::new(
                 db.clone(),
                 jwt,
@@ -82,7 +86,11 @@ pub fn router(state: AppState) -> Router {
     let cors = cors(&state.config);
     let body_limit = state.config.max_body_bytes;
     let request_timeout = Duration::from_secs(state.config.request_timeout_secs);
-    Router::new()
+    let mut routes = Router::new();
+    if state.config.graphiql() {
+        routes = routes.route("/graphql/assets/{*path}", get(graphiql::assets::serve));
+    }
+    routes
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(graphql::subscriptions))
         .route("/healthz", get(health::healthz))

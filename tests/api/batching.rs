@@ -17,7 +17,7 @@ use crate::support::TestApp;
 /// up to 100, so every technology of the run (5, 50 or 100) is resolved to the leaves. The
 /// nested connections name a small page size, as a client would: with the default (20) on each,
 /// the query's complexity (about 100 × 5 × 20 × 20 for deadlines alone) is far over the default
-/// limit of 50 000; at `first: 5` on each it is about 37 000.
+/// limit of 200 000; at `first: 5` on each it is about 37 000.
 const NESTED: &str = r#"{
   technologies(first: 100, filter: { ownerSlug: "bench" }) {
     totalCount

@@ -145,7 +145,7 @@ async fn graphiql_is_served_to_browsers_with_an_example() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("graphiql"));
-    assert!(r.text.contains("defaultQuery"));
+    assert!(r.text.contains("biobridge-config"));
     assert!(r.text.contains("institutions(first: 10"));
 }
 
