@@ -74,6 +74,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `BIOBRIDGE_SEED_DEMO`: seed the demo data into an empty database at start (dev only).
     pub seed_demo: bool,
+    /// `BIOBRIDGE_WS_RECHECK_SECS`: how often an open WebSocket re-checks its credential
+    /// (revocation, disabled user, password change); expiry closes it at the expiry instant.
+    pub ws_recheck_secs: u64,
+    /// `BIOBRIDGE_LIVE_POLL_MS`: on SQLite, how often the event log is read for new events.
+    pub live_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -97,6 +102,8 @@ impl Default for Config {
             loader_batch_ms: 2,
             log_format: LogFormat::Text,
             seed_demo: true,
+            ws_recheck_secs: 5,
+            live_poll_ms: 200,
         }
     }
 }
@@ -138,6 +145,8 @@ const ENV_KEYS: &[&str] = &[
     "loader_batch_ms",
     "log_format",
     "seed_demo",
+    "ws_recheck_secs",
+    "live_poll_ms",
 ];
 
 impl Config {
@@ -190,6 +199,9 @@ impl Config {
             if value == 0 {
                 bail!("{name} must be greater than 0");
             }
+        }
+        if self.ws_recheck_secs == 0 || self.live_poll_ms == 0 {
+            bail!("BIOBRIDGE_WS_RECHECK_SECS and BIOBRIDGE_LIVE_POLL_MS must be greater than 0");
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

@@ -9,5 +9,5 @@ mod principal;
 pub mod scope;
 pub mod throttle;
 
-pub use authenticator::Authenticator;
+pub use authenticator::{Authenticated, Authenticator, Lookup, bearer_from_headers, parse_bearer};
 pub use principal::{Principal, PrincipalInstitution, PrincipalKind};

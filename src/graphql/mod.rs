@@ -8,6 +8,7 @@ pub mod deal;
 pub mod ids;
 pub mod institution;
 pub mod ip;
+pub mod live;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -24,8 +25,7 @@ use std::sync::{
 };
 
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, Positioned, Schema, ServerError, ServerResult,
-    Variables,
+    Context, MergedObject, Positioned, Schema, ServerError, ServerResult, Variables,
     extensions::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextResolve,
         ResolveInfo,
@@ -73,7 +73,7 @@ pub struct MutationRoot(
     institution::mutation::InstitutionMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, live::SubscriptionRoot>;
 
 /// What every resolver may need about the current request.
 pub struct RequestCtx {
@@ -125,7 +125,7 @@ pub fn build_schema(limits: Limits) -> AppSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        live::SubscriptionRoot,
     )
     .limit_depth(limits.depth)
     .limit_complexity(limits.complexity)

@@ -3,6 +3,7 @@
 
 mod graphql;
 mod health;
+mod ws;
 
 use std::{sync::Arc, time::Duration};
 
@@ -21,7 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{auth::jwt::JwtKeys, config::Config, graphql::AppSchema};
+use crate::{auth::jwt::JwtKeys, config::Config, graphql::AppSchema, service::events::EventBus};
 
 pub use crate::auth::Authenticator;
 pub use graphql::DEFAULT_QUERY as GRAPHIQL_DEFAULT_QUERY;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub auth: Arc<Authenticator>,
     pub config: Arc<Config>,
+    /// This instance's feed of committed changes, for subscriptions.
+    pub events: EventBus,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
         Ok(AppState {
             schema: crate::graphql::build_schema(crate::graphql::Limits::from_config(&config)),
             auth: Authenticator::new(db.clone(), jwt, Duration::from_secs(config.jwt_ttl_secs)),
+            events: EventBus::start(&db, Duration::from_millis(config.live_poll_ms)),
             db,
             config: Arc::new(config),
         })
@@ -54,7 +58,7 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphql/ws", get(graphql::subscriptions))
+        .route("/graphql/ws", get(ws::subscriptions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .with_state(state)

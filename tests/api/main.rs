@@ -16,6 +16,7 @@ mod institutions;
 mod ip;
 mod ip_writes;
 mod jwt_attacks;
+mod live;
 mod login;
 mod people;
 mod royalties;
