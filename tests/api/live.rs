@@ -301,18 +301,34 @@ async fn a_technology_turned_confidential_stops_reaching_outsiders() {
     let addr = app.serve().await;
     let sumhs = app.user_token("member@sumhs.example").await;
     let bg = app.user_token("member@bg.example").await;
-    let tech = public_technology(&app, "SUMHS-2026-801").await;
+    let institution_id = |slug: &'static str| {
+        let app = &app;
+        async move {
+            app.anon(&format!("{{ institution(slug: \"{slug}\") {{ id }} }}"))
+                .await
+                .data()["institution"]["id"]
+                .clone()
+        }
+    };
+    let (sumhs_id, bg_id) = (institution_id("sumhs").await, institution_id("bg").await);
+    let of_owner = "subscription($owner: ID) { technologyChanged(ownerId: $owner) { action technology { reference title visibility } } }";
 
     let mut bg_socket = WsClient::connect(addr, Some(&bg)).await;
     bg_socket
-        .subscribe(
-            "it",
-            "subscription($id: ID) { technologyChanged(id: $id) { action technology { id title visibility } } }",
-            json!({ "id": tech }),
-        )
+        .subscribe("it", of_owner, json!({ "owner": sumhs_id }))
         .await;
-    bg_socket.subscribe("mine", TECHNOLOGIES, json!({})).await;
+    bg_socket
+        .subscribe("mine", of_owner, json!({ "owner": bg_id }))
+        .await;
     listening(&app.events, 2).await;
+
+    let tech = public_technology(&app, "SUMHS-2026-801").await;
+    let (id, payload) = bg_socket.next_payload().await;
+    assert_eq!(id, "it");
+    assert_eq!(
+        payload["data"]["technologyChanged"]["action"],
+        "technology.create"
+    );
 
     let update = |version: i32, changes: Value| {
         let mut input = json!({ "id": tech, "expectedVersion": version });
@@ -332,8 +348,8 @@ async fn a_technology_turned_confidential_stops_reaching_outsiders() {
     let (id, payload) = bg_socket.next_payload().await;
     assert_eq!(id, "it");
     assert_eq!(
-        payload["data"]["technologyChanged"]["technology"]["visibility"],
-        "PUBLIC"
+        payload["data"]["technologyChanged"]["technology"],
+        json!({ "reference": "SUMHS-2026-801", "title": "Open sepsis assay v2", "visibility": "PUBLIC" })
     );
 
     app.gql(
