@@ -14,7 +14,7 @@ use crate::{
 
 const SUBMIT: &str = "mutation($input: SubmitRoyaltyReportInput!) { submitRoyaltyReport(input: $input) { royaltyReport { id } } }";
 const DECIDE: &str = "mutation($input: DecideRoyaltyReportInput!) { decideRoyaltyReport(input: $input) { royaltyReport { status } } }";
-const REPORTS: &str = "subscription($deal: ID) { royaltyReportChanged(dealId: $deal) { action report { id status royaltyDue { amount currency } } } }";
+const REPORTS: &str = "subscription($deal: ID) { royaltyReportChanged(dealId: $deal) { action report { id status disputeReason royaltyDue { amount currency } } } }";
 const TECHNOLOGIES: &str =
     "subscription { technologyChanged { action technology { reference visibility } } }";
 const CREATE_TOKEN: &str = "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token apiToken { id } } }";
@@ -90,12 +90,12 @@ async fn the_licensee_hears_the_decision_an_outsider_does_not_and_revocation_clo
         .gql(
             Some(&sumhs),
             DECIDE,
-            json!({ "input": { "id": report, "status": "ACCEPTED" } }),
+            json!({ "input": { "id": report, "status": "DISPUTED", "reason": "the Serbian distributor's sales are missing" } }),
         )
         .await;
     assert_eq!(
         r.data()["decideRoyaltyReport"]["royaltyReport"]["status"],
-        "ACCEPTED"
+        "DISPUTED"
     );
 
     let (id, payload) = unibl_socket.next_payload().await;
@@ -103,7 +103,11 @@ async fn the_licensee_hears_the_decision_an_outsider_does_not_and_revocation_clo
     let change = &payload["data"]["royaltyReportChanged"];
     assert_eq!(change["action"], "royaltyReport.decide");
     assert_eq!(change["report"]["id"], report.as_str());
-    assert_eq!(change["report"]["status"], "ACCEPTED");
+    assert_eq!(change["report"]["status"], "DISPUTED");
+    assert_eq!(
+        change["report"]["disputeReason"],
+        "the Serbian distributor's sales are missing"
+    );
     assert_eq!(
         change["report"]["royaltyDue"],
         json!({ "amount": "3500.00", "currency": "EUR" })

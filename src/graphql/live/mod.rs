@@ -99,29 +99,29 @@ fn optional_id(field: &str, ty: &str, id: Option<ID>) -> Result<Option<uuid::Uui
     Ok(id.map(|id| ids::decode_as(field, ty, &id)).transpose()?)
 }
 
-/// The root subscription type. Each field streams the changes the viewer may see.
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[Subscription]
+/// The root subscription type (over `/graphql/ws`). Each field streams the changes the viewer
+/// may see at the moment each is delivered.
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
-    /// Changes to one deal (stage moves, signature).
+    /// Changes to deal `id` (stage moves, signature).
     async fn deal_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The deal to follow.")] id: ID,
+        id: ID,
     ) -> Result<impl Stream<Item = Result<DealChange>> + use<>> {
         let id = ids::decode_as("id", "Deal", &id)?;
         follow::<deal::Entity, _, _>(ctx, "Deal", move |d| d.id == id)
     }
 
-    /// Changes to any deal the viewer may see, optionally of one technology or one institution
-    /// (as provider or recipient).
+    /// Changes to any deal the viewer may see; `technologyId` keeps one technology's deals,
+    /// `institutionId` the deals an institution provides or receives.
     async fn deals_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only deals on this technology.")] technology_id: Option<ID>,
-        #[graphql(desc = "Only deals this institution provides or receives.")]
+        technology_id: Option<ID>,
         institution_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<DealChange>> + use<>> {
         let technology = optional_id("technologyId", "Technology", technology_id)?;
@@ -133,11 +133,11 @@ impl SubscriptionRoot {
         })
     }
 
-    /// Royalty reports submitted, accepted or disputed, optionally on one deal.
+    /// Royalty reports submitted, accepted or disputed; `dealId` keeps one deal's.
     async fn royalty_report_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only reports on this deal.")] deal_id: Option<ID>,
+        deal_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<RoyaltyReportChange>> + use<>> {
         let deal = optional_id("dealId", "Deal", deal_id)?;
         follow::<royalty_report::Entity, _, _>(ctx, "RoyaltyReport", move |r| {
@@ -145,23 +145,23 @@ impl SubscriptionRoot {
         })
     }
 
-    /// Income recorded, optionally on one deal.
+    /// Income recorded; `dealId` keeps one deal's.
     async fn income_recorded(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only income under this deal.")] deal_id: Option<ID>,
+        deal_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<IncomeRecorded>> + use<>> {
         let deal = optional_id("dealId", "Deal", deal_id)?;
         follow::<income::Entity, _, _>(ctx, "Income", move |r| deal.is_none_or(|d| r.deal_id == d))
     }
 
-    /// Changes to technologies (including stage and visibility), optionally one technology or
-    /// one owner's.
+    /// Changes to technologies (including stage and visibility); `id` keeps one technology,
+    /// `ownerId` one institution's.
     async fn technology_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only this technology.")] id: Option<ID>,
-        #[graphql(desc = "Only technologies this institution owns.")] owner_id: Option<ID>,
+        id: Option<ID>,
+        owner_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<TechnologyChange>> + use<>> {
         let id = optional_id("id", "Technology", id)?;
         let owner = optional_id("ownerId", "Institution", owner_id)?;
@@ -170,11 +170,12 @@ impl SubscriptionRoot {
         })
     }
 
-    /// Changes to IP assets (status, ownership, publication), optionally of one technology.
+    /// Changes to IP assets (status, ownership, publication); `technologyId` keeps one
+    /// technology's.
     async fn ip_asset_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only assets of this technology.")] technology_id: Option<ID>,
+        technology_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<IpAssetChange>> + use<>> {
         let technology = optional_id("technologyId", "Technology", technology_id)?;
         follow::<ip_asset::Entity, _, _>(ctx, "IpAsset", move |a| {
@@ -182,11 +183,11 @@ impl SubscriptionRoot {
         })
     }
 
-    /// Enrollments applied for or decided, optionally in one training program.
+    /// Enrollments applied for or decided; `programId` keeps one training program's.
     async fn enrollment_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only enrollments in this program.")] program_id: Option<ID>,
+        program_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<EnrollmentChange>> + use<>> {
         let program = optional_id("programId", "TrainingProgram", program_id)?;
         follow::<enrollment::Entity, _, _>(ctx, "Enrollment", move |e| {

@@ -58,18 +58,20 @@ fn unavailable(message: String) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", "UNAVAILABLE"))
 }
 
-struct Follower<E: Policy> {
+struct Follower<E: Policy, K> {
     events: broadcast::Receiver<Event>,
     entity_type: &'static str,
     db: sea_orm::DatabaseConnection,
     principal: Arc<crate::auth::Principal>,
     hangup: Option<Hangup>,
-    keep: Box<dyn Fn(&E::Model) -> bool + Send + Sync>,
+    keep: K,
+    entity: std::marker::PhantomData<fn() -> E>,
 }
 
-impl<E: Policy> Follower<E>
+impl<E: Policy, K> Follower<E, K>
 where
     E::Model: Send + Sync,
+    K: Fn(&E::Model) -> bool,
 {
     /// The next event this subscriber may see, or an error (and the end) when it fell behind.
     async fn next(&mut self) -> Option<Result<(Event, E::Model)>> {
@@ -118,13 +120,14 @@ where
     let bus = ctx
         .data_opt::<EventBus>()
         .ok_or_else(|| unavailable("live updates are not available".into()))?;
-    let follower = Follower::<E> {
+    let follower = Follower::<E, K> {
         events: bus.subscribe(),
         entity_type,
         db: req.db.clone(),
         principal: req.principal.clone(),
         hangup: ctx.data_opt::<Hangup>().cloned(),
-        keep: Box::new(keep),
+        keep,
+        entity: std::marker::PhantomData,
     };
     Ok(stream::unfold(Some(follower), |follower| async move {
         let mut follower = follower?;
