@@ -141,13 +141,19 @@ pub async fn decide(
     status: RoyaltyReportStatus,
     reason: Option<String>,
 ) -> AppResult<()> {
+    if status == RoyaltyReportStatus::Submitted {
+        return Err(AppError::bad_input("status", "decide ACCEPTED or DISPUTED"));
+    }
+    let txn = crate::service::txn::begin_write(db).await?;
+    let report =
+        policy::find_visible::<royalty_report::Entity>(&txn, actor, id, "royalty report").await?;
+    let deal = policy::find_visible::<deal::Entity>(&txn, actor, report.deal_id, "deal").await?;
+    policy::ensure_deal_provider(actor, &deal)?;
+    // Checked after the visibility and party checks, so outsiders learn nothing from it.
     let reason = reason
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
     match (status, &reason) {
-        (RoyaltyReportStatus::Submitted, _) => {
-            return Err(AppError::bad_input("status", "decide ACCEPTED or DISPUTED"));
-        }
         (RoyaltyReportStatus::Disputed, None) => {
             return Err(AppError::bad_input(
                 "reason",
@@ -165,11 +171,6 @@ pub async fn decide(
     if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
         return Err(AppError::bad_input("reason", "at most 2000 characters"));
     }
-    let txn = crate::service::txn::begin_write(db).await?;
-    let report =
-        policy::find_visible::<royalty_report::Entity>(&txn, actor, id, "royalty report").await?;
-    let deal = policy::find_visible::<deal::Entity>(&txn, actor, report.deal_id, "deal").await?;
-    policy::ensure_deal_provider(actor, &deal)?;
     if report.status != RoyaltyReportStatus::Submitted {
         return Err(AppError::bad_input(
             "status",
