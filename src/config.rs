@@ -125,6 +125,11 @@ pub struct Config {
     /// `BIOBRIDGE_GRAPHIQL`: serve GraphiQL at `GET /graphql`; unset: on in dev, off in
     /// production. See [`Config::graphiql`].
     pub graphiql: Option<bool>,
+    /// `BIOBRIDGE_WS_RECHECK_SECS`: how often an open WebSocket re-checks its credential
+    /// (revocation, disabled user, password change); expiry closes it at the expiry instant.
+    pub ws_recheck_secs: u64,
+    /// `BIOBRIDGE_LIVE_POLL_MS`: on SQLite, how often the event log is read for new events.
+    pub live_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -164,6 +169,8 @@ impl Default for Config {
             stats_min_cell: 3,
             introspection: None,
             graphiql: None,
+            ws_recheck_secs: 5,
+            live_poll_ms: 200,
         }
     }
 }
@@ -224,6 +231,8 @@ const ENV_KEYS: &[&str] = &[
     "stats_min_cell",
     "introspection",
     "graphiql",
+    "ws_recheck_secs",
+    "live_poll_ms",
 ];
 
 impl Config {
@@ -335,6 +344,9 @@ impl Config {
             bail!(
                 "BIOBRIDGE_STATS_MIN_CELL must be at least 1 (1 turns small-cell protection off)"
             );
+        }
+        if self.ws_recheck_secs == 0 || self.live_poll_ms == 0 {
+            bail!("BIOBRIDGE_WS_RECHECK_SECS and BIOBRIDGE_LIVE_POLL_MS must be greater than 0");
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

@@ -26,6 +26,8 @@ pub struct Model {
     pub status: RoyaltyReportStatus,
     /// When the provider accepted or disputed it.
     pub decided_at: Option<DateTimeUtc>,
+    /// Why the provider disputed it (set with `DISPUTED`).
+    pub dispute_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -12,6 +12,7 @@ mod m20261127_000001_references_per_owner;
 mod m20261127_000002_deal_contract_value;
 mod m20261127_000002_licence_terms;
 mod m20261127_000002_orcid_per_institution;
+mod m20261127_000002_royalty_dispute_reason;
 mod m20261127_000003_agreement_initiator;
 mod m20261127_000003_venture_equity;
 mod m20261127_000003_venture_founded_on;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_references_per_owner::Migration),
             Box::new(m20261127_000002_orcid_per_institution::Migration),
             Box::new(m20261127_000003_agreement_initiator::Migration),
+            Box::new(m20261127_000002_royalty_dispute_reason::Migration),
         ]
     }
 }

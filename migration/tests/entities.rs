@@ -330,6 +330,7 @@ async fn every_table(db: &DatabaseConnection) {
             submitted_by: None,
             status: RoyaltyReportStatus::Submitted,
             decided_at: None,
+            dispute_reason: Some("net sales omit the Serbian distributor".into()),
             created_at: now,
             updated_at: now,
             version: 1,

@@ -47,6 +47,50 @@ fn invalid(msg: &str) -> AppError {
     AppError::Unauthenticated(msg.to_owned())
 }
 
+/// A checked credential: who it speaks for, and until when.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub principal: Principal,
+    /// When the credential stops being valid by itself (JWT `exp`, API-token expiry).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Whether an API-token look-up may be answered from the short-lived cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    Cached,
+    Fresh,
+}
+
+/// The bearer credential of the `Authorization` header; `None` when there is no header.
+pub fn bearer_from_headers(headers: &HeaderMap) -> AppResult<Option<&str>> {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        // Which one would count is anybody's guess: refuse rather than pick.
+        return Err(invalid("send one Authorization header"));
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| invalid("malformed Authorization header"))?;
+    parse_bearer(value).map(Some)
+}
+
+/// `Bearer <token>` → the token.
+pub fn parse_bearer(value: &str) -> AppResult<&str> {
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(|| invalid("the Authorization header must be `Bearer <token>`"))?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
+        return Err(invalid("the Authorization header must be `Bearer <token>`"));
+    }
+    Ok(token)
+}
+
 impl Authenticator {
     /// `state_ttl`: how long the state of a JWT's user and institution is trusted without
     /// reading it again (zero: read it on every request).
@@ -77,35 +121,29 @@ impl Authenticator {
     }
 
     pub async fn principal(&self, headers: &HeaderMap) -> AppResult<Principal> {
-        let mut values = headers.get_all(header::AUTHORIZATION).iter();
-        let Some(value) = values.next() else {
-            return Ok(Principal::anonymous());
-        };
-        if values.next().is_some() {
-            // Which one would count is anybody's guess: refuse rather than pick.
-            return Err(invalid("send one Authorization header"));
+        match bearer_from_headers(headers)? {
+            None => Ok(Principal::anonymous()),
+            Some(token) => Ok(self.authenticate(token, Lookup::Cached).await?.principal),
         }
-        let value = value
-            .to_str()
-            .map_err(|_| invalid("malformed Authorization header"))?;
-        let (scheme, token) = value
-            .trim()
-            .split_once(' ')
-            .ok_or_else(|| invalid("the Authorization header must be `Bearer <token>`"))?;
-        let token = token.trim();
-        if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
-            return Err(invalid("the Authorization header must be `Bearer <token>`"));
-        }
+    }
+
+    /// Checks a bearer credential (an API token or an access JWT). [`Lookup::Fresh`] bypasses
+    /// the API-token cache, for callers that must see a revocation made on another instance.
+    pub async fn authenticate(&self, token: &str, lookup: Lookup) -> AppResult<Authenticated> {
         if api_token::is_api_token(token) {
-            self.api_token_principal(token).await
+            self.api_token_principal(token, lookup).await
         } else {
             self.jwt_principal(token).await
         }
     }
 
-    async fn api_token_principal(&self, secret: &str) -> AppResult<Principal> {
+    async fn api_token_principal(&self, secret: &str, lookup: Lookup) -> AppResult<Authenticated> {
         let hash = api_token::hash_secret(secret);
-        let record = match self.tokens.get(&hash, Instant::now()) {
+        let cached = match lookup {
+            Lookup::Cached => self.tokens.get(&hash, Instant::now()),
+            Lookup::Fresh => None,
+        };
+        let record = match cached {
             Some(record) => record,
             None => {
                 let generation = self.tokens.generation();
@@ -123,7 +161,10 @@ impl Authenticator {
         }
         // At the database's precision, so the value does not change when it is written.
         self.usage.record(record.id, now.trunc_subsecs(6));
-        Ok(record.principal())
+        Ok(Authenticated {
+            principal: record.principal(),
+            expires_at: record.expires_at,
+        })
     }
 
     /// Forgets a revoked token, so that this instance refuses it from the next request on.
@@ -162,7 +203,7 @@ impl Authenticator {
         written
     }
 
-    async fn jwt_principal(&self, token: &str) -> AppResult<Principal> {
+    async fn jwt_principal(&self, token: &str) -> AppResult<Authenticated> {
         let claims = self.jwt.verify(token).map_err(|e| {
             tracing::debug!(error = %e, "rejected access token");
             invalid("invalid or expired access token")
@@ -188,13 +229,16 @@ impl Authenticator {
             }
             user_id = Some(user.id);
         }
-        Ok(Principal {
-            kind: PrincipalKind::User,
-            user_id,
-            api_token_id: None,
-            institution: Some(inst),
-            role: Some(role),
-            scopes: Vec::new(),
+        Ok(Authenticated {
+            principal: Principal {
+                kind: PrincipalKind::User,
+                user_id,
+                api_token_id: None,
+                institution: Some(inst),
+                role: Some(role),
+                scopes: Vec::new(),
+            },
+            expires_at: DateTime::from_timestamp(claims.exp, 0),
         })
     }
 

@@ -13,5 +13,5 @@ pub mod scope;
 pub mod state_cache;
 pub mod throttle;
 
-pub use authenticator::Authenticator;
+pub use authenticator::{Authenticated, Authenticator, Lookup, bearer_from_headers, parse_bearer};
 pub use principal::{Principal, PrincipalInstitution, PrincipalKind};

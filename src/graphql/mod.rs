@@ -10,6 +10,7 @@ pub mod input_guard;
 pub mod institution;
 pub mod ip;
 pub mod limits;
+pub mod live;
 pub mod loaders;
 pub mod money;
 pub mod node;
@@ -28,8 +29,8 @@ use std::sync::{
 };
 
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, Pos, Positioned, Request, Response, Schema,
-    ServerError, ServerResult, Variables,
+    Context, MergedObject, Pos, Positioned, Request, Response, Schema, ServerError, ServerResult,
+    Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
     parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
 };
@@ -82,7 +83,7 @@ pub struct MutationRoot(
     statistics::StatisticsMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, live::SubscriptionRoot>;
 
 /// What every resolver may need about the current request.
 pub struct RequestCtx {
@@ -143,7 +144,7 @@ pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSch
     let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        live::SubscriptionRoot,
     )
     .limit_recursive_depth(64)
     .limit_directives(16)

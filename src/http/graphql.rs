@@ -1,13 +1,13 @@
 //! `/graphql` per the GraphQL-over-HTTP spec: JSON POST, GET for queries only, media type
 //! negotiated from `Accept`, 400 without `data` for requests that fail before execution
-//! (with `application/graphql-response+json`), GraphiQL for browsers, and subscriptions.
+//! (with `application/graphql-response+json`) and GraphiQL for browsers.
 
 use async_graphql::{ErrorExtensionValues, ServerError, Variables, parser::types::OperationType};
 use std::net::SocketAddr;
 
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, FromRequestParts, RawQuery, State, WebSocketUpgrade},
+    extract::{ConnectInfo, FromRequestParts, RawQuery, State},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
@@ -29,7 +29,7 @@ const JSON: &str = "application/json";
 
 /// The response media type the client accepts.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Media {
+pub(super) enum Media {
     GraphqlResponse,
     Json,
 }
@@ -176,7 +176,7 @@ fn not_acceptable() -> Response {
     )
 }
 
-fn unauthenticated(media: Media, err: AppError) -> Response {
+pub(super) fn unauthenticated(media: Media, err: AppError) -> Response {
     let mut res = errors_body(
         media,
         StatusCode::UNAUTHORIZED,
@@ -522,7 +522,7 @@ fn with_retry_after(mut res: Response) -> Response {
 /// Errors raised by the GraphQL layer itself (syntax, validation, input coercion, limits) carry
 /// no code: they are all the client's input. Give them `BAD_USER_INPUT` and, when the message
 /// names an argument, the field.
-fn ensure_code(err: &mut ServerError) {
+pub(super) fn ensure_code(err: &mut ServerError) {
     let ext = err
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default);
@@ -539,36 +539,6 @@ fn ensure_code(err: &mut ServerError) {
 fn argument_in(message: &str) -> Option<String> {
     let rest = message.split_once("argument \"")?.1;
     Some(rest.split('"').next()?.to_owned())
-}
-
-/// `GET /graphql/ws`: subscriptions over WebSocket (graphql-transport-ws / graphql-ws).
-pub async fn subscriptions(
-    State(state): State<AppState>,
-    Client(client): Client,
-    headers: HeaderMap,
-    protocol: async_graphql_axum::GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let principal = match state.auth.principal(&headers).await {
-        Ok(p) => p,
-        Err(err) => return unauthenticated(Media::Json, err),
-    };
-    let db = state.db.clone();
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let mut data = async_graphql::Data::default();
-            data.insert(RequestCtx::new(db, principal));
-            data.insert(state.auth.clone());
-            // Operations over the socket pay and are throttled like those over POST (the
-            // outcome shown by `rateLimit` is the latest operation's).
-            data.insert(client);
-            data.insert(state.cost_limiter.clone());
-            data.insert(ChargeOutcome::default());
-            async_graphql_axum::GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
-                .with_data(data)
-                .serve()
-        })
 }
 
 #[cfg(test)]

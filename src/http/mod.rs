@@ -7,6 +7,7 @@ mod graphql;
 mod health;
 mod reports;
 mod server;
+mod ws;
 
 use std::{sync::Arc, time::Duration};
 
@@ -31,6 +32,7 @@ use crate::{
     config::Config,
     graphql::AppSchema,
     rate_limit::cost::CostLimiter,
+    service::events::EventBus,
 };
 
 pub use crate::auth::Authenticator;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub cost_limiter: Arc<CostLimiter>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// This instance's feed of committed changes, for subscriptions.
+    pub events: EventBus,
 }
 
 impl AppState {
@@ -74,6 +78,7 @@ impl AppState {
                 config.rate_limit_tracked_keys,
             )),
             trusted_proxies: Arc::new(trusted_proxies),
+            events: EventBus::start(&db, Duration::from_millis(config.live_poll_ms)),
             db,
             config: Arc::new(config),
         })
@@ -92,7 +97,7 @@ pub fn router(state: AppState) -> Router {
     }
     routes
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphql/ws", get(graphql::subscriptions))
+        .route("/graphql/ws", get(ws::subscriptions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/reports/statistics.csv", get(reports::csv))

@@ -307,6 +307,8 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[DealRow]) -> anyhow::Result<()> 
                 submitted_by: Set(Some(ctx.user(submitter)?)),
                 status: Set(status),
                 decided_at: Set(decided_on.map(|on| at(on, 9))),
+                dispute_reason: Set((status == RoyaltyReportStatus::Disputed)
+                    .then(|| "net sales do not match the distributor's statement".to_owned())),
                 created_at: Set(now),
                 updated_at: Set(now),
                 version: Set(1),

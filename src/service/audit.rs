@@ -1,5 +1,6 @@
 //! The audit trail: every mutation appends one [`audit_event`] in the same transaction as its
-//! change, so there is no change without its record and no record without its change.
+//! change, so there is no change without its record and no record without its change. The same
+//! row is the change event that live subscriptions hear of ([`crate::service::events`]).
 
 use chrono::Utc;
 use entity::audit_event;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Principal, PrincipalKind},
     error::AppResult,
+    service::events,
 };
 
 /// Who did it, as the trail shows it: a user id, a token or an operator.
@@ -57,8 +59,9 @@ pub async fn record(
     entity_id: Uuid,
     changes: Value,
 ) -> AppResult<()> {
+    let id = Uuid::now_v7();
     audit_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         at: Set(Utc::now()),
         actor_user_id: Set(actor.user_id),
         actor_label: Set(actor_label(actor)),
@@ -69,6 +72,17 @@ pub async fn record(
         changes: Set(scrub(changes)),
     }
     .insert(txn)
+    .await?;
+    // The same row is the change event live subscribers hear of (see `events`).
+    events::notify_in_txn(
+        txn,
+        &events::ChangeEvent {
+            id,
+            action: action.to_owned(),
+            entity_type: entity_type.to_owned(),
+            entity_id,
+        },
+    )
     .await?;
     Ok(())
 }

@@ -104,6 +104,7 @@ pub async fn submit(
         submitted_by: Set(actor.user_id),
         status: Set(RoyaltyReportStatus::Submitted),
         decided_at: Set(None),
+        dispute_reason: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -130,12 +131,14 @@ pub async fn submit(
     crate::service::txn::commit_and_show::<entity::royalty_report::Entity>(txn, actor, id).await
 }
 
-/// Accepts or disputes a submitted report: the provider only, once.
+/// Accepts or disputes a submitted report: the provider only, once. A dispute says why
+/// (`reason`, required then and only then), so the licensee can send a corrected report.
 pub async fn decide(
     db: &DatabaseConnection,
     actor: &Principal,
     id: Uuid,
     status: RoyaltyReportStatus,
+    reason: Option<String>,
 ) -> AppResult<()> {
     if status == RoyaltyReportStatus::Submitted {
         return Err(AppError::bad_input("status", "decide ACCEPTED or DISPUTED"));
@@ -145,6 +148,28 @@ pub async fn decide(
         policy::find_visible::<royalty_report::Entity>(&txn, actor, id, "royalty report").await?;
     let deal = policy::find_visible::<deal::Entity>(&txn, actor, report.deal_id, "deal").await?;
     policy::ensure_deal_provider(actor, &deal)?;
+    // Checked after the visibility and party checks, so outsiders learn nothing from it.
+    let reason = reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    match (status, &reason) {
+        (RoyaltyReportStatus::Disputed, None) => {
+            return Err(AppError::bad_input(
+                "reason",
+                "say why the report is disputed",
+            ));
+        }
+        (RoyaltyReportStatus::Accepted, Some(_)) => {
+            return Err(AppError::bad_input(
+                "reason",
+                "only a dispute takes a reason",
+            ));
+        }
+        _ => {}
+    }
+    if reason.as_ref().is_some_and(|r| r.chars().count() > 2000) {
+        return Err(AppError::bad_input("reason", "at most 2000 characters"));
+    }
     if report.status != RoyaltyReportStatus::Submitted {
         return Err(AppError::bad_input(
             "status",
@@ -157,6 +182,7 @@ pub async fn decide(
     let am = royalty_report::ActiveModel {
         status: Set(status),
         decided_at: Set(Some(Utc::now())),
+        dispute_reason: Set(reason.clone()),
         ..Default::default()
     };
     update_versioned::<royalty_report::Entity, _>(&txn, id, report.version, am).await?;
@@ -167,7 +193,7 @@ pub async fn decide(
         "royaltyReport.decide",
         "RoyaltyReport",
         id,
-        json!({ "dealId": deal.id, "status": status }),
+        json!({ "dealId": deal.id, "status": status, "reason": reason }),
     )
     .await?;
     txn.commit().await?;

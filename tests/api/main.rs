@@ -25,6 +25,7 @@ mod ip_writes;
 mod jwt_attacks;
 mod licences;
 mod limits;
+mod live;
 mod login;
 mod login_limits;
 mod outage;

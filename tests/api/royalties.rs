@@ -86,11 +86,27 @@ async fn the_recipient_reports_royalties_and_the_provider_decides_and_records_in
         .as_str()
         .unwrap()
         .to_owned();
-    let dispute = json!({ "input": { "id": demo_h1, "status": "DISPUTED" } });
-    let r = app.gql(Some(&sumhs), DECIDE, dispute).await;
+    // A dispute says why; an acceptance does not.
+    let unexplained = json!({ "input": { "id": demo_h1, "status": "DISPUTED", "reason": "  " } });
+    let r = app.gql(Some(&sumhs), DECIDE, unexplained).await;
+    assert_eq!(r.code(), "BAD_USER_INPUT");
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "reason");
+    let explained_acceptance =
+        json!({ "input": { "id": demo_h1, "status": "ACCEPTED", "reason": "fine" } });
+    let r = app.gql(Some(&sumhs), DECIDE, explained_acceptance).await;
+    assert_eq!(r.body["errors"][0]["extensions"]["field"], "reason");
+    let dispute =
+        json!({ "input": { "id": demo_h1, "status": "DISPUTED", "reason": "Q2 sales missing" } });
+    let r = app
+        .gql(
+            Some(&sumhs),
+            "mutation($input: DecideRoyaltyReportInput!) { decideRoyaltyReport(input: $input) { royaltyReport { status disputeReason } } }",
+            dispute,
+        )
+        .await;
     assert_eq!(
-        r.data()["decideRoyaltyReport"]["royaltyReport"]["status"],
-        "DISPUTED"
+        r.data()["decideRoyaltyReport"]["royaltyReport"],
+        json!({ "status": "DISPUTED", "disputeReason": "Q2 sales missing" })
     );
     let r = app
         .gql(

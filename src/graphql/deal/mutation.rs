@@ -111,6 +111,8 @@ pub struct DecideRoyaltyReportInput {
     pub id: ID,
     /// The decision.
     pub status: RoyaltyReportDecision,
+    /// Why the report is disputed: required with `DISPUTED`, refused with `ACCEPTED`.
+    pub reason: Option<String>,
 }
 
 /// Money received under a signed deal.
@@ -283,7 +285,7 @@ impl DealMutation {
             RoyaltyReportDecision::Accepted => RoyaltyReportStatus::Accepted,
             RoyaltyReportDecision::Disputed => RoyaltyReportStatus::Disputed,
         };
-        royalty::decide(&req.db, &req.principal, id, status).await?;
+        royalty::decide(&req.db, &req.principal, id, status, input.reason).await?;
         Ok(DecideRoyaltyReportPayload::of(id))
     }
 

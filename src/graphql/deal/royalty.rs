@@ -115,6 +115,10 @@ impl RoyaltyReport {
     async fn decided_at(&self) -> Option<DateTime<Utc>> {
         self.0.decided_at
     }
+    /// Why the provider disputed it (null unless `DISPUTED`).
+    async fn dispute_reason(&self) -> Option<&str> {
+        self.0.dispute_reason.as_deref()
+    }
     /// When it was submitted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -3,6 +3,7 @@
 
 mod database;
 pub mod private_postgres;
+pub mod ws;
 
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +32,8 @@ pub struct TestApp {
     pub config: Config,
     /// The app's authenticator (e.g. to write API-token uses now).
     pub auth: std::sync::Arc<Authenticator>,
+    /// The app's feed of committed changes (to wait until a subscription listens).
+    pub events: biobridge::service::events::EventBus,
     /// The per-test database, dropped with the app (none when the test brought its own).
     _db: Option<TestDb>,
 }
@@ -89,7 +92,11 @@ impl TestApp {
             |_| {},
             move |db| {
                 db.set_metric_callback(move |info| {
-                    sink.lock().unwrap().push(info.statement.sql.clone());
+                    // The live-event feed reads the audit trail in the background; those are
+                    // not the request's statements.
+                    if !info.statement.sql.contains("FROM \"audit_events\"") {
+                        sink.lock().unwrap().push(info.statement.sql.clone());
+                    }
                 })
             },
         )
@@ -111,6 +118,7 @@ impl TestApp {
         let state = AppState::new(config.clone(), db.clone()).expect("app state");
         TestApp {
             auth: state.auth.clone(),
+            events: state.events.clone(),
             router: router(state),
             db,
             config,
@@ -136,6 +144,7 @@ impl TestApp {
         let state = AppState::new(config.clone(), self.db.clone()).expect("app state");
         TestApp {
             auth: state.auth.clone(),
+            events: state.events.clone(),
             router: router(state),
             db: self.db.clone(),
             config,
@@ -158,11 +167,30 @@ impl TestApp {
         let state = AppState::new(config.clone(), db.clone()).expect("app state");
         TestApp {
             auth: state.auth.clone(),
+            events: state.events.clone(),
             router: router(state),
             db,
             config,
             _db: None,
         }
+    }
+
+    /// Serves the router on a local port (for WebSocket clients); the server ends with the test.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        serve_router(self.router.clone()).await
+    }
+
+    /// A second server on the same database, as another instance of a deployment would be:
+    /// its own connection pool, caches and event feed. Returns its address and its feed.
+    pub async fn serve_second_instance(
+        &self,
+    ) -> (std::net::SocketAddr, biobridge::service::events::EventBus) {
+        let db = biobridge::db::connect(&self.config.database_url)
+            .await
+            .expect("connect to the test database");
+        let state = AppState::new(self.config.clone(), db).expect("app state");
+        let events = state.events.clone();
+        (serve_router(router(state)).await, events)
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -279,6 +307,15 @@ impl TestApp {
             .unwrap()
             .0
     }
+}
+
+async fn serve_router(router: Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a local port");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
 }
 
 /// The `field` of every node of a connection at `path` in `data`.
