@@ -558,13 +558,16 @@ async fn only_owners_write_and_ownership_is_replaced_atomically() {
     );
     assert_eq!(audit_count(&app, "ipAsset.setOwnership").await, 1);
 
-    // unibl hands its share to sumhs: the confidential technology, and with it the asset, is
-    // then out of its sight — the payload says so with null.
+    // unibl hands its share to sumhs. It no longer owns the application, but it still sees this
+    // published filing: its researcher is a co-inventor of the technology (issue 7's rule).
     let r = app
         .gql(Some(&unibl), &ownership_q(), json!({ "i": { "ipAssetId": d.pct, "owners": [{ "institutionId": sumhs_id, "shareBasisPoints": 10000 }] } }))
         .await;
-    assert_eq!(r.data()["setIpOwnership"]["ipAsset"], Value::Null);
-    assert_eq!(node(&app, &unibl, &d.pct).await, Value::Null);
+    assert_eq!(
+        owners(&r.data()["setIpOwnership"]["ipAsset"]),
+        vec![("sumhs".into(), 10_000)]
+    );
+    assert_ne!(node(&app, &unibl, &d.pct).await, Value::Null);
     let r = app
         .gql(Some(&sumhs), "query($id: ID!) { node(id: $id) { ... on IpAsset { version owners { totalCount } } } }", json!({ "id": d.pct }))
         .await;
