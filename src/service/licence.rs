@@ -78,7 +78,7 @@ pub fn apply(
         };
         if !fits {
             return Err(AppError::bad_input(
-                &f("exclusivity"),
+                f("exclusivity"),
                 "exclusivity is EXCLUSIVE or SOLE for an exclusive licence, NON_EXCLUSIVE for a non-exclusive one, and none for other deals",
             ));
         }
@@ -87,7 +87,7 @@ pub fn apply(
         && to < from
     {
         return Err(AppError::bad_input(
-            &f("expiresOn"),
+            f("expiresOn"),
             "the term ends before it begins",
         ));
     }
@@ -95,7 +95,7 @@ pub fn apply(
         check_currency(&f("annualMinimum"), cur, currency)?;
         if *minor < 0 {
             return Err(AppError::bad_input(
-                &f("annualMinimum"),
+                f("annualMinimum"),
                 "a minimum is not negative",
             ));
         }
@@ -104,20 +104,20 @@ pub fn apply(
     if let Some(bp) = t.sublicense_share_bp {
         if !t.sublicensing_allowed {
             return Err(AppError::bad_input(
-                &f("sublicenseShareBasisPoints"),
+                f("sublicenseShareBasisPoints"),
                 "a sublicence income share needs sublicensing allowed",
             ));
         }
         if !(0..=10_000).contains(&bp) {
             return Err(AppError::bad_input(
-                &f("sublicenseShareBasisPoints"),
+                f("sublicenseShareBasisPoints"),
                 "a share is between 0 and 10000 basis points",
             ));
         }
     }
     if t.payment_days.is_some_and(|d| !(0..=365).contains(&d)) {
         return Err(AppError::bad_input(
-            &f("paymentTermsDays"),
+            f("paymentTermsDays"),
             "between 0 and 365 days",
         ));
     }
@@ -133,7 +133,7 @@ pub fn apply(
         check_currency(&f("milestones.amount"), &m.amount.1, currency)?;
         if m.amount.0 < 0 {
             return Err(AppError::bad_input(
-                &f("milestones.amount"),
+                f("milestones.amount"),
                 "an amount is not negative",
             ));
         }

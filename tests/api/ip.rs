@@ -614,8 +614,10 @@ async fn deadlines_are_computed_in_memory_from_two_queries() {
         // The visible assets, and the visible family members of its PCT applications (which
         // national phases are entered): two statements whatever the number of assets.
         assert_eq!(statements(&app, admin.clone(), upcoming).await, 2);
-        // The page and its count.
-        assert_eq!(statements(&app, admin.clone(), listed).await, 2);
+        // The page and its count, and — once PCT applications are listed — one batch for their
+        // family members (entered national phases): never more, whatever the number of rows.
+        let n = statements(&app, admin.clone(), listed).await;
+        assert!((2..=3).contains(&n), "{n} statements");
         add_granted_patents(&app, 40).await;
     }
 }
