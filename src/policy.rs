@@ -9,13 +9,20 @@
 //!
 //! API tokens are further limited to their read scopes: without `ip:read`, say, no IP asset is
 //! visible on any path.
+//!
+//! A licensee's account or API token (role `LICENSEE`, bound to an external organisation, no
+//! institution) sees what an anonymous caller sees, plus the deals its organisation receives
+//! (with their history, milestones, royalty reports and incomes), the technologies those deals
+//! license, and its organisation. The rules below get that by construction: every clause that
+//! widens visibility needs an institution, a consortium membership or a role the licensee does
+//! not have, except the licensee clauses of deals, technologies and organisations.
 
 use entity::{
     agreement, agreement_party, api_token, audit_event, deal, deal_event, deal_milestone,
     enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
-    income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
-    technology_inventor, technology_translation, training_program, user, venture,
+    external_organization, income, institution, ip_asset, ip_ownership, person, royalty_report,
+    technology, technology_inventor, technology_translation, training_program, user, venture,
     venture_equity_change, venture_founder, venture_milestone,
 };
 use sea_orm::{
@@ -102,6 +109,10 @@ impl Policy for user::Entity {
         }
         if let Some(inst) = admin_of(p) {
             any.push(Condition::all().add(user::Column::InstitutionId.eq(inst)));
+            // The licensee accounts of the organisations it registered, which it manages.
+            any.push(
+                Condition::all().add(user::Column::OrganizationId.in_subquery(registered_by(inst))),
+            );
         }
         if any.is_empty() {
             nothing()
@@ -120,16 +131,76 @@ pub fn admin_of(p: &Principal) -> Option<Uuid> {
     }
 }
 
-/// API tokens: their institution's admins and center admins.
+/// API tokens: their institution's admins and center admins; a licensee's tokens, its users.
 impl Policy for api_token::Entity {
     fn row_filter(p: &Principal) -> Condition {
         if p.is_center_admin() && p.api_token_id.is_none() {
             return everything();
         }
+        if let Some(org) = licensee_user_of(p) {
+            return Condition::all().add(api_token::Column::OrganizationId.eq(org));
+        }
         match admin_of(p) {
             Some(inst) => Condition::all().add(api_token::Column::InstitutionId.eq(inst)),
             None => nothing(),
         }
+    }
+}
+
+/// The organisation whose API tokens `p` manages: a licensee's users (not its tokens) manage
+/// their organisation's tokens.
+pub fn licensee_user_of(p: &Principal) -> Option<Uuid> {
+    if p.kind == PrincipalKind::User {
+        p.licensee()
+    } else {
+        None
+    }
+}
+
+/// External organisations registered by `inst`.
+fn registered_by(inst: Uuid) -> SelectStatement {
+    Query::select()
+        .column(external_organization::Column::Id)
+        .from(external_organization::Entity)
+        .and_where(
+            Expr::col((
+                external_organization::Entity,
+                external_organization::Column::RegisteredBy,
+            ))
+            .eq(inst),
+        )
+        .to_owned()
+}
+
+/// Licensee organisations: the institution that registered one, the providers of the deals it
+/// receives, and its own accounts (analysts see none: they read deals as aggregates only).
+impl Policy for external_organization::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        scoped(p, scope::DEAL_READ, || {
+            if p.is_center_admin() {
+                return everything();
+            }
+            if let Some(org) = p.licensee() {
+                return Condition::all().add(external_organization::Column::Id.eq(org));
+            }
+            match p.confidential_reader_of() {
+                Some(inst) => {
+                    let provided = Query::select()
+                        .column(deal::Column::RecipientOrganizationId)
+                        .from(deal::Entity)
+                        .and_where(Expr::col((deal::Entity, deal::Column::ProviderId)).eq(inst))
+                        .and_where(
+                            Expr::col((deal::Entity, deal::Column::RecipientOrganizationId))
+                                .is_not_null(),
+                        )
+                        .to_owned();
+                    Condition::any()
+                        .add(external_organization::Column::RegisteredBy.eq(inst))
+                        .add(external_organization::Column::Id.in_subquery(provided))
+                }
+                None => nothing(),
+            }
+        })
     }
 }
 
@@ -186,6 +257,16 @@ impl Policy for technology::Entity {
                     Condition::all()
                         .add(technology::Column::Id.in_subquery(technologies_invented_at(inst))),
                 );
+            }
+            if let Some(org) = p.licensee() {
+                // A licensee knows what it licensed: the technology of each of its deals (its
+                // inventors are people, which it does not see; its IP assets only as published).
+                let licensed = Query::select()
+                    .column((deal::Entity, deal::Column::TechnologyId))
+                    .from(deal::Entity)
+                    .cond_where(licensee_deals(org))
+                    .to_owned();
+                any.push(Condition::all().add(technology::Column::Id.in_subquery(licensed)));
             }
             any_of(any)
         })
@@ -249,6 +330,11 @@ fn technologies_dealt_by(inst: Uuid) -> SelectStatement {
         .from(deal::Entity)
         .cond_where(deal_party(inst))
         .to_owned()
+}
+
+/// The deals an external organisation receives.
+fn licensee_deals(org: Uuid) -> Condition {
+    Condition::all().add(Expr::col((deal::Entity, deal::Column::RecipientOrganizationId)).eq(org))
 }
 
 fn deal_party(inst: Uuid) -> Condition {
@@ -331,6 +417,9 @@ impl Policy for deal::Entity {
         scoped(p, scope::DEAL_READ, || {
             if p.is_center_admin() {
                 return everything();
+            }
+            if let Some(org) = p.licensee() {
+                return licensee_deals(org);
             }
             match p.confidential_reader_of() {
                 Some(inst) => deal_party(inst)
@@ -558,6 +647,11 @@ pub fn ensure_writer(p: &Principal, scope: &str) -> AppResult<()> {
     if p.is_analyst() {
         return Err(AppError::Forbidden("analysts have read-only access".into()));
     }
+    if p.licensee().is_some() {
+        return Err(AppError::Forbidden(
+            "a licensee's account only submits royalty reports on its licences".into(),
+        ));
+    }
     if p.institution
         .as_ref()
         .is_some_and(|i| i.membership == Membership::Suspended)
@@ -621,9 +715,10 @@ pub fn ensure_account_admin(p: &Principal, institution: Uuid) -> AppResult<()> {
 
 /// May `p` give `role` to a user, or manage a user holding it? Center-wide roles (CENTER_ADMIN,
 /// ANALYST) are the center admins' to grant; institution admins manage their MEMBERs and
-/// INSTITUTION_ADMINs.
+/// INSTITUTION_ADMINs (and the LICENSEE accounts of the organisations they registered).
 pub fn ensure_may_grant_role(p: &Principal, role: Role) -> AppResult<()> {
-    if p.is_center_admin() || matches!(role, Role::Member | Role::InstitutionAdmin) {
+    if p.is_center_admin() || matches!(role, Role::Member | Role::InstitutionAdmin | Role::Licensee)
+    {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -662,10 +757,12 @@ pub fn is_deal_provider(p: &Principal, deal: &deal::Model) -> bool {
     p.institution_id() == Some(deal.provider_id)
 }
 
-/// Whether `p` acts for the deal's recipient (only partner institutions can; an external
-/// recipient has no principal).
+/// Whether `p` acts for the deal's recipient: a partner institution, or an external
+/// organisation through its licensee accounts.
 pub fn is_deal_recipient(p: &Principal, deal: &deal::Model) -> bool {
-    deal.recipient_institution_id.is_some() && p.institution_id() == deal.recipient_institution_id
+    (deal.recipient_institution_id.is_some() && p.institution_id() == deal.recipient_institution_id)
+        || (deal.recipient_organization_id.is_some()
+            && p.licensee() == deal.recipient_organization_id)
 }
 
 /// Provider-only actions: moving the deal along, deciding royalty reports, recording income.
@@ -712,7 +809,18 @@ pub fn income_distribution_view(
 }
 
 /// Recipient-only actions: submitting royalty reports (the provider may not report to itself).
+/// The one write a licensee's account makes.
 pub fn ensure_deal_recipient(p: &Principal, deal: &deal::Model) -> AppResult<()> {
+    if p.licensee().is_some() {
+        p.require_scope(scope::DEAL_WRITE)?;
+        return if is_deal_recipient(p, deal) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only the recipient (the licensee) may do this".into(),
+            ))
+        };
+    }
     ensure_writer(p, scope::DEAL_WRITE)?;
     if p.is_center_admin() || is_deal_recipient(p, deal) {
         Ok(())
@@ -873,6 +981,7 @@ mod tests {
                 membership: Membership::Member,
                 region: Region::BalkanPeninsula,
             }),
+            licensee_of: None,
             role: Some(Role::Member),
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
         }

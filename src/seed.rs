@@ -235,7 +235,7 @@ mod tests {
             assert_eq!(u.role.to_value(), *role, "{email}");
             let domain = email.split('@').nth(1).unwrap();
             assert_eq!(
-                format!("{}.example", slug_of[&u.institution_id]),
+                format!("{}.example", slug_of[&u.institution_id.unwrap()]),
                 domain,
                 "{email}"
             );

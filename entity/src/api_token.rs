@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    /// The institution the token acts for; none for a licensee's token.
     #[sea_orm(indexed)]
-    pub institution_id: Uuid,
+    pub institution_id: Option<Uuid>,
+    /// The external organisation a licensee's token acts for (exactly one of the two is set).
+    #[sea_orm(indexed)]
+    pub organization_id: Option<Uuid>,
     pub name: String,
     /// The first 12 characters of the secret, shown to users to recognise the token.
     #[sea_orm(unique)]

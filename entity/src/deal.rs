@@ -28,6 +28,10 @@ pub struct Model {
     /// The recipient when it is a venture of the incubator (a startup licence); its name and
     /// country are then also the external recipient's.
     pub recipient_venture_id: Option<Uuid>,
+    /// The external recipient as an organisation with licensee accounts (set when its provider
+    /// invites the licensee); its accounts see this deal.
+    #[sea_orm(indexed)]
+    pub recipient_organization_id: Option<Uuid>,
     #[sea_orm(indexed)]
     pub stage: DealStage,
     pub territory: Option<String>,

@@ -96,6 +96,10 @@ pub enum Role {
     /// Reads cross-institution statistics; read only.
     #[sea_orm(string_value = "ANALYST")]
     Analyst,
+    /// A user of an external organisation that licenses a technology: sees the deals it is the
+    /// recipient of and reports royalties on them, nothing else.
+    #[sea_orm(string_value = "LICENSEE")]
+    Licensee,
 }
 
 /// The field of medicine or life science a technology belongs to.

@@ -10,8 +10,12 @@ use crate::enums::Role;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    /// The user's institution; none for a licensee's user (see `organization_id`).
     #[sea_orm(indexed)]
-    pub institution_id: Uuid,
+    pub institution_id: Option<Uuid>,
+    /// The external organisation of a `LICENSEE` user (exactly one of the two is set).
+    #[sea_orm(indexed)]
+    pub organization_id: Option<Uuid>,
     /// Always stored lower-case (a CHECK enforces it), so uniqueness is case-insensitive.
     #[sea_orm(unique)]
     pub email: String,

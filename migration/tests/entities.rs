@@ -92,7 +92,8 @@ async fn every_table(db: &DatabaseConnection) {
         user,
         user::Model {
             id: Uuid::now_v7(),
-            institution_id: sumhs.id,
+            institution_id: Some(sumhs.id),
+            organization_id: None,
             email: "admin@sumhs.edu.cn".into(),
             display_name: "Admin".into(),
             role: Role::InstitutionAdmin,
@@ -109,7 +110,8 @@ async fn every_table(db: &DatabaseConnection) {
         api_token,
         api_token::Model {
             id: Uuid::now_v7(),
-            institution_id: sumhs.id,
+            institution_id: Some(sumhs.id),
+            organization_id: None,
             name: "CRIS sync".into(),
             prefix: "bbt_AbCdEfGh".into(),
             secret_hash: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".into(),
@@ -260,6 +262,7 @@ async fn every_table(db: &DatabaseConnection) {
             recipient_external_name: None,
             recipient_external_country: None,
             recipient_venture_id: None,
+            recipient_organization_id: None,
             stage: DealStage::Signed,
             territory: Some("Western Balkans".into()),
             upfront_amount: Some(9_007_199_254_740_993),

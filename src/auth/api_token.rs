@@ -67,7 +67,10 @@ pub fn is_api_token(credential: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct TokenRecord {
     pub id: Uuid,
-    pub institution: PrincipalInstitution,
+    /// The institution the token acts for; none for a licensee's token.
+    pub institution: Option<PrincipalInstitution>,
+    /// A licensee's token: its external organisation.
+    pub licensee_of: Option<Uuid>,
     pub scopes: Vec<String>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -79,14 +82,20 @@ impl TokenRecord {
         self.revoked_at.is_none() && self.expires_at.is_none_or(|exp| now < exp)
     }
 
-    /// The token acts as a MEMBER of its institution, limited to its scopes.
+    /// The token acts as a MEMBER of its institution — or as its licensee organisation —
+    /// limited to its scopes.
     pub fn principal(&self) -> Principal {
         Principal {
             kind: PrincipalKind::ApiToken,
             user_id: None,
             api_token_id: Some(self.id),
-            institution: Some(self.institution.clone()),
-            role: Some(Role::Member),
+            institution: self.institution.clone(),
+            licensee_of: self.licensee_of,
+            role: Some(if self.licensee_of.is_some() {
+                Role::Licensee
+            } else {
+                Role::Member
+            }),
             scopes: self.scopes.clone(),
         }
     }
@@ -142,6 +151,13 @@ impl TokenCache {
         entries.insert(hash, (now, record));
     }
 
+    /// Forgets every token (an organisation was suspended): the next requests read the database.
+    pub fn clear(&self) {
+        let mut entries = self.lock();
+        self.evictions.fetch_add(1, Ordering::SeqCst);
+        entries.clear();
+    }
+
     /// Forgets token `id` (it was revoked): the next request reads the database.
     pub fn evict(&self, id: Uuid) {
         let mut entries = self.lock();
@@ -194,11 +210,12 @@ mod tests {
     fn record(id: Uuid) -> TokenRecord {
         TokenRecord {
             id,
-            institution: PrincipalInstitution {
+            licensee_of: None,
+            institution: Some(PrincipalInstitution {
                 id: Uuid::now_v7(),
                 membership: Membership::Member,
                 region: Region::BalkanPeninsula,
-            },
+            }),
             scopes: vec!["technology:read".into()],
             expires_at: None,
             revoked_at: None,

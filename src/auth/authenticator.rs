@@ -15,7 +15,7 @@ use std::{
 
 use axum::http::{HeaderMap, header};
 use chrono::{DateTime, SubsecRound, Utc};
-use entity::{enums::Role, institution, user};
+use entity::{enums::Role, external_organization, institution, user};
 use sea_orm::{ActiveEnum, DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
@@ -25,7 +25,7 @@ use crate::{
         api_token::{self, CACHE_TTL, TokenCache, TokenUsage, USAGE_FLUSH_INTERVAL},
         jwt::JwtKeys,
         login_limits::LoginLimits,
-        state_cache::{PrincipalStates, UserState},
+        state_cache::{OrganizationState, PrincipalStates, UserState},
     },
     error::{AppError, AppResult},
     service::api_tokens,
@@ -183,6 +183,13 @@ impl Authenticator {
         self.states.institutions.evict(id);
     }
 
+    /// Forgets what is cached about a licensee's organisation `id` (suspended or reactivated),
+    /// and every API token: this instance judges the organisation's tokens afresh.
+    pub fn forget_organization(&self, id: Uuid) {
+        self.states.organizations.evict(id);
+        self.tokens.clear();
+    }
+
     /// When token `id` was last used, if that is not yet written to the database.
     pub fn pending_token_use(&self, id: Uuid) -> Option<DateTime<Utc>> {
         self.usage.pending(id)
@@ -210,7 +217,12 @@ impl Authenticator {
         })?;
         let role = <Role as ActiveEnum>::try_from_value(&claims.role)
             .map_err(|_| invalid("invalid or expired access token"))?;
-        let inst = self.institution(claims.inst).await?;
+        // A licensee's token names its organisation in `inst`, and one of its users in `sub`.
+        let (inst, org) = if role == Role::Licensee {
+            (None, Some(self.organization(claims.inst).await?))
+        } else {
+            (Some(self.institution(claims.inst).await?), None)
+        };
         // A token names a user when its subject is one of ours: that user must still be active.
         let mut user_id = None;
         if let Ok(id) = Uuid::parse_str(&claims.sub)
@@ -223,23 +235,55 @@ impl Authenticator {
                 .max();
             if user.disabled_at.is_some()
                 || revoked_after.is_some_and(|t| claims.iat < t.timestamp())
-                || user.institution_id != inst.id
+                || user.institution_id != inst.as_ref().map(|i| i.id)
+                || user.organization_id != org
             {
                 return Err(invalid("invalid or expired access token"));
             }
             user_id = Some(user.id);
+        }
+        if org.is_some() && user_id.is_none() {
+            // Licensee accounts exist only here: no operator or identity-provider token speaks
+            // for one.
+            return Err(invalid("invalid or expired access token"));
         }
         Ok(Authenticated {
             principal: Principal {
                 kind: PrincipalKind::User,
                 user_id,
                 api_token_id: None,
-                institution: Some(inst),
+                institution: inst,
+                licensee_of: org,
                 role: Some(role),
                 scopes: Vec::new(),
             },
             expires_at: DateTime::from_timestamp(claims.exp, 0),
         })
+    }
+
+    /// A licensee's organisation, which must exist and not be suspended.
+    async fn organization(&self, id: Uuid) -> AppResult<Uuid> {
+        let cache = &self.states.organizations;
+        let now = Instant::now();
+        let found = match cache.get(id, now) {
+            Some(found) => found,
+            None => {
+                let generation = cache.generation();
+                let found = external_organization::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await?
+                    .map(|org| OrganizationState {
+                        id: org.id,
+                        suspended: org.suspended_at.is_some(),
+                    });
+                cache.put(id, found.clone(), generation, now);
+                found
+            }
+        };
+        match found {
+            Some(org) if !org.suspended => Ok(org.id),
+            _ => Err(invalid("invalid or expired access token")),
+        }
     }
 
     async fn institution(&self, id: Uuid) -> AppResult<PrincipalInstitution> {
@@ -278,6 +322,7 @@ impl Authenticator {
             .map(|user| UserState {
                 id: user.id,
                 institution_id: user.institution_id,
+                organization_id: user.organization_id,
                 disabled_at: user.disabled_at,
                 tokens_valid_after: user.tokens_valid_after,
             });

@@ -13,7 +13,8 @@ use crate::config::{Config, JwtAlgorithm};
 pub struct Claims {
     /// The user id, or an operator label for tokens made by `biobridge token`.
     pub sub: String,
-    /// The institution id.
+    /// The institution id; for the role `LICENSEE`, the id of the licensee's external
+    /// organisation.
     pub inst: Uuid,
     /// The role, as in the `Role` enum (`MEMBER`, …).
     pub role: String,

@@ -32,6 +32,9 @@ pub struct Principal {
     /// The API token behind the request.
     pub api_token_id: Option<Uuid>,
     pub institution: Option<PrincipalInstitution>,
+    /// For a licensee's user or API token (role `LICENSEE`): the external organisation it acts
+    /// for. Such a principal has no institution.
+    pub licensee_of: Option<Uuid>,
     pub role: Option<Role>,
     /// For API tokens: what the token may do. Empty for users (their role decides).
     pub scopes: Vec<String>,
@@ -44,6 +47,7 @@ impl Principal {
             user_id: None,
             api_token_id: None,
             institution: None,
+            licensee_of: None,
             role: None,
             scopes: Vec::new(),
         }
@@ -55,6 +59,15 @@ impl Principal {
 
     pub fn is_analyst(&self) -> bool {
         self.role == Some(Role::Analyst)
+    }
+
+    /// The external organisation of a licensee's account or API token.
+    pub fn licensee(&self) -> Option<Uuid> {
+        if self.role == Some(Role::Licensee) {
+            self.licensee_of
+        } else {
+            None
+        }
     }
 
     pub fn institution_id(&self) -> Option<Uuid> {

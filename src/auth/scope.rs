@@ -26,3 +26,7 @@ pub const ALL: &[&str] = &[
     TRAINING_WRITE,
     STATS_READ,
 ];
+
+/// What a licensee's token may hold: reading its deals (and the technologies they license) and
+/// reporting royalties on them.
+pub const LICENSEE: &[&str] = &[TECHNOLOGY_READ, DEAL_READ, DEAL_WRITE];

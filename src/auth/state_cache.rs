@@ -30,7 +30,9 @@ const MAX_ENTRIES: usize = 10_000;
 #[derive(Debug, Clone)]
 pub struct UserState {
     pub id: Uuid,
-    pub institution_id: Uuid,
+    pub institution_id: Option<Uuid>,
+    /// A licensee's user: its external organisation.
+    pub organization_id: Option<Uuid>,
     pub disabled_at: Option<DateTime<Utc>>,
     pub tokens_valid_after: Option<DateTime<Utc>>,
 }
@@ -97,10 +99,18 @@ impl<V: Clone> StateCache<V> {
     }
 }
 
-/// The two caches an access JWT needs.
+/// A licensee's external organisation, as far as accepting its credentials goes.
+#[derive(Debug, Clone)]
+pub struct OrganizationState {
+    pub id: Uuid,
+    pub suspended: bool,
+}
+
+/// The caches an access JWT needs.
 #[derive(Debug)]
 pub struct PrincipalStates {
     pub institutions: StateCache<PrincipalInstitution>,
+    pub organizations: StateCache<OrganizationState>,
     pub users: StateCache<UserState>,
 }
 
@@ -108,6 +118,7 @@ impl PrincipalStates {
     pub fn new(ttl: Duration) -> Self {
         PrincipalStates {
             institutions: StateCache::new(ttl),
+            organizations: StateCache::new(ttl),
             users: StateCache::new(ttl),
         }
     }

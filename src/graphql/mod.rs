@@ -9,6 +9,7 @@ pub mod ids;
 pub mod input_guard;
 pub mod institution;
 pub mod ip;
+pub mod licensee;
 pub mod limits;
 pub mod live;
 pub mod loaders;
@@ -73,6 +74,7 @@ pub struct MutationRoot(
     deal::terms::DealTermsMutation,
     account::AccountMutation,
     account::token::ApiTokenMutation,
+    licensee::LicenseeMutation,
     ip::mutation::IpMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
@@ -249,7 +251,7 @@ impl Extension for GuardsExt {
         Ok(doc)
     }
 
-    /// Every mutation but `login` needs an authenticated viewer; refusing the operation before
+    /// Every mutation but `login` (and accepting a licensee invitation) needs an authenticated viewer; refusing the operation before
     /// it runs also keeps anonymous callers from probing which ids exist.
     async fn execute(
         &self,
@@ -278,7 +280,7 @@ impl Extension for GuardsExt {
 }
 
 /// Where `set` (a mutation's root selection) selects a field that changes data — any but
-/// `login` and `__typename` —, following fragments (to a bounded depth: the document is not
+/// `login`, `acceptLicenseeInvitation` and `__typename` —, following fragments (to a bounded depth: the document is not
 /// validated yet, so its fragments may cycle).
 fn changing_field(
     doc: &ExecutableDocument,
@@ -291,7 +293,9 @@ fn changing_field(
     set.node.items.iter().find_map(|item| match &item.node {
         Selection::Field(f) => {
             let name = f.node.name.node.as_str();
-            (name != "login" && name != "__typename").then_some(f.pos)
+            // `acceptLicenseeInvitation` is authorised by its one-time token.
+            let open = matches!(name, "login" | "acceptLicenseeInvitation" | "__typename");
+            (!open).then_some(f.pos)
         }
         Selection::InlineFragment(f) => changing_field(doc, &f.node.selection_set, depth + 1),
         Selection::FragmentSpread(spread) => doc

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entity::{
-    agreement, api_token, audit_event, deal, enrollment, income, institution, ip_asset, person,
-    royalty_report, technology, training_program, user, venture,
+    agreement, api_token, audit_event, deal, enrollment, external_organization, income,
+    institution, ip_asset, person, royalty_report, technology, training_program, user, venture,
 };
 use futures_util::future::try_join_all;
 
@@ -18,6 +18,7 @@ use crate::graphql::{
     ids,
     institution::Institution,
     ip::IpAsset,
+    licensee::Licensee,
     person::Person,
     request,
     technology::Technology,
@@ -37,6 +38,7 @@ pub enum Node {
     Institution(Institution),
     Income(Income),
     IpAsset(IpAsset),
+    Licensee(Licensee),
     Person(Person),
     RoyaltyReport(RoyaltyReport),
     Technology(Technology),
@@ -103,6 +105,10 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<api_token::Entity>(uuid)
             .await?
             .map(|m| Node::ApiToken(m.into())),
+        "Licensee" => loaders
+            .one::<external_organization::Entity>(uuid)
+            .await?
+            .map(|m| Node::Licensee(m.into())),
         "AuditEvent" => loaders
             .one::<audit_event::Entity>(uuid)
             .await?

@@ -292,7 +292,8 @@ pub(super) async fn load(ctx: &mut Ctx<'_>, password_hash: &str) -> anyhow::Resu
         ctx.users.insert(email, id);
         rows.push(user::ActiveModel {
             id: Set(id),
-            institution_id: Set(ctx.institution(slug)?),
+            institution_id: Set(Some(ctx.institution(slug)?)),
+            organization_id: Set(None),
             email: Set(email.to_lowercase()),
             display_name: Set(display_name.to_owned()),
             role: Set(role),

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, DurationRound, Utc};
-use entity::{enums::Role, institution, user};
+use entity::{enums::Role, external_organization, institution, user};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
 };
@@ -37,7 +37,7 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-fn check_email(email: &str) -> AppResult<String> {
+pub(crate) fn check_email(email: &str) -> AppResult<String> {
     let email = normalize_email(email);
     let valid = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
@@ -58,7 +58,7 @@ fn check_email(email: &str) -> AppResult<String> {
     }
 }
 
-fn check_password(field: &str, password: &str) -> AppResult<()> {
+pub(crate) fn check_password(field: &str, password: &str) -> AppResult<()> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
         return Err(AppError::bad_input(
@@ -75,7 +75,7 @@ fn check_password(field: &str, password: &str) -> AppResult<()> {
     Ok(())
 }
 
-fn check_display_name(name: &str) -> AppResult<String> {
+pub(crate) fn check_display_name(name: &str) -> AppResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::bad_input(
@@ -99,7 +99,7 @@ async fn verify_password(slot: PasswordSlot, password: &str, phc: &str) -> AppRe
     .map_err(AppError::internal)
 }
 
-async fn hash_password(slot: PasswordSlot, password: &str) -> AppResult<String> {
+pub(crate) async fn hash_password(slot: PasswordSlot, password: &str) -> AppResult<String> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         let hash = password::hash(&password);
@@ -118,6 +118,7 @@ fn principal_of(user: &user::Model) -> Principal {
         user_id: Some(user.id),
         api_token_id: None,
         institution: None,
+        licensee_of: user.organization_id,
         role: Some(user.role),
         scopes: Vec::new(),
     }
@@ -162,6 +163,23 @@ pub async fn login(
         _ => return Err(AppError::Unauthenticated(WRONG_CREDENTIALS.into())),
     };
     attempt.succeeded();
+    // A licensee's user acts for its organisation, which its provider may have suspended.
+    let tenant = match (user.institution_id, user.organization_id) {
+        (Some(inst), _) => inst,
+        (None, Some(org)) => {
+            let active = external_organization::Entity::find_by_id(org)
+                .one(db)
+                .await?
+                .is_some_and(|o| o.suspended_at.is_none());
+            if !active {
+                return Err(AppError::Unauthenticated(
+                    "your organisation's access is suspended".into(),
+                ));
+            }
+            org
+        }
+        (None, None) => return Err(AppError::Unauthenticated(WRONG_CREDENTIALS.into())),
+    };
 
     // Not before the user's `tokens_valid_after`, or the new token would count as revoked.
     let issued_at = user
@@ -170,7 +188,7 @@ pub async fn login(
     let (access_token, expires_at) = jwt
         .issue_at(
             &user.id.to_string(),
-            user.institution_id,
+            tenant,
             &user.role.to_value(),
             "",
             ttl,
@@ -180,7 +198,7 @@ pub async fn login(
     audit::record(
         db,
         &principal_of(&user),
-        Some(user.institution_id),
+        user.institution_id,
         "user.login",
         "User",
         user.id,
@@ -217,6 +235,12 @@ pub async fn create_user(
         .or(actor.institution_id())
         .unwrap_or_default();
     policy::ensure_account_admin(actor, institution_id)?;
+    if input.role == Role::Licensee {
+        return Err(AppError::bad_input(
+            "role",
+            "licensee accounts are created by accepting an invitation (inviteLicensee)",
+        ));
+    }
     policy::ensure_may_grant_role(actor, input.role)?;
     let email = check_email(&input.email)?;
     let display_name = check_display_name(&input.display_name)?;
@@ -229,7 +253,8 @@ pub async fn create_user(
     let now = Utc::now();
     user::ActiveModel {
         id: Set(id),
-        institution_id: Set(institution_id),
+        institution_id: Set(Some(institution_id)),
+        organization_id: Set(None),
         email: Set(email.clone()),
         display_name: Set(display_name.clone()),
         role: Set(input.role),
@@ -260,7 +285,7 @@ pub async fn create_user(
 pub async fn disable_user(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> AppResult<()> {
     let txn = crate::service::txn::begin_write(db).await?;
     let target = policy::find_visible::<user::Entity>(&txn, actor, id, "user").await?;
-    policy::ensure_account_admin(actor, target.institution_id)?;
+    policy::ensure_account_admin(actor, account_institution(&txn, &target).await?)?;
     policy::ensure_may_grant_role(actor, target.role)?;
     if actor.user_id == Some(target.id) {
         return Err(AppError::bad_input(
@@ -284,7 +309,7 @@ pub async fn disable_user(db: &DatabaseConnection, actor: &Principal, id: Uuid) 
     audit::record(
         &txn,
         actor,
-        Some(target.institution_id),
+        target.institution_id,
         "user.disable",
         "User",
         id,
@@ -293,6 +318,23 @@ pub async fn disable_user(db: &DatabaseConnection, actor: &Principal, id: Uuid) 
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The institution whose admins manage `user`: its own, or for a licensee's user the
+/// institution that registered the licensee.
+pub async fn account_institution(
+    db: &impl sea_orm::ConnectionTrait,
+    user: &user::Model,
+) -> AppResult<Uuid> {
+    if let Some(inst) = user.institution_id {
+        return Ok(inst);
+    }
+    let org = user.organization_id.ok_or(AppError::NotFound("user"))?;
+    Ok(external_organization::Entity::find_by_id(org)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("user"))?
+        .registered_by)
 }
 
 /// The first whole second after `now`: access tokens carry whole-second `iat`s, so every token
@@ -350,7 +392,7 @@ pub async fn change_password(
     audit::record(
         &txn,
         actor,
-        Some(user.institution_id),
+        user.institution_id,
         "user.changePassword",
         "User",
         id,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{api_token, institution};
+use entity::{api_token, external_organization, institution};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, Set, sea_query::Expr,
@@ -76,11 +76,18 @@ pub async fn create(
     actor: &Principal,
     input: NewApiToken,
 ) -> AppResult<(Uuid, String)> {
+    // A licensee's user makes its organisation's tokens, which read and report on its deals.
+    let organization = match policy::licensee_user_of(actor) {
+        Some(org) if input.institution.is_none() => Some(org),
+        _ => None,
+    };
     let institution_id = input
         .institution
         .or(actor.institution_id())
         .unwrap_or_default();
-    policy::ensure_account_admin(actor, institution_id)?;
+    if organization.is_none() {
+        policy::ensure_account_admin(actor, institution_id)?;
+    }
     // `created_by` names a user: operator and identity-provider tokens have none.
     let Some(creator) = actor.user_id else {
         return Err(AppError::Forbidden(
@@ -90,6 +97,19 @@ pub async fn create(
     };
     let name = check_name(&input.name)?;
     let scopes = check_scopes(&input.scopes)?;
+    if organization.is_some()
+        && let Some(other) = scopes
+            .iter()
+            .find(|s| !scope::LICENSEE.contains(&s.as_str()))
+    {
+        return Err(AppError::bad_input(
+            "scopes",
+            format!(
+                "a licensee's token may hold {} only, not {other:?}",
+                scope::LICENSEE.join(", ")
+            ),
+        ));
+    }
     let now = Utc::now();
     if input.expires_at.is_some_and(|exp| exp <= now) {
         return Err(AppError::bad_input(
@@ -97,7 +117,11 @@ pub async fn create(
             "the expiry lies in the past",
         ));
     }
-    policy::find_visible::<institution::Entity>(db, actor, institution_id, "institution").await?;
+    if organization.is_none() {
+        policy::find_visible::<institution::Entity>(db, actor, institution_id, "institution")
+            .await?;
+    }
+    let institution_id = organization.is_none().then_some(institution_id);
 
     let secret = generate_secret();
     let prefix = display_prefix(&secret);
@@ -106,6 +130,7 @@ pub async fn create(
     api_token::ActiveModel {
         id: Set(id),
         institution_id: Set(institution_id),
+        organization_id: Set(organization),
         name: Set(name.clone()),
         prefix: Set(prefix.clone()),
         secret_hash: Set(hash_secret(&secret)),
@@ -123,11 +148,11 @@ pub async fn create(
     audit::record(
         &txn,
         actor,
-        Some(institution_id),
+        institution_id,
         "apiToken.create",
         "ApiToken",
         id,
-        json!({ "name": name, "prefix": prefix, "scopes": scopes, "expiresAt": input.expires_at, "institutionId": institution_id }),
+        json!({ "name": name, "prefix": prefix, "scopes": scopes, "expiresAt": input.expires_at, "institutionId": institution_id, "organizationId": organization }),
     )
     .await?;
     txn.commit().await?;
@@ -139,7 +164,11 @@ pub async fn create(
 pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> AppResult<()> {
     let txn = crate::service::txn::begin_write(db).await?;
     let token = policy::find_visible::<api_token::Entity>(&txn, actor, id, "API token").await?;
-    policy::ensure_account_admin(actor, token.institution_id)?;
+    match (token.institution_id, token.organization_id) {
+        (Some(inst), _) => policy::ensure_account_admin(actor, inst)?,
+        // Visible to a licensee's users (and center admins), who revoke it.
+        (None, _) => actor.forbid_api_token()?,
+    }
     // Revoking twice changes nothing, but it answers success, so it is audited too.
     let revoked_at = match token.revoked_at {
         Some(at) => at,
@@ -156,7 +185,7 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> App
     audit::record(
         &txn,
         actor,
-        Some(token.institution_id),
+        token.institution_id,
         "apiToken.revoke",
         "ApiToken",
         id,
@@ -167,29 +196,48 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> App
     Ok(())
 }
 
-/// The token whose secret hashes to `secret_hash`, with its institution (usable or not).
+/// The token whose secret hashes to `secret_hash`, with its institution (usable or not). A
+/// licensee's token is found only while its organisation is not suspended.
 pub async fn find_by_secret_hash(
     db: &impl ConnectionTrait,
     secret_hash: &str,
 ) -> AppResult<Option<TokenRecord>> {
-    let found = api_token::Entity::find()
+    let Some((token, inst)) = api_token::Entity::find()
         .filter(api_token::Column::SecretHash.eq(secret_hash))
         .find_also_related(institution::Entity)
         .one(db)
-        .await?;
-    Ok(found.and_then(|(token, inst)| {
-        let inst = inst?;
-        Some(TokenRecord {
-            id: token.id,
-            institution: PrincipalInstitution {
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (institution, licensee_of) = match (inst, token.organization_id) {
+        (Some(inst), _) => {
+            let inst = PrincipalInstitution {
                 id: inst.id,
                 membership: inst.membership,
                 region: inst.region,
-            },
-            scopes: string_list(&token.scopes),
-            expires_at: token.expires_at,
-            revoked_at: token.revoked_at,
-        })
+            };
+            (Some(inst), None)
+        }
+        (None, Some(org)) => {
+            let active = external_organization::Entity::find_by_id(org)
+                .one(db)
+                .await?
+                .is_some_and(|o| o.suspended_at.is_none());
+            if !active {
+                return Ok(None);
+            }
+            (None, Some(org))
+        }
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(TokenRecord {
+        id: token.id,
+        institution,
+        licensee_of,
+        scopes: string_list(&token.scopes),
+        expires_at: token.expires_at,
+        revoked_at: token.revoked_at,
     }))
 }
 

@@ -18,6 +18,7 @@ pub mod institution;
 pub mod ip;
 pub mod licence;
 pub mod licence_terms;
+pub mod licensee;
 pub mod money;
 pub mod people;
 pub mod royalty;

@@ -114,7 +114,10 @@ pub async fn submit(
     audit::record(
         &txn,
         actor,
-        actor.institution_id(),
+        // A licensee's report lands in its provider's trail: the provider manages the licensee.
+        actor
+            .institution_id()
+            .or_else(|| actor.licensee().map(|_| deal.provider_id)),
         "royaltyReport.submit",
         "RoyaltyReport",
         id,

@@ -475,6 +475,7 @@ async fn api_token_scopes_limit_ip_reads() {
             membership: entity::enums::Membership::Member,
             region: entity::enums::Region::YangtzeRiverDelta,
         }),
+        licensee_of: None,
         role: Some(entity::enums::Role::Member),
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
     };
@@ -522,6 +523,7 @@ fn admin_principal(center: uuid::Uuid) -> biobridge::auth::Principal {
             membership: entity::enums::Membership::Member,
             region: entity::enums::Region::YangtzeRiverDelta,
         }),
+        licensee_of: None,
         role: Some(entity::enums::Role::CenterAdmin),
         scopes: Vec::new(),
     }

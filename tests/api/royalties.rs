@@ -280,7 +280,8 @@ async fn insert_token(app: &TestApp, slug: &str, name: &str) -> uuid::Uuid {
     let now = chrono::Utc::now();
     entity::api_token::ActiveModel {
         id: Set(id),
-        institution_id: Set(institution),
+        institution_id: Set(Some(institution)),
+        organization_id: Set(None),
         name: Set(name.into()),
         prefix: Set(format!("bbt_{}", &id.simple().to_string()[20..28])),
         secret_hash: Set(id.simple().to_string().repeat(2)),
@@ -309,6 +310,7 @@ fn api_token_principal(institution: uuid::Uuid, token: uuid::Uuid, scopes: &[&st
             membership: Membership::Member,
             region: Region::BalkanPeninsula,
         }),
+        licensee_of: None,
         role: Some(Role::Member),
         scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
     }

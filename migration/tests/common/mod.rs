@@ -32,6 +32,8 @@ pub const TABLES: &[&str] = &[
     "audit_events",
     "idempotency_keys",
     "exchange_rates",
+    "external_organizations",
+    "licensee_invitations",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -45,13 +45,30 @@ impl ApiToken {
     async fn scopes(&self) -> Vec<String> {
         string_list(&self.0.scopes)
     }
-    /// The institution the token acts for (as a MEMBER).
+    /// The institution the token acts for (as a MEMBER); null for a licensee's token.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        let Some(id) = self.0.institution_id else {
+            return Ok(None);
+        };
         Ok(request(ctx)
             .loaders
-            .one::<institution::Entity>(self.0.institution_id)
+            .one::<institution::Entity>(id)
             .await?
             .map(Institution))
+    }
+    /// The licensee organisation a licensee's token acts for.
+    async fn licensee(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::licensee::Licensee>> {
+        let Some(id) = self.0.organization_id else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<entity::external_organization::Entity>(id)
+            .await?
+            .map(crate::graphql::licensee::Licensee))
     }
     /// Who created the token (null if the viewer may not see that user).
     async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {

@@ -41,13 +41,30 @@ impl User {
     async fn role(&self) -> Role {
         self.0.role
     }
-    /// The institution the user acts for.
+    /// The institution the user acts for; null for a licensee's user.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        let Some(id) = self.0.institution_id else {
+            return Ok(None);
+        };
         Ok(request(ctx)
             .loaders
-            .one::<institution::Entity>(self.0.institution_id)
+            .one::<institution::Entity>(id)
             .await?
             .map(Institution))
+    }
+    /// The licensee organisation a `LICENSEE` user acts for.
+    async fn licensee(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::licensee::Licensee>> {
+        let Some(id) = self.0.organization_id else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<entity::external_organization::Entity>(id)
+            .await?
+            .map(crate::graphql::licensee::Licensee))
     }
     /// When the user was disabled; a disabled user cannot log in and their tokens are refused.
     async fn disabled_at(&self) -> Option<DateTime<Utc>> {

@@ -24,7 +24,22 @@ impl Viewer {
     async fn scopes(&self, ctx: &Context<'_>) -> Vec<String> {
         request(ctx).principal.scopes.clone()
     }
-    /// The institution the viewer acts for; null when anonymous.
+    /// The licensee organisation a licensee's account or API token acts for; null otherwise.
+    async fn licensee(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::licensee::Licensee>> {
+        let req = request(ctx);
+        let Some(id) = req.principal.licensee() else {
+            return Ok(None);
+        };
+        Ok(req
+            .loaders
+            .one::<entity::external_organization::Entity>(id)
+            .await?
+            .map(crate::graphql::licensee::Licensee))
+    }
+    /// The institution the viewer acts for; null when anonymous (and for licensees).
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
         let req = request(ctx);
         let Some(id) = req.principal.institution_id() else {

@@ -115,6 +115,21 @@ impl Deal {
     async fn provider(&self, ctx: &Context<'_>) -> Result<Institution> {
         institution(ctx, self.0.provider_id).await
     }
+    /// The recipient's licensee organisation, when the provider gave it accounts
+    /// (`inviteLicensee`); null otherwise or if the viewer may not see it.
+    async fn licensee(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::licensee::Licensee>> {
+        let Some(id) = self.0.recipient_organization_id else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<entity::external_organization::Entity>(id)
+            .await?
+            .map(crate::graphql::licensee::Licensee))
+    }
     /// The institution or external organisation receiving the rights.
     async fn recipient(&self, ctx: &Context<'_>) -> Result<DealParty> {
         if let Some(id) = self.0.recipient_venture_id

@@ -168,6 +168,7 @@ fn same_rights(a: &Principal, b: &Principal) -> bool {
         && a.api_token_id == b.api_token_id
         && a.role == b.role
         && a.scopes == b.scopes
+        && a.licensee_of == b.licensee_of
         && inst(a) == inst(b)
 }
 

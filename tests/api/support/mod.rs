@@ -299,7 +299,7 @@ impl TestApp {
             .unwrap()
             .issue(
                 &user.id.to_string(),
-                user.institution_id,
+                user.institution_id.or(user.organization_id).unwrap(),
                 &role,
                 "",
                 std::time::Duration::from_secs(600),
