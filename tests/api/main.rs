@@ -24,6 +24,7 @@ mod ip;
 mod ip_writes;
 mod jwt_attacks;
 mod licences;
+mod licensees;
 mod limits;
 mod live;
 mod login;

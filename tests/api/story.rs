@@ -7,6 +7,11 @@
 //! with no part in any of it — finds none of the confidential parts on any path.
 //!
 //! Dates are relative to today, so the deadlines stay upcoming whenever the test runs.
+//!
+//! [`centre`] tells the center's fuller story of issue 7 with the same partners, a co-inventor
+//! at Banja Luka and a Serbian licensee watching after every step.
+
+mod centre;
 
 use chrono::{Datelike, Days, NaiveDate, Utc};
 use serde_json::{Value, json};

@@ -16,6 +16,7 @@ mod email;
 mod fixture;
 mod incubation;
 mod ip;
+mod licensees;
 mod stakes;
 mod technologies;
 mod training;
@@ -46,6 +47,11 @@ pub(super) enum Viewer {
     /// An INSTITUTION_ADMIN of the owner (manager@sumhs): sees what its members see, and also
     /// its institution's accounts, API tokens and audit trail.
     OwnerAdmin,
+    /// A licensee's account: a user of Hemofarm a.d. (an external organisation, RS), invited by
+    /// unibl for the licence of UNIBL-2025-002 it negotiates. Not in `VIEWERS`: by default it
+    /// sees exactly what an anonymous caller sees ([`Target::licensee`] says otherwise for its
+    /// own deal and what hangs off it).
+    Licensee,
 }
 
 pub(super) const VIEWERS: [Viewer; 9] = [
@@ -133,6 +139,10 @@ pub(super) struct Target {
     pub scopes: (&'static [&'static str], &'static [&'static str]),
     /// Expected visibility per viewer, in `VIEWERS` order.
     pub sees: [bool; 9],
+    /// Whether the licensee's account sees the row, when that differs from the anonymous
+    /// caller's column: only for its own deal and what hangs off it, so that it sees nothing a
+    /// bg member does not, except its own deals.
+    pub licensee: Option<bool>,
 }
 
 /// Every value at `pointer`, where `*` stands for every element of an array; nulls left out.
@@ -224,6 +234,7 @@ impl Viewers {
             users.insert(v, Some(app.user_token(email).await));
         }
         users.insert(Viewer::Anonymous, None);
+        users.insert(Viewer::Licensee, Some(licensee_token(app).await));
         Viewers {
             users,
             manager: app.user_token("manager@sumhs.example").await,
@@ -256,6 +267,49 @@ impl Viewers {
         }
         Some(self.api_tokens[&scopes].clone())
     }
+}
+
+/// The Hemofarm deal's id (unibl licenses UNIBL-2025-002 to it), as unibl's admin sees it.
+pub(super) async fn hemofarm_deal(app: &TestApp) -> Value {
+    let unibl = app.user_token("manager@unibl.example").await;
+    let deals = app
+        .gql(
+            Some(&unibl),
+            "{ deals(first: 100) { edges { node { id recipient { ... on ExternalOrganization { name } } } } } }",
+            json!({}),
+        )
+        .await;
+    at(deals.data(), "/deals/edges/*/node")
+        .into_iter()
+        .find(|d| d["recipient"]["name"] == "Hemofarm a.d.")
+        .map(|d| d["id"].clone())
+        .expect("the Hemofarm deal")
+}
+
+/// An access token of Hemofarm's licensee account: unibl's admin invites it for the Hemofarm
+/// deal and the invitee accepts.
+pub(super) async fn licensee_token(app: &TestApp) -> String {
+    let unibl = app.user_token("manager@unibl.example").await;
+    let deal = hemofarm_deal(app).await;
+    let invited = app
+        .gql(
+            Some(&unibl),
+            "mutation($i: InviteLicenseeInput!) { inviteLicensee(input: $i) { invitationToken } }",
+            json!({ "i": { "dealId": deal, "email": "licensing@hemofarm.example", "displayName": "Hemofarm licensing" } }),
+        )
+        .await;
+    let token = invited.data()["inviteLicensee"]["invitationToken"].clone();
+    let accepted = app
+        .gql(
+            None,
+            "mutation($i: AcceptLicenseeInvitationInput!) { acceptLicenseeInvitation(input: $i) { accessToken } }",
+            json!({ "i": { "token": token, "password": "hemofarm-licensing-2026" } }),
+        )
+        .await;
+    accepted.data()["acceptLicenseeInvitation"]["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Runs the matrix of `targets` on a fresh demo database; fails with every violation found.
@@ -292,10 +346,15 @@ pub(super) async fn check_with(
         if let Some(id) = row.get("id") {
             vars["id"] = id.clone();
         }
-        for (i, viewer) in VIEWERS.iter().enumerate() {
+        let expectations = VIEWERS
+            .iter()
+            .zip(target.sees)
+            .map(|(v, sees)| (*v, sees))
+            .chain([(Viewer::Licensee, target.licensee.unwrap_or(target.sees[0]))]);
+        for (viewer, expected) in expectations {
+            let viewer = &viewer;
             let token = viewers.token(&app, *viewer, target.scopes).await;
             let token = token.as_deref();
-            let expected = target.sees[i];
             let check = |failures: &mut Vec<String>, path: &str, seen: bool| {
                 if seen != expected {
                     failures.push(format!(
@@ -358,8 +417,9 @@ pub(super) async fn check_with(
                     Viewer::Anonymous => &["UNAUTHENTICATED"],
                     // Scope checks come before the look-up; the token learns nothing about the row.
                     Viewer::TokenWithoutScope => &["FORBIDDEN", "NOT_FOUND"],
-                    // Analysts are read-only whatever they aim at.
-                    Viewer::Analyst => &["FORBIDDEN", "NOT_FOUND"],
+                    // Analysts are read-only whatever they aim at; so is a licensee, but for
+                    // its royalty reports.
+                    Viewer::Analyst | Viewer::Licensee => &["FORBIDDEN", "NOT_FOUND"],
                     _ => &["NOT_FOUND"],
                 };
                 if !allowed.contains(&code)

@@ -85,6 +85,8 @@ fn targets() -> Vec<Target> {
             scopes: DEAL_SCOPES,
             // Here "Party" (unibl) is the provider; sumhs is an outsider.
             sees: [F, F, T, F, F, F, F, T, F],
+            // Hemofarm's own licensee account sees its deal.
+            licensee: Some(T),
             ..Default::default()
         },
         Target {
