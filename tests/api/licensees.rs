@@ -218,7 +218,7 @@ async fn an_invited_licensee_accepts_logs_in_and_sees_only_its_deal() {
     let r = app
         .gql(
             Some(&hemofarm),
-            "{ statistics { disclosures { total { count } } } }",
+            "{ statistics { from inventionDisclosures { total { count } } } }",
             json!({}),
         )
         .await;
