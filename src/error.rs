@@ -230,6 +230,7 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
         "uq_agreement_parties_agreement_id_institution_id",
         "parties",
     ),
+    ("uq_institution_email_domains_domain", "emailDomains"),
 ];
 
 #[cfg(test)]

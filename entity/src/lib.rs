@@ -18,6 +18,7 @@ pub mod exchange_rate;
 pub mod idempotency_key;
 pub mod income;
 pub mod institution;
+pub mod institution_email_domain;
 pub mod ip_asset;
 pub mod ip_ownership;
 pub mod person;

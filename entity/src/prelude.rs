@@ -11,6 +11,7 @@ pub use super::enrollment::Entity as Enrollment;
 pub use super::exchange_rate::Entity as ExchangeRate;
 pub use super::income::Entity as Income;
 pub use super::institution::Entity as Institution;
+pub use super::institution_email_domain::Entity as InstitutionEmailDomain;
 pub use super::ip_asset::Entity as IpAsset;
 pub use super::ip_ownership::Entity as IpOwnership;
 pub use super::person::Entity as Person;

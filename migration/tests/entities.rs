@@ -87,6 +87,16 @@ async fn every_table(db: &DatabaseConnection) {
             version: 1,
         }
     );
+    roundtrip!(
+        db,
+        institution_email_domain,
+        institution_email_domain::Model {
+            id: Uuid::now_v7(),
+            institution_id: unibl.id,
+            domain: "unibl.org".into(),
+            created_at: now,
+        }
+    );
     let admin = roundtrip!(
         db,
         user,

@@ -38,6 +38,10 @@ async fn assert_indexes(db: &DatabaseConnection) {
             "uq_technology_inventors_technology_id_person_id",
         ),
         ("ip_assets", "idx_ip_assets_family_parent_id"),
+        (
+            "institution_email_domains",
+            "uq_institution_email_domains_domain",
+        ),
         ("deal_events", "idx_deal_events_actor_user_id"),
         ("audit_events", "idx_audit_events_entity_type_entity_id"),
     ] {

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod deadlines;
 pub mod deal;
 pub mod distribution;
+pub mod email_domains;
 pub mod enrollment;
 pub mod events;
 pub mod idempotency;

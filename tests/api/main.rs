@@ -14,6 +14,7 @@ mod browser;
 mod connections;
 mod deals;
 mod docket;
+mod email_domains;
 mod graphiql;
 mod http_spec;
 mod idempotency;

@@ -32,6 +32,7 @@ pub const TABLES: &[&str] = &[
     "audit_events",
     "idempotency_keys",
     "exchange_rates",
+    "institution_email_domains",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.
