@@ -231,6 +231,7 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
         "parties",
     ),
     ("uq_institution_email_domains_domain", "emailDomains"),
+    ("uq_ip_change_approvals_ip_change_id_institution_id", "id"),
 ];
 
 #[cfg(test)]

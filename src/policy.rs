@@ -24,6 +24,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+mod ip_changes;
 pub mod statistics;
 
 use crate::{

@@ -20,6 +20,8 @@ pub mod income;
 pub mod institution;
 pub mod institution_email_domain;
 pub mod ip_asset;
+pub mod ip_change;
+pub mod ip_change_approval;
 pub mod ip_ownership;
 pub mod person;
 pub mod royalty_report;

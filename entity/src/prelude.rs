@@ -13,6 +13,8 @@ pub use super::income::Entity as Income;
 pub use super::institution::Entity as Institution;
 pub use super::institution_email_domain::Entity as InstitutionEmailDomain;
 pub use super::ip_asset::Entity as IpAsset;
+pub use super::ip_change::Entity as IpChange;
+pub use super::ip_change_approval::Entity as IpChangeApproval;
 pub use super::ip_ownership::Entity as IpOwnership;
 pub use super::person::Entity as Person;
 pub use super::royalty_report::Entity as RoyaltyReport;

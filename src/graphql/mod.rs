@@ -74,6 +74,7 @@ pub struct MutationRoot(
     account::AccountMutation,
     account::token::ApiTokenMutation,
     ip::mutation::IpMutation,
+    ip::consent::IpConsentMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
     venture::equity::VentureEquityMutation,

@@ -2,8 +2,8 @@
 
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entity::{
-    agreement, api_token, audit_event, deal, enrollment, income, institution, ip_asset, person,
-    royalty_report, technology, training_program, user, venture,
+    agreement, api_token, audit_event, deal, enrollment, income, institution, ip_asset, ip_change,
+    person, royalty_report, technology, training_program, user, venture,
 };
 use futures_util::future::try_join_all;
 
@@ -17,7 +17,7 @@ use crate::graphql::{
     deal::royalty::{Income, RoyaltyReport},
     ids,
     institution::Institution,
-    ip::IpAsset,
+    ip::{IpAsset, change::IpChange},
     person::Person,
     request,
     technology::Technology,
@@ -37,6 +37,7 @@ pub enum Node {
     Institution(Institution),
     Income(Income),
     IpAsset(IpAsset),
+    IpChange(IpChange),
     Person(Person),
     RoyaltyReport(RoyaltyReport),
     Technology(Technology),
@@ -83,6 +84,10 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<ip_asset::Entity>(uuid)
             .await?
             .map(|m| Node::IpAsset(m.into())),
+        "IpChange" => loaders
+            .one::<ip_change::Entity>(uuid)
+            .await?
+            .map(|m| Node::IpChange(m.into())),
         "TrainingProgram" => loaders
             .one::<training_program::Entity>(uuid)
             .await?

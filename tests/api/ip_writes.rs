@@ -251,12 +251,20 @@ async fn abandoned_assets_have_no_upcoming_deadlines() {
     let d = demo(&app).await;
     let sumhs = app.user_token("member@sumhs.example").await;
     let unibl = app.user_token("member@unibl.example").await;
-    // unibl, a co-owner, abandons the PCT application.
+    // unibl, a co-owner, proposes to abandon the PCT application; sumhs, the other, agrees.
     let r = app
-        .gql(Some(&unibl), &transition_q(), json!({ "i": { "id": d.pct, "to": "ABANDONED", "expectedVersion": 1, "date": today().to_string() } }))
+        .gql(Some(&unibl), "mutation($i: ProposeIpAbandonmentInput!) { proposeIpAbandonment(input: $i) { change { id } } }", json!({ "i": { "ipAssetId": d.pct, "expectedVersion": 1, "date": today().to_string() } }))
+        .await;
+    let change = r.data()["proposeIpAbandonment"]["change"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&sumhs),
+            "mutation($id: ID!) { approveIpChange(input: { id: $id }) { ipAsset { status } } }",
+            json!({ "id": change }),
+        )
         .await;
     assert_eq!(
-        r.data()["transitionIpAsset"]["ipAsset"]["status"],
+        r.data()["approveIpChange"]["ipAsset"]["status"],
         "ABANDONED"
     );
     let r = app

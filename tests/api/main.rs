@@ -22,6 +22,7 @@ mod input_hardening;
 mod institution_writes;
 mod institutions;
 mod ip;
+mod ip_consent;
 mod ip_writes;
 mod jwt_attacks;
 mod licences;

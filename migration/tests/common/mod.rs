@@ -33,6 +33,8 @@ pub const TABLES: &[&str] = &[
     "idempotency_keys",
     "exchange_rates",
     "institution_email_domains",
+    "ip_changes",
+    "ip_change_approvals",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.
