@@ -39,10 +39,10 @@ pub const MAX_DOMAINS: usize = 20;
 /// their `xn--` form), at least two labels, at most 253 characters.
 pub fn check_domain(field: &str, domain: &str) -> AppResult<String> {
     let d = domain.trim().to_ascii_lowercase();
-    if d.starts_with('@') {
+    if let Some(rest) = d.strip_prefix('@') {
         return Err(AppError::bad_input(
             field,
-            format!("give the domain without the @, e.g. {}", &d[1..]),
+            format!("give the domain without the @, e.g. {rest}"),
         ));
     }
     let label_ok = |l: &str| {
