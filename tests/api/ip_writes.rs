@@ -543,7 +543,8 @@ async fn only_owners_write_and_ownership_is_replaced_atomically() {
         .await;
     assert_eq!(r.code(), "NOT_FOUND");
 
-    // Any co-owner prosecutes and re-shares the co-owned application.
+    // Any co-owner prosecutes the co-owned application, and re-shares it from its own share
+    // (taking from another co-owner needs its consent: see ip_consent.rs).
     let r = app
         .gql(Some(&unibl), &update_q(), json!({ "i": { "id": d.pct, "expectedVersion": 1, "applicationNumber": " PCT/CN2026/012345 " } }))
         .await;
@@ -552,7 +553,7 @@ async fn only_owners_write_and_ownership_is_replaced_atomically() {
         { "institutionId": unibl_id, "shareBasisPoints": 5000 },
         { "institutionId": sumhs_id, "shareBasisPoints": 5000 },
     ] } });
-    let r = app.gql(Some(&unibl), &ownership_q(), half.clone()).await;
+    let r = app.gql(Some(&sumhs), &ownership_q(), half.clone()).await;
     let a = &r.data()["setIpOwnership"]["ipAsset"];
     assert_eq!(
         owners(a),

@@ -195,10 +195,6 @@ fn pending_changes() -> Vec<Target> {
                 "{ ipAssets(first: 100) { edges { node { pendingChanges(first: 20) { totalCount edges { node { id } } } } } } }",
                 "/ipAssets/edges/*/node/pendingChanges",
             ),
-            nested(
-                "{ technologies(first: 100) { edges { node { ipAssets(first: 20) { edges { node { pendingChanges(first: 20) { totalCount edges { node { id } } } } } } } } } }",
-                "/technologies/edges/*/node/ipAssets/edges/*/node/pendingChanges",
-            ),
         ],
         probe: Some(APPROVE),
         scopes: IP_SCOPES,
