@@ -230,6 +230,8 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
         "uq_agreement_parties_agreement_id_institution_id",
         "parties",
     ),
+    ("uq_institution_email_domains_domain", "emailDomains"),
+    ("uq_ip_change_approvals_ip_change_id_institution_id", "id"),
 ];
 
 #[cfg(test)]

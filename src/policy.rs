@@ -21,7 +21,8 @@ use entity::{
     agreement, agreement_party, api_token, audit_event, deal, deal_event, deal_milestone,
     enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
-    external_organization, income, institution, ip_asset, ip_ownership, person, royalty_report,
+    external_organization, income, institution, institution_email_domain, ip_asset, ip_ownership,
+    person, royalty_report,
     technology, technology_inventor, technology_translation, training_program, user, venture,
     venture_equity_change, venture_founder, venture_milestone,
 };
@@ -31,6 +32,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+mod ip_changes;
 pub mod statistics;
 
 use crate::{
@@ -120,6 +122,32 @@ impl Policy for user::Entity {
             any_of(any)
         }
     }
+}
+
+/// An institution's e-mail domains: its own users (the admins who invite people need them) and
+/// center admins; not API tokens, not other institutions. See [`may_see_email_domains`].
+impl Policy for institution_email_domain::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        if p.kind != PrincipalKind::User {
+            return nothing();
+        }
+        if p.is_center_admin() {
+            return everything();
+        }
+        match p.institution_id() {
+            Some(inst) => {
+                Condition::all().add(institution_email_domain::Column::InstitutionId.eq(inst))
+            }
+            None => nothing(),
+        }
+    }
+}
+
+/// Whether `p` may read the e-mail domains of `institution` (`Institution.emailDomains` is null
+/// otherwise, rather than an empty list that would read as "none registered").
+pub fn may_see_email_domains(p: &Principal, institution: Uuid) -> bool {
+    p.kind == PrincipalKind::User
+        && (p.is_center_admin() || p.institution_id() == Some(institution))
 }
 
 /// The institution whose users, tokens and audit trail `p` administers.

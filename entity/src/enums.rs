@@ -597,6 +597,66 @@ pub enum AgreementStatus {
     Terminated,
 }
 
+/// What a proposed change of a jointly owned IP asset does.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum IpChangeKind {
+    /// Replaces the co-owners and their shares.
+    #[sea_orm(string_value = "OWNERSHIP")]
+    Ownership,
+    /// Moves the asset to ABANDONED.
+    #[sea_orm(string_value = "ABANDONMENT")]
+    Abandonment,
+}
+
+/// Where a proposed change of a jointly owned IP asset stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum IpChangeStatus {
+    /// Waiting for the approval of one or more co-owners.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Approved by every co-owner it needed, and carried out.
+    #[sea_orm(string_value = "APPLIED")]
+    Applied,
+    /// A co-owner whose approval it needed refused it.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+    /// Its proposer took it back.
+    #[sea_orm(string_value = "WITHDRAWN")]
+    Withdrawn,
+    /// The asset's ownership or status changed before it was decided; propose again.
+    #[sea_orm(string_value = "SUPERSEDED")]
+    Superseded,
+}
+
+/// A co-owner's answer to a proposed change.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum IpApprovalDecision {
+    /// Not answered yet.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// Consented.
+    #[sea_orm(string_value = "APPROVED")]
+    Approved,
+    /// Refused.
+    #[sea_orm(string_value = "REJECTED")]
+    Rejected,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,6 +716,9 @@ mod tests {
             EnrollmentStatus,
             AgreementKind,
             AgreementStatus,
+            IpChangeKind,
+            IpChangeStatus,
+            IpApprovalDecision,
         );
     }
 }

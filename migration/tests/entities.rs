@@ -87,6 +87,16 @@ async fn every_table(db: &DatabaseConnection) {
             version: 1,
         }
     );
+    roundtrip!(
+        db,
+        institution_email_domain,
+        institution_email_domain::Model {
+            id: Uuid::now_v7(),
+            institution_id: unibl.id,
+            domain: "unibl.org".into(),
+            created_at: now,
+        }
+    );
     let admin = roundtrip!(
         db,
         user,
@@ -248,6 +258,37 @@ async fn every_table(db: &DatabaseConnection) {
             created_at: now,
             updated_at: now,
             version: 1,
+        }
+    );
+    let proposal = roundtrip!(
+        db,
+        ip_change,
+        ip_change::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: pct.id,
+            kind: IpChangeKind::Ownership,
+            status: IpChangeStatus::Pending,
+            proposed_by_institution_id: Some(unibl.id),
+            proposed_by_user_id: None,
+            owners: Some(json!([{ "institutionId": unibl.id, "shareBasisPoints": 10000 }])),
+            date: None,
+            decided_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    roundtrip!(
+        db,
+        ip_change_approval,
+        ip_change_approval::Model {
+            id: Uuid::now_v7(),
+            ip_change_id: proposal.id,
+            institution_id: sumhs.id,
+            decision: IpApprovalDecision::Approved,
+            decided_by_user_id: Some(admin.id),
+            decided_at: Some(now),
+            created_at: now,
         }
     );
     let deal = roundtrip!(

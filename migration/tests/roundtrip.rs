@@ -38,6 +38,15 @@ async fn assert_indexes(db: &DatabaseConnection) {
             "uq_technology_inventors_technology_id_person_id",
         ),
         ("ip_assets", "idx_ip_assets_family_parent_id"),
+        (
+            "institution_email_domains",
+            "uq_institution_email_domains_domain",
+        ),
+        ("ip_changes", "idx_ip_changes_ip_asset_id"),
+        (
+            "ip_change_approvals",
+            "uq_ip_change_approvals_ip_change_id_institution_id",
+        ),
         ("deal_events", "idx_deal_events_actor_user_id"),
         ("audit_events", "idx_audit_events_entity_type_entity_id"),
     ] {

@@ -46,6 +46,20 @@ pub enum AdminCommand {
         /// Web site (https://…).
         #[arg(long)]
         website: Option<String>,
+        /// An e-mail domain its users' addresses lie in, e.g. `center.example`; repeat the flag
+        /// for more. Users can be created only in a registered domain.
+        #[arg(long = "email-domain", value_name = "DOMAIN")]
+        email_domains: Vec<String>,
+    },
+    /// Replace the e-mail domains an institution's users' addresses lie in.
+    SetEmailDomains {
+        /// The institution's slug.
+        #[arg(long)]
+        institution: String,
+        /// A domain, e.g. `unibl.org`; repeat the flag for more. None leaves the institution
+        /// without domains (no new users).
+        #[arg(long = "email-domain", value_name = "DOMAIN")]
+        email_domains: Vec<String>,
     },
     /// Create a user. The password is read from the terminal (without echo) or, when stdin is
     /// not a terminal, as the first line of stdin — never from an argument.
@@ -109,6 +123,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
             membership,
             local_name,
             website,
+            email_domains,
         } => {
             let input = institutions::NewInstitution {
                 slug,
@@ -133,6 +148,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
                 joined_on: None,
                 website,
                 inventor_share_bp: 5000,
+                email_domains,
             };
             let slug = input.slug.clone();
             let id = institutions::create(db, &operator(), input)
@@ -140,6 +156,20 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
                 .map_err(explain)?
                 .id;
             println!("created institution {slug} ({id})");
+            Ok(())
+        }
+        AdminCommand::SetEmailDomains {
+            institution: slug,
+            email_domains,
+        } => {
+            let inst = institution_by_slug(db, &slug).await?;
+            crate::service::email_domains::set(db, &operator(), inst.id, &email_domains, None)
+                .await
+                .map_err(explain)?;
+            let now = crate::service::email_domains::domains_of(db, inst.id)
+                .await
+                .map_err(explain)?;
+            println!("{slug}: e-mail domains {}", now.join(", "));
             Ok(())
         }
         AdminCommand::CreateUser {
@@ -153,15 +183,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
                 &role,
                 "CENTER_ADMIN, INSTITUTION_ADMIN, MEMBER or ANALYST",
             )?;
-            let inst = institution::Entity::find()
-                .filter(institution::Column::Slug.eq(slug.to_lowercase()))
-                .one(db)
-                .await?
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "no institution with slug {slug:?}: create it first with `biobridge admin create-institution`"
-                    )
-                })?;
+            let inst = institution_by_slug(db, &slug).await?;
             let password = read_password()?;
             // One hash at the operator's terminal: the default slots are plenty.
             let limits = crate::auth::login_limits::LoginLimits::from_config(
@@ -191,6 +213,21 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
             Ok(())
         }
     }
+}
+
+async fn institution_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> anyhow::Result<institution::Model> {
+    institution::Entity::find()
+        .filter(institution::Column::Slug.eq(slug.to_lowercase()))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no institution with slug {slug:?}: create it first with `biobridge admin create-institution`"
+            )
+        })
 }
 
 /// The demo logins that can still log in.

@@ -76,6 +76,7 @@ pub struct MutationRoot(
     account::token::ApiTokenMutation,
     licensee::LicenseeMutation,
     ip::mutation::IpMutation,
+    ip::consent::IpConsentMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
     venture::equity::VentureEquityMutation,

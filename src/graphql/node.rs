@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Interface, Object, Result};
 use entity::{
     agreement, api_token, audit_event, deal, enrollment, external_organization, income,
-    institution, ip_asset, person, royalty_report, technology, training_program, user, venture,
+    institution, ip_asset, ip_change, person, royalty_report, technology, training_program, user,
+    venture,
 };
 use futures_util::future::try_join_all;
 
@@ -17,7 +18,7 @@ use crate::graphql::{
     deal::royalty::{Income, RoyaltyReport},
     ids,
     institution::Institution,
-    ip::IpAsset,
+    ip::{IpAsset, change::IpChange},
     licensee::Licensee,
     person::Person,
     request,
@@ -39,6 +40,7 @@ pub enum Node {
     Income(Income),
     IpAsset(IpAsset),
     Licensee(Licensee),
+    IpChange(IpChange),
     Person(Person),
     RoyaltyReport(RoyaltyReport),
     Technology(Technology),
@@ -85,6 +87,10 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<ip_asset::Entity>(uuid)
             .await?
             .map(|m| Node::IpAsset(m.into())),
+        "IpChange" => loaders
+            .one::<ip_change::Entity>(uuid)
+            .await?
+            .map(|m| Node::IpChange(m.into())),
         "TrainingProgram" => loaders
             .one::<training_program::Entity>(uuid)
             .await?

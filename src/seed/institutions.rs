@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use entity::enums::{InstitutionKind, Membership, Region, Role};
-use entity::{institution, person, user};
+use entity::{institution, institution_email_domain, person, user};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
@@ -283,6 +283,18 @@ pub(super) async fn load(ctx: &mut Ctx<'_>, password_hash: &str) -> anyhow::Resu
         });
     }
     institution::Entity::insert_many(rows)
+        .exec_without_returning(ctx.txn)
+        .await?;
+    // Every demo address is `<key>@<slug>.example`: each institution registers its domain.
+    let domains = INSTITUTIONS.iter().map(|i| {
+        Ok(institution_email_domain::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            institution_id: Set(ctx.institution(i.slug)?),
+            domain: Set(format!("{}.example", i.slug)),
+            created_at: Set(now),
+        })
+    });
+    institution_email_domain::Entity::insert_many(domains.collect::<anyhow::Result<Vec<_>>>()?)
         .exec_without_returning(ctx.txn)
         .await?;
 

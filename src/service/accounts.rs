@@ -22,7 +22,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     policy,
-    service::{audit, update_versioned},
+    service::{audit, email_domains, update_versioned},
 };
 
 /// Shortest accepted password, in characters.
@@ -223,7 +223,8 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// Creates a user (admins of the institution and center admins).
+/// Creates a user (admins of the institution and center admins), with an address in one of the
+/// institution's e-mail domains.
 pub async fn create_user(
     db: &DatabaseConnection,
     actor: &Principal,
@@ -246,6 +247,9 @@ pub async fn create_user(
     let display_name = check_display_name(&input.display_name)?;
     check_password("password", &input.password)?;
     policy::find_visible::<institution::Entity>(db, actor, institution_id, "institution").await?;
+    // Before the address can meet the unique index: a conflict is then about the institution's
+    // own people only.
+    email_domains::ensure_email_allowed(db, institution_id, &email).await?;
     let password_hash = hash_password(limits.password_slot().await?, &input.password).await?;
 
     let txn = crate::service::txn::begin_write(db).await?;

@@ -18,7 +18,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, txn, update_versioned},
+    service::{audit, email_domains, text, txn, update_versioned},
 };
 
 /// A new institution.
@@ -34,6 +34,8 @@ pub struct NewInstitution {
     pub joined_on: Option<NaiveDate>,
     pub website: Option<String>,
     pub inventor_share_bp: i32,
+    /// The e-mail domains its users' addresses lie in (see `email_domains`).
+    pub email_domains: Vec<String>,
 }
 
 /// Changes to an institution; `None` leaves a field as it is, `Some(None)` clears it.
@@ -114,6 +116,7 @@ pub async fn create(
     let country = check_country(&input.country)?;
     let website = check_website(input.website.as_deref())?;
     check_share(input.inventor_share_bp)?;
+    let email_domains = email_domains::check_domains(&input.email_domains)?;
     let joined_on = input
         .joined_on
         .or_else(|| (input.membership == Membership::Member).then(|| Utc::now().date_naive()));
@@ -138,6 +141,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
+    email_domains::register_new(&txn, id, &email_domains).await?;
     audit::record(
         &txn,
         actor,
@@ -149,6 +153,7 @@ pub async fn create(
             "slug": slug, "name": name, "country": country, "region": input.region,
             "kind": input.kind, "membership": input.membership,
             "inventorShareBasisPoints": input.inventor_share_bp,
+            "emailDomains": email_domains,
         }),
     )
     .await?;

@@ -6,9 +6,11 @@
 //! that any co-owner — or a center admin — edits it, moves it along its status machine and
 //! changes its ownership ([`policy::ensure_co_owner`]).
 
+pub mod consent;
 mod ownership;
 pub mod rules;
 
+pub use consent::{ChangeWritten, approve, propose_abandonment, propose_ownership, reject};
 pub use ownership::{OwnerShare, set_ownership};
 
 use chrono::{NaiveDate, Utc};
@@ -329,7 +331,8 @@ pub async fn update(
 }
 
 /// Moves an IP asset along its status machine. FILED, PUBLISHED and GRANTED record a date:
-/// `date`, or the one the asset already has.
+/// `date`, or the one the asset already has. Abandoning an asset that others co-own needs their
+/// consent: it is proposed instead ([`consent::propose_abandonment`]).
 pub async fn transition(
     db: &DatabaseConnection,
     actor: &Principal,
@@ -341,10 +344,42 @@ pub async fn transition(
     policy::ensure_writer(actor, scope::IP_WRITE)?;
     let txn = super::txn::begin_write(db).await?;
     let current = policy::find_visible::<ip_asset::Entity>(&txn, actor, id, "IP asset").await?;
-    let (owners, principal) = owners_of(&txn, id).await?;
+    let (owners, _) = owners_of(&txn, id).await?;
     policy::ensure_co_owner(actor, &owners, scope::IP_WRITE)?;
     rules::check_transition(current.status, to)?;
-    let mut dates = dates_of(&current);
+    if to == IpStatus::Abandoned {
+        let shares = ownership::shares_of(&txn, id).await?;
+        if !consent::needed_for_abandonment(actor, &shares).is_empty() {
+            return Err(AppError::Forbidden(
+                "co-owners abandon a jointly owned asset together: propose it with \
+                 proposeIpAbandonment"
+                    .into(),
+            ));
+        }
+    }
+    // Based on the version the client read: a change in between is a CONFLICT.
+    let current = ip_asset::Model {
+        version: expected_version,
+        ..current
+    };
+    apply_transition(&txn, actor, &current, to, date, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves `current` to `to` inside `txn` (checked against the status machine and the dates each
+/// status needs), based on `current.version`; supersedes the abandonments pending on it and
+/// records the change (`proposal`: the consented change it carries out, if any).
+async fn apply_transition(
+    txn: &impl ConnectionTrait,
+    actor: &Principal,
+    current: &ip_asset::Model,
+    to: IpStatus,
+    date: Option<NaiveDate>,
+    proposal: Option<Uuid>,
+) -> AppResult<()> {
+    rules::check_transition(current.status, to)?;
+    let mut dates = dates_of(current);
     let recorded = rules::date_recorded_by(to);
     if let Some(field) = recorded {
         if date.is_some() {
@@ -377,17 +412,27 @@ pub async fn transition(
         grant_date: Set(dates.grant),
         ..<ip_asset::ActiveModel as Default>::default()
     };
-    update_versioned::<ip_asset::Entity, _>(&txn, id, expected_version, am).await?;
+    update_versioned::<ip_asset::Entity, _>(txn, current.id, current.version, am).await?;
+    // A pending abandonment concerned the asset in its former status.
+    let superseded = consent::supersede_pending(
+        txn,
+        current.id,
+        Some(entity::enums::IpChangeKind::Abandonment),
+        proposal,
+    )
+    .await?;
+    let (_, principal) = owners_of(txn, current.id).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         principal,
         "ipAsset.transition",
         "IpAsset",
-        id,
-        json!({ "from": current.status, "to": to, "date": date }),
+        current.id,
+        json!({
+            "from": current.status, "to": to, "date": date,
+            "proposalId": proposal, "supersededProposals": superseded,
+        }),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod deadlines;
 pub mod deal;
 pub mod distribution;
+pub mod email_domains;
 pub mod enrollment;
 pub mod events;
 pub mod idempotency;
@@ -92,9 +93,14 @@ where
     if result.rows_affected == 1 {
         Ok(())
     } else {
-        Err(AppError::Conflict {
-            field: Some("expectedVersion".into()),
-            message: "the record changed since you read it; reload it and try again".into(),
-        })
+        Err(version_conflict())
+    }
+}
+
+/// The answer to a change based on a version that is no longer current.
+pub fn version_conflict() -> AppError {
+    AppError::Conflict {
+        field: Some("expectedVersion".into()),
+        message: "the record changed since you read it; reload it and try again".into(),
     }
 }

@@ -251,12 +251,20 @@ async fn abandoned_assets_have_no_upcoming_deadlines() {
     let d = demo(&app).await;
     let sumhs = app.user_token("member@sumhs.example").await;
     let unibl = app.user_token("member@unibl.example").await;
-    // unibl, a co-owner, abandons the PCT application.
+    // unibl, a co-owner, proposes to abandon the PCT application; sumhs, the other, agrees.
     let r = app
-        .gql(Some(&unibl), &transition_q(), json!({ "i": { "id": d.pct, "to": "ABANDONED", "expectedVersion": 1, "date": today().to_string() } }))
+        .gql(Some(&unibl), "mutation($i: ProposeIpAbandonmentInput!) { proposeIpAbandonment(input: $i) { change { id } } }", json!({ "i": { "ipAssetId": d.pct, "expectedVersion": 1, "date": today().to_string() } }))
+        .await;
+    let change = r.data()["proposeIpAbandonment"]["change"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&sumhs),
+            "mutation($id: ID!) { approveIpChange(input: { id: $id }) { ipAsset { status } } }",
+            json!({ "id": change }),
+        )
         .await;
     assert_eq!(
-        r.data()["transitionIpAsset"]["ipAsset"]["status"],
+        r.data()["approveIpChange"]["ipAsset"]["status"],
         "ABANDONED"
     );
     let r = app
@@ -535,7 +543,8 @@ async fn only_owners_write_and_ownership_is_replaced_atomically() {
         .await;
     assert_eq!(r.code(), "NOT_FOUND");
 
-    // Any co-owner prosecutes and re-shares the co-owned application.
+    // Any co-owner prosecutes the co-owned application, and re-shares it from its own share
+    // (taking from another co-owner needs its consent: see ip_consent.rs).
     let r = app
         .gql(Some(&unibl), &update_q(), json!({ "i": { "id": d.pct, "expectedVersion": 1, "applicationNumber": " PCT/CN2026/012345 " } }))
         .await;
@@ -544,7 +553,7 @@ async fn only_owners_write_and_ownership_is_replaced_atomically() {
         { "institutionId": unibl_id, "shareBasisPoints": 5000 },
         { "institutionId": sumhs_id, "shareBasisPoints": 5000 },
     ] } });
-    let r = app.gql(Some(&unibl), &ownership_q(), half.clone()).await;
+    let r = app.gql(Some(&sumhs), &ownership_q(), half.clone()).await;
     let a = &r.data()["setIpOwnership"]["ipAsset"];
     assert_eq!(
         owners(a),

@@ -76,9 +76,10 @@ async fn writer(
         let r = app
             .gql(Some(&token), CREATE, json!({ "input": input }))
             .await;
+        // Acknowledged when the root field succeeded: the server answers a mutation that did its
+        // work with 200 and its data, even when a nested field met the outage after the commit.
         let id = r.body["data"]["createTechnology"]["technology"]["id"]
             .as_str()
-            .filter(|_| r.body.get("errors").is_none())
             .map(str::to_owned);
         out.lock()
             .unwrap()
@@ -97,7 +98,7 @@ async fn writer(
         let r = app
             .gql(Some(&token), SET_INVENTORS, json!({ "input": input }))
             .await;
-        let ok = r.body.get("errors").is_none();
+        let ok = !r.body["data"]["setTechnologyInventors"].is_null();
         let mut o = out.lock().unwrap();
         o.answers.push(answer(&r, start.elapsed(), ok));
         if ok {
@@ -115,7 +116,6 @@ async fn readyz(app: &TestApp) -> (StatusCode, Duration) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "broken by this stop's merges: failed after the merges of this stop, cause not yet read; issue 11"]
 async fn postgres_stopped_and_restarted_under_writes_loses_nothing_and_fails_fast() {
     let Some(pg) = PrivatePostgres::start() else {
         return;
@@ -142,6 +142,18 @@ async fn postgres_stopped_and_restarted_under_writes_loses_nothing_and_fails_fas
         2,
         "two sumhs researchers to name as inventors"
     );
+
+    // The demo data already holds sumhs technologies of 2026 (without creation events: they
+    // were seeded, not created through the API); the checks below concern the writers' own.
+    use entity::{audit_event, technology, technology_inventor};
+    let seeded: Vec<Uuid> = technology::Entity::find()
+        .filter(technology::Column::Reference.starts_with("SUMHS-2026-"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
 
     let next = Arc::new(AtomicU32::new(100));
     let stop = Arc::new(AtomicBool::new(false));
@@ -247,12 +259,14 @@ async fn postgres_stopped_and_restarted_under_writes_loses_nothing_and_fails_fas
     );
 
     // Nothing acknowledged is lost, nothing is half-written, shares still sum to 100%.
-    use entity::{audit_event, technology, technology_inventor};
-    let ours = technology::Entity::find()
+    let ours: Vec<technology::Model> = technology::Entity::find()
         .filter(technology::Column::Reference.starts_with("SUMHS-2026-"))
         .all(&app.db)
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .filter(|t| !seeded.contains(&t.id))
+        .collect();
     for (id, reference) in &out.created {
         assert!(
             ours.iter()

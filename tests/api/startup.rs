@@ -261,12 +261,45 @@ async fn the_first_center_admin_is_made_with_the_admin_commands() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
 
+    // The center has registered no e-mail domain yet: no users.
+    let out = production(&db.url, &create_user, "correct horse battery staple\n");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("email") && stderr.contains("domains"),
+        "{stderr}"
+    );
+    let out = production(
+        &db.url,
+        &[
+            "admin",
+            "set-email-domains",
+            "--institution",
+            "center",
+            "--email-domain",
+            "Center.example",
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("center.example"));
+
     let out = production(&db.url, &create_user, "correct horse battery staple\n");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Outside the center's domains: refused, naming the field.
+    let mut elsewhere = create_user;
+    elsewhere[5] = "chief@elsewhere.example";
+    let out = production(&db.url, &elsewhere, "correct horse battery staple\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("center.example"));
 
     let conn = biobridge::db::connect(&db.url).await.unwrap();
     let user = entity::user::Entity::find()

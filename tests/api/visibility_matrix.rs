@@ -6,7 +6,8 @@
 //!
 //! The table lives in the submodules, one per area; each area is its own test (a fresh
 //! database each) and reports every violation at once. `done_when` spells out the acceptance
-//! checks of issue 3 on the demo data, `email` the e-mail rule of people.
+//! checks of issue 3 on the demo data, `email` the e-mail rule of people, `uniqueness` that no
+//! unique constraint answers differently for another institution's value than for a free one.
 
 mod accounts;
 mod agreements;
@@ -20,6 +21,7 @@ mod licensees;
 mod stakes;
 mod technologies;
 mod training;
+mod uniqueness;
 
 use std::collections::HashMap;
 

@@ -32,6 +32,9 @@ pub const TABLES: &[&str] = &[
     "audit_events",
     "idempotency_keys",
     "exchange_rates",
+    "institution_email_domains",
+    "ip_changes",
+    "ip_change_approvals",
     "external_organizations",
     "licensee_invitations",
 ];

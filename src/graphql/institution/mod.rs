@@ -6,7 +6,7 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{
     enums::{InstitutionKind, Membership, Region},
-    institution,
+    institution, institution_email_domain,
 };
 use sea_orm::{ColumnTrait, Condition, QueryFilter};
 
@@ -23,7 +23,13 @@ use crate::graphql::{
     training::{ProgramsHostedBy, TrainingProgram},
     venture::{Venture, VenturesLedBy},
 };
-use crate::policy;
+use crate::{has_many, policy};
+
+has_many!(
+    EmailDomainsOf,
+    institution_email_domain::Entity,
+    institution_email_domain::Column::InstitutionId
+);
 
 /// A partner of the center: a university, hospital, research institute, company or agency.
 pub struct Institution(pub institution::Model);
@@ -80,6 +86,25 @@ impl Institution {
     /// The inventors' part of licence income, in basis points (5000 = 50%).
     async fn inventor_share_basis_points(&self) -> i32 {
         self.0.inventor_share_bp
+    }
+    /// The e-mail domains the institution has registered (`unibl.example`); its users'
+    /// addresses lie in them, and each belongs to this institution only. Shown to the
+    /// institution's own users and to center admins; null for everyone else (and for API
+    /// tokens).
+    async fn email_domains(&self, ctx: &Context<'_>) -> Result<Option<Vec<String>>> {
+        let req = request(ctx);
+        if !policy::may_see_email_domains(&req.principal, self.0.id) {
+            return Ok(None);
+        }
+        let mut domains: Vec<String> = req
+            .loaders
+            .children::<EmailDomainsOf>(self.0.id)
+            .await?
+            .into_iter()
+            .map(|d| d.domain)
+            .collect();
+        domains.sort();
+        Ok(Some(domains))
     }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {

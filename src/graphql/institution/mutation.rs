@@ -7,7 +7,10 @@ use entity::{
 };
 
 use crate::graphql::{ids, institution::Institution, request, scalars::Date};
-use crate::{payload, service::institution as service};
+use crate::{
+    payload,
+    service::{email_domains, institution as service},
+};
 
 /// A new institution.
 #[derive(InputObject)]
@@ -34,6 +37,10 @@ pub struct CreateInstitutionInput {
     /// The inventors' part of income, 0–10000 basis points.
     #[graphql(default = 5000)]
     pub inventor_share_basis_points: i32,
+    /// The e-mail domains its users' addresses will lie in, e.g. `unibl.org` (no users can be
+    /// created before at least one is registered). A domain belongs to one institution only.
+    #[graphql(default)]
+    pub email_domains: Vec<String>,
 }
 
 /// Changes to an institution; omitted fields stay as they are.
@@ -65,6 +72,24 @@ pub struct UpdateInstitutionInput {
     pub inventor_share_basis_points: Option<i32>,
 }
 
+/// The complete list of an institution's e-mail domains; replaces the current one.
+#[derive(InputObject)]
+pub struct SetInstitutionEmailDomainsInput {
+    /// The institution.
+    pub institution_id: ID,
+    /// Domain names such as `unibl.org` (lower-cased, duplicates ignored, at most 20). Each
+    /// matches exactly: `med.unibl.org` must be listed on its own. An empty list stops new
+    /// users from being created; existing users keep their addresses.
+    pub email_domains: Vec<String>,
+    /// The institution's `version` the change is based on; a concurrent change is then a
+    /// CONFLICT.
+    pub expected_version: Option<i32>,
+}
+
+payload!(
+    /// Result of `setInstitutionEmailDomains`.
+    SetInstitutionEmailDomainsPayload, institution: Institution, institution::Entity
+);
 payload!(
     /// Result of `createInstitution`.
     CreateInstitutionPayload, institution: Institution, institution::Entity
@@ -100,6 +125,7 @@ impl InstitutionMutation {
                 joined_on: input.joined_on.map(|d| d.0),
                 website: input.website,
                 inventor_share_bp: input.inventor_share_basis_points,
+                email_domains: input.email_domains,
             },
         )
         .await?;
@@ -131,5 +157,26 @@ impl InstitutionMutation {
         // Its membership decides what its users' tokens may see.
         crate::graphql::account::authenticator(ctx)?.forget_institution(id);
         Ok(UpdateInstitutionPayload::of(id))
+    }
+
+    /// Replaces the e-mail domains of an institution (center admins only). A domain already
+    /// registered to another institution, or holding addresses of another institution's users,
+    /// is a CONFLICT on `emailDomains`.
+    async fn set_institution_email_domains(
+        &self,
+        ctx: &Context<'_>,
+        input: SetInstitutionEmailDomainsInput,
+    ) -> Result<SetInstitutionEmailDomainsPayload> {
+        let req = request(ctx);
+        let id = ids::decode_as("institutionId", "Institution", &input.institution_id)?;
+        email_domains::set(
+            &req.db,
+            &req.principal,
+            id,
+            &input.email_domains,
+            input.expected_version,
+        )
+        .await?;
+        Ok(SetInstitutionEmailDomainsPayload::of(id))
     }
 }

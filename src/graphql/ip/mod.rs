@@ -1,5 +1,7 @@
 //! IP assets: patents and other rights protecting a technology, their owners and deadlines.
 
+pub mod change;
+pub mod consent;
 pub mod deadline;
 pub mod mutation;
 pub mod paging;
@@ -10,14 +12,15 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{
-    enums::{IpKind, IpStatus},
-    institution, ip_asset, ip_ownership, technology,
+    enums::{IpChangeStatus, IpKind, IpStatus},
+    institution, ip_asset, ip_change, ip_ownership, technology,
 };
 
 use crate::graphql::{
     connection::{self, Page, PageArgs},
     ids,
     institution::Institution,
+    ip::change::{ChangesOf, IpChange},
     ip::deadline::IpDeadline,
     request,
     scalars::{Date, string_list},
@@ -180,6 +183,32 @@ impl IpAsset {
         Ok(deadline::page(
             items,
             &PageArgs::new(first, after, last, before),
+        )?)
+    }
+    /// Changes proposed for this asset that wait for co-owners' consent (a reduced share, or
+    /// abandonment), oldest first. Shown to the asset's co-owners, the proposer and the
+    /// institutions asked; empty for everyone else.
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn pending_changes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<IpChange>> {
+        let pending: Vec<ip_change::Model> = request(ctx)
+            .loaders
+            .children::<ChangesOf>(self.0.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.status == IpChangeStatus::Pending)
+            .collect();
+        let args = PageArgs::new(first, after, last, before);
+        Ok(connection::paginate_loaded(
+            pending,
+            connection::Ordering::<ip_change::Entity>::by_id(),
+            &args,
         )?)
     }
     /// When the record was created.

@@ -208,7 +208,8 @@ impl IpMutation {
 
     /// Moves an IP asset along its status machine: DRAFTING → FILED → PUBLISHED →
     /// UNDER_EXAMINATION → GRANTED | REFUSED; FILED | PUBLISHED | UNDER_EXAMINATION →
-    /// ABANDONED; GRANTED → LAPSED | EXPIRED.
+    /// ABANDONED; GRANTED → LAPSED | EXPIRED. Abandoning an asset that other institutions
+    /// co-own is FORBIDDEN here: propose it with `proposeIpAbandonment`.
     async fn transition_ip_asset(
         &self,
         ctx: &Context<'_>,
@@ -229,7 +230,9 @@ impl IpMutation {
     }
 
     /// Replaces an IP asset's co-owners; shares add up to 10000 basis points. Only a current
-    /// co-owner (or a center admin) may.
+    /// co-owner (or a center admin) may, and a co-owner only when no other co-owner's share
+    /// falls: a change that reduces another co-owner's share is FORBIDDEN here and proposed with
+    /// `proposeIpOwnership` instead, to take effect when they approve.
     async fn set_ip_ownership(
         &self,
         ctx: &Context<'_>,

@@ -1,7 +1,7 @@
 //! IP assets of SUMHS-2025-003 and their ownership: the PCT application co-owned with unibl
 //! (PUBLISHED) and the CN utility model sumhs is still drafting.
 
-use super::{F, ID, T, Target, check, list, nested, search};
+use super::{F, ID, T, Target, check, check_with, list, nested, search};
 
 const IP_SCOPES: (&[&str], &[&str]) = (
     &["technology:read", "ip:read", "ip:write"],
@@ -172,6 +172,91 @@ fn targets() -> Vec<Target> {
 #[tokio::test]
 async fn ip_assets_and_their_ownership() {
     check(targets()).await;
+}
+
+const APPROVE: &str =
+    "mutation($id: ID!) { approveIpChange(input: { id: $id }) { change { id } } }";
+
+/// Proposals waiting for co-owners' consent: one on the PCT application of the CONFIDENTIAL
+/// SUMHS-2025-003, one on the CN patent of the PUBLIC SUMHS-2025-001, which everyone sees —
+/// but only its co-owners (sumhs and, once sumhs shares it, unibl) see what is proposed.
+fn pending_changes() -> Vec<Target> {
+    let change = |name: &'static str,
+                  var: &'static str,
+                  asset_query: &'static str,
+                  asset_pointer: &'static str| Target {
+        name,
+        locate: (var, "/node"),
+        key: ID,
+        node: true,
+        paths: vec![
+            nested(asset_query, asset_pointer),
+            list(
+                "{ ipAssets(first: 100) { edges { node { pendingChanges(first: 20) { totalCount edges { node { id } } } } } } }",
+                "/ipAssets/edges/*/node/pendingChanges",
+            ),
+        ],
+        probe: Some(APPROVE),
+        scopes: IP_SCOPES,
+        sees: PCT,
+        ..Default::default()
+    };
+    vec![
+        change(
+            "unibl's pending proposal to take the whole PCT application",
+            "query($change: ID!) { node(id: $change) { id } }",
+            "query($pct: ID!) { node(id: $pct) { ... on IpAsset { pendingChanges(first: 20) { totalCount edges { node { id } } } } } }",
+            "/node/pendingChanges",
+        ),
+        change(
+            "unibl's pending proposal to abandon the CN patent of the PUBLIC SUMHS-2025-001",
+            "query($change2: ID!) { node(id: $change2) { id } }",
+            "query($patent: ID!) { node(id: $patent) { ... on IpAsset { pendingChanges(first: 20) { totalCount edges { node { id } } } } } }",
+            "/node/pendingChanges",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn pending_ip_changes() {
+    check_with(pending_changes(), async |app, v| {
+        let sumhs = app.user_token("member@sumhs.example").await;
+        let unibl = app.user_token("member@unibl.example").await;
+        let r = app
+            .gql(
+                Some(&unibl),
+                "mutation($pct: ID!, $unibl: ID!) { proposeIpOwnership(input: { ipAssetId: $pct, owners: [{ institutionId: $unibl, shareBasisPoints: 10000 }] }) { change { id status } } }",
+                v.clone(),
+            )
+            .await;
+        assert_eq!(r.data()["proposeIpOwnership"]["change"]["status"], "PENDING");
+        v["change"] = r.data()["proposeIpOwnership"]["change"]["id"].clone();
+        let r = app
+            .gql(
+                Some(&sumhs),
+                r#"{ technology(reference: "SUMHS-2025-001") { ipAssets { edges { node { id } } } } }"#,
+                serde_json::json!({}),
+            )
+            .await;
+        v["patent"] = r.data()["technology"]["ipAssets"]["edges"][0]["node"]["id"].clone();
+        app.gql(
+            Some(&sumhs),
+            "mutation($patent: ID!, $sumhs: ID!, $unibl: ID!) { setIpOwnership(input: { ipAssetId: $patent, owners: [{ institutionId: $sumhs, shareBasisPoints: 5000 }, { institutionId: $unibl, shareBasisPoints: 5000 }] }) { ipAsset { id } } }",
+            v.clone(),
+        )
+        .await
+        .data();
+        let r = app
+            .gql(
+                Some(&unibl),
+                "mutation($patent: ID!) { proposeIpAbandonment(input: { ipAssetId: $patent }) { change { id status } } }",
+                v.clone(),
+            )
+            .await;
+        assert_eq!(r.data()["proposeIpAbandonment"]["change"]["status"], "PENDING");
+        v["change2"] = r.data()["proposeIpAbandonment"]["change"]["id"].clone();
+    })
+    .await;
 }
 
 /// The split of income under a deal follows the ownership of the technology's live IP. It must
