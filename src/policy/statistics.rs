@@ -209,6 +209,15 @@ pub fn cross_border_pair(scope: StatisticsScope, a: SimpleExpr, b: SimpleExpr) -
     })
 }
 
+/// Exchange rates are read by whoever may read statistics (they say which conversions
+/// `statistics(reportingCurrency:)` can make; yearly averages are no secret, but they are the
+/// statistics' configuration): anonymous callers are UNAUTHENTICATED, API tokens need
+/// `stats:read`. Every rate is visible to those.
+pub fn exchange_rates(p: &Principal) -> AppResult<Condition> {
+    statistics_scope(p)?;
+    Ok(Condition::all())
+}
+
 /// Exchange rates for converted statistics are the center's: its admins (as users) set them.
 pub fn ensure_can_set_exchange_rates(p: &Principal) -> AppResult<()> {
     if p.kind == PrincipalKind::Anonymous {

@@ -23,7 +23,7 @@ use crate::{
 
 pub use cell::{ConvertedMoney, StatisticsBreakdown, StatisticsCell, StatisticsMoney};
 pub use cross_border::{CrossBorderCell, CrossBorderFlows};
-pub use rates::StatisticsMutation;
+pub use rates::{ExchangeRateQuery, StatisticsMutation};
 
 /// `BIOBRIDGE_STATS_MIN_CELL`, attached to each request by the HTTP layer.
 #[derive(Clone, Copy)]
