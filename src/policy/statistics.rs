@@ -127,11 +127,21 @@ fn deal_party(inst: Uuid) -> Condition {
 }
 
 /// True for a deal that is not the viewer's own (`deals` must be in the query): the records a
-/// money figure may only be shown for when there are enough of them.
+/// money figure may only be shown for when there are enough of them. Spelled without `NOT`, so
+/// a deal with an external recipient (NULL institution) is foreign, not unknown.
 pub fn foreign_deal(own: Option<Uuid>) -> Condition {
     match own {
         None => Condition::all().add(Expr::val(1).eq(1)),
-        Some(inst) => deal_party(inst).not(),
+        Some(inst) => {
+            let recipient = Expr::col((deal::Entity, deal::Column::RecipientInstitutionId));
+            Condition::all()
+                .add(Expr::col((deal::Entity, deal::Column::ProviderId)).ne(inst))
+                .add(
+                    Condition::any()
+                        .add(recipient.clone().is_null())
+                        .add(recipient.ne(inst)),
+                )
+        }
     }
 }
 
