@@ -107,7 +107,9 @@ impl OrderField<exchange_rate::Entity> for ExchangeRateOrderField {
 /// The order of `exchangeRates`.
 #[derive(InputObject, Default)]
 pub struct ExchangeRateOrder {
+    /// What to order by (default: the year).
     pub field: ExchangeRateOrderField,
+    /// Smallest first (default) or largest first.
     pub direction: OrderDirection,
 }
 
