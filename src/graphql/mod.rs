@@ -63,6 +63,7 @@ pub struct QueryRoot(
     agreement::query::AgreementQuery,
     rate_limit::RateLimitQuery,
     statistics::StatisticsQuery,
+    statistics::ExchangeRateQuery,
 );
 
 /// The root mutation type.

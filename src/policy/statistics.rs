@@ -127,11 +127,21 @@ fn deal_party(inst: Uuid) -> Condition {
 }
 
 /// True for a deal that is not the viewer's own (`deals` must be in the query): the records a
-/// money figure may only be shown for when there are enough of them.
+/// money figure may only be shown for when there are enough of them. Spelled without `NOT`, so
+/// a deal with an external recipient (NULL institution) is foreign, not unknown.
 pub fn foreign_deal(own: Option<Uuid>) -> Condition {
     match own {
         None => Condition::all().add(Expr::val(1).eq(1)),
-        Some(inst) => deal_party(inst).not(),
+        Some(inst) => {
+            let recipient = Expr::col((deal::Entity, deal::Column::RecipientInstitutionId));
+            Condition::all()
+                .add(Expr::col((deal::Entity, deal::Column::ProviderId)).ne(inst))
+                .add(
+                    Condition::any()
+                        .add(recipient.clone().is_null())
+                        .add(recipient.ne(inst)),
+                )
+        }
     }
 }
 
@@ -207,6 +217,15 @@ pub fn cross_border_pair(scope: StatisticsScope, a: SimpleExpr, b: SimpleExpr) -
     all_or(scope, |inst| {
         Condition::any().add(a.eq(inst)).add(b.eq(inst))
     })
+}
+
+/// Exchange rates are read by whoever may read statistics (they say which conversions
+/// `statistics(reportingCurrency:)` can make; yearly averages are no secret, but they are the
+/// statistics' configuration): anonymous callers are UNAUTHENTICATED, API tokens need
+/// `stats:read`. Every rate is visible to those.
+pub fn exchange_rates(p: &Principal) -> AppResult<Condition> {
+    statistics_scope(p)?;
+    Ok(Condition::all())
 }
 
 /// Exchange rates for converted statistics are the center's: its admins (as users) set them.

@@ -11,6 +11,7 @@ mod auth;
 mod auth_cache;
 mod batching;
 mod browser;
+mod codegen;
 mod connections;
 mod deals;
 mod docket;

@@ -273,9 +273,10 @@ async fn the_cross_border_matrix_shows_the_sumhs_unibl_partnership() {
 
     let regions = &s["crossBorder"]["regions"];
     let east_west = flow(regions, "YANGTZE_RIVER_DELTA", "BALKAN_PENINSULA");
-    // sumhs → unibl (2025), fudan → unizg (2026).
-    assert_eq!(east_west["deals"], 2);
-    assert_eq!(east_west["incomes"], 3);
+    // sumhs → unibl (2025), fudan → unizg (2026), and zju → Bosnalijek d.d. (2026), an
+    // external licensee placed by its country (BA); their 2 + 1 + 2 incomes.
+    assert_eq!(east_west["deals"], 3);
+    assert_eq!(east_west["incomes"], 5);
     assert_eq!(east_west["coInventedTechnologies"], 3);
     assert_eq!(east_west["trainingParticipants"], 2);
     let west_east = flow(regions, "BALKAN_PENINSULA", "YANGTZE_RIVER_DELTA");
@@ -478,5 +479,146 @@ async fn converted_totals_name_their_rates_and_a_missing_rate_is_an_error() {
     assert!(
         message.contains("CNY") && message.contains("2025"),
         "{message}"
+    );
+}
+
+#[tokio::test]
+async fn external_licensees_are_placed_in_the_region_matrix_by_their_country() {
+    let app = TestApp::new().await;
+    let vars = period("2026-01-01", "2026-12-31");
+    // A center admin reads every deal: the amounts, hand-added from the demo data.
+    let admin = app.user_token("admin@center.example").await;
+    let s = stats(&app, Some(&admin), vars.clone()).await;
+    let east_west = flow(
+        &s["crossBorder"]["regions"],
+        "YANGTZE_RIVER_DELTA",
+        "BALKAN_PENINSULA",
+    );
+    // Signed in 2026: zju → Bosnalijek d.d. (BA, BAM 40,000.00) and fudan → unizg (EUR
+    // 80,000.00). Shanghai Xinmai (CN) stays inside the delta: not cross-border.
+    assert_eq!(east_west["deals"], 2);
+    assert_eq!(
+        money(&east_west["dealValue"]),
+        vec![shown("BAM", "40000.00"), shown("EUR", "80000.00")]
+    );
+    // Received in 2026: Bosnalijek's 10,000.00 + 3,250.50 BAM; unibl's royalty 2,961.00 and
+    // unizg's upfront 20,000.00 EUR.
+    assert_eq!(east_west["incomes"], 4);
+    assert_eq!(
+        money(&east_west["licenseIncome"]),
+        vec![shown("BAM", "13250.50"), shown("EUR", "22961.00")]
+    );
+    // The institution list pairs institutions only: Bosnalijek has no cell, zju none.
+    for c in s["crossBorder"]["institutions"].as_array().unwrap() {
+        assert_ne!(c["from"]["slug"], "zju", "{c}");
+        assert!(!c["to"].is_null(), "{c}");
+    }
+
+    // The analyst sees the same counts; each currency rests on one or two deals (incomes) of
+    // others, so the amounts are withheld.
+    let analyst = app.user_token("analyst@center.example").await;
+    let s = stats(&app, Some(&analyst), vars.clone()).await;
+    let east_west = flow(
+        &s["crossBorder"]["regions"],
+        "YANGTZE_RIVER_DELTA",
+        "BALKAN_PENINSULA",
+    );
+    assert_eq!(
+        (east_west["deals"].as_i64(), east_west["incomes"].as_i64()),
+        (Some(2), Some(4))
+    );
+    assert_eq!(
+        money(&east_west["dealValue"]),
+        vec![withheld("BAM"), withheld("EUR")]
+    );
+
+    // bg takes part in none of it.
+    let bg = app.user_token("member@bg.example").await;
+    let s = stats(&app, Some(&bg), vars).await;
+    assert!(s["crossBorder"]["regions"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn exchange_rates_are_listed_to_whoever_reads_statistics() {
+    let app = TestApp::new().await;
+    let admin = app.user_token("admin@center.example").await;
+    let set = "mutation($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { year } } }";
+    for (currency, year, rate) in [
+        ("BAM", 2025, "0.511292"),
+        ("BAM", 2026, "0.511292"),
+        ("CNY", 2026, "0.128000"),
+    ] {
+        app.gql(
+            Some(&admin),
+            set,
+            json!({ "input": { "currency": currency, "reportingCurrency": "EUR", "year": year, "rateToReporting": rate } }),
+        )
+        .await
+        .data();
+    }
+    let q = "query($filter: ExchangeRateFilter, $first: Int, $after: String) { \
+             exchangeRates(filter: $filter, first: $first, after: $after, orderBy: { field: YEAR, direction: DESC }) { \
+             totalCount pageInfo { hasNextPage endCursor } \
+             edges { node { currency reportingCurrency year rateToReporting version } } } }";
+    let analyst = app.user_token("analyst@center.example").await;
+    let r = app
+        .gql(
+            Some(&analyst),
+            q,
+            json!({ "filter": { "currency": "bam" } }),
+        )
+        .await;
+    let list = &r.data()["exchangeRates"];
+    assert_eq!(list["totalCount"], 2);
+    assert_eq!(
+        list["edges"][0]["node"],
+        json!({ "currency": "BAM", "reportingCurrency": "EUR", "year": 2026, "rateToReporting": "0.511292", "version": 1 })
+    );
+    assert_eq!(list["edges"][1]["node"]["year"], 2025);
+
+    // Paged like every list; a member (here bg's) reads them too: they are no one's secret.
+    let bg = app.user_token("member@bg.example").await;
+    let r = app
+        .gql(
+            Some(&bg),
+            q,
+            json!({ "filter": { "year": 2026 }, "first": 1 }),
+        )
+        .await;
+    let page = &r.data()["exchangeRates"];
+    assert_eq!(page["totalCount"], 2);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    let after = page["pageInfo"]["endCursor"].clone();
+    let r = app
+        .gql(
+            Some(&bg),
+            q,
+            json!({ "filter": { "year": 2026 }, "first": 1, "after": after }),
+        )
+        .await;
+    assert_eq!(r.data()["exchangeRates"]["pageInfo"]["hasNextPage"], false);
+    assert_eq!(
+        r.data()["exchangeRates"]["edges"].as_array().unwrap().len(),
+        1
+    );
+
+    // Anonymous callers and tokens without `stats:read`: refused as for `statistics`.
+    let r = app.gql(None, q, json!({})).await;
+    assert_eq!(r.code(), "UNAUTHENTICATED");
+    let manager = app.user_token("manager@sumhs.example").await;
+    let token = app
+        .gql(
+            Some(&manager),
+            "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token } }",
+            json!({ "input": { "name": "erp", "scopes": ["deal:read"] } }),
+        )
+        .await
+        .data()["createApiToken"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.gql(Some(&token), q, json!({})).await.code(),
+        "FORBIDDEN"
     );
 }

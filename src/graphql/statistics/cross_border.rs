@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Object, Result};
 use entity::enums::Region;
+use tokio::sync::OnceCell;
 
 use super::{
     Context,
@@ -14,18 +15,33 @@ use crate::{
     service::statistics::{self as service, CrossBorderCell as Cell, CrossBorderLevel},
 };
 
-/// Cross-border flows in the period.
-pub struct CrossBorderFlows(pub Arc<Context>);
+/// Cross-border flows in the period; both levels are computed together, once, when either is
+/// asked for.
+pub struct CrossBorderFlows {
+    ctx: Arc<Context>,
+    flows: OnceCell<service::CrossBorderFlows>,
+}
+
+impl CrossBorderFlows {
+    pub fn new(ctx: Arc<Context>) -> Self {
+        CrossBorderFlows {
+            ctx,
+            flows: OnceCell::new(),
+        }
+    }
+}
 
 /// Cross-border flows in the period (only pairs in different regions; a member sees the cells
 /// its institution takes part in).
 #[Object]
 impl CrossBorderFlows {
-    /// Region × region: Yangtze River Delta ↔ Balkan Peninsula, and OTHER.
+    /// Region × region: Yangtze River Delta ↔ Balkan Peninsula, and OTHER. A deal's recipient
+    /// outside the consortium (an external organisation or a venture) is placed by its country.
     async fn regions(&self) -> Result<Vec<CrossBorderCell>> {
         self.cells(CrossBorderLevel::Region).await
     }
-    /// Institution × institution.
+    /// Institution × institution (deals with recipients outside the consortium are in
+    /// `regions` only).
     async fn institutions(&self) -> Result<Vec<CrossBorderCell>> {
         self.cells(CrossBorderLevel::Institution).await
     }
@@ -33,13 +49,22 @@ impl CrossBorderFlows {
 
 impl CrossBorderFlows {
     async fn cells(&self, level: CrossBorderLevel) -> Result<Vec<CrossBorderCell>> {
-        let cells = service::cross_border(&self.0.db, &self.0.scope, level).await?;
-        Ok(cells
-            .into_iter()
+        let flows = self
+            .flows
+            .get_or_try_init(|| async {
+                let _turn = self.ctx.turn().await?;
+                Ok::<_, async_graphql::Error>(
+                    service::cross_border_flows(&self.ctx.db, &self.ctx.scope).await?,
+                )
+            })
+            .await?;
+        Ok(flows
+            .level(level)
+            .iter()
             .map(|cell| CrossBorderCell {
-                ctx: self.0.clone(),
+                ctx: self.ctx.clone(),
                 level,
-                cell,
+                cell: cell.clone(),
             })
             .collect())
     }

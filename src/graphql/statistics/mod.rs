@@ -23,7 +23,7 @@ use crate::{
 
 pub use cell::{ConvertedMoney, StatisticsBreakdown, StatisticsCell, StatisticsMoney};
 pub use cross_border::{CrossBorderCell, CrossBorderFlows};
-pub use rates::StatisticsMutation;
+pub use rates::{ExchangeRateQuery, StatisticsMutation};
 
 /// `BIOBRIDGE_STATS_MIN_CELL`, attached to each request by the HTTP layer.
 #[derive(Clone, Copy)]
@@ -37,6 +37,22 @@ pub struct Context {
     pub institutions: HashMap<String, institution::Model>,
     pub reporting: Option<String>,
     pub rates: Option<service::rates::Rates>,
+    /// GraphQL resolves the metrics side by side; each takes a permit for its statements, so
+    /// one statistics request holds at most [`STATEMENTS_IN_FLIGHT`] pooled connections and
+    /// its metrics queue here, not on the pool (whose acquire timeout means "database down").
+    pub gate: tokio::sync::Semaphore,
+}
+
+/// How many of one request's statistics statements run at once.
+pub const STATEMENTS_IN_FLIGHT: usize = 2;
+
+impl Context {
+    /// Waits for a turn to run statements.
+    pub async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.gate.acquire().await.map_err(|e| {
+            crate::error::AppError::internal(anyhow::anyhow!("statistics gate closed: {e}")).into()
+        })
+    }
 }
 
 /// The key a metric's `byField`/`byOffice`/`byKind` breakdown is by.
@@ -121,6 +137,7 @@ pub async fn context(
         institutions,
         reporting,
         rates,
+        gate: tokio::sync::Semaphore::new(STATEMENTS_IN_FLIGHT),
     }))
 }
 
@@ -161,9 +178,45 @@ impl StatisticsQuery {
 /// Statistics over one period and scope. Each metric is computed when asked for.
 pub struct Statistics(pub Arc<Context>);
 
+/// The breakdowns and money a metric's selection asks for (a breakdown nobody selected is
+/// not computed).
+fn wanted(ctx: &async_graphql::Context<'_>) -> service::Wanted {
+    use service::query::Dim;
+    let look = ctx.look_ahead();
+    let dims = [
+        ("total", Dim::Total),
+        ("byYear", Dim::Year),
+        ("byInstitution", Dim::Institution),
+        ("byRegion", Dim::Region),
+        ("byField", Dim::Key),
+        ("byOffice", Dim::Key),
+        ("byKind", Dim::Key),
+    ];
+    let mut wanted = service::Wanted {
+        dims: Vec::new(),
+        money: false,
+    };
+    for (name, dim) in dims {
+        let cells = look.field(name);
+        if cells.exists() {
+            if !wanted.dims.contains(&dim) {
+                wanted.dims.push(dim);
+            }
+            wanted.money |= cells.field("money").exists() || cells.field("converted").exists();
+        }
+    }
+    wanted
+}
+
 impl Statistics {
-    async fn metric(&self, m: Metric) -> Result<StatisticsBreakdown> {
-        let breakdown = service::metric(&self.0.db, &self.0.scope, m).await?;
+    async fn metric(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        m: Metric,
+    ) -> Result<StatisticsBreakdown> {
+        let wanted = wanted(ctx);
+        let _turn = self.0.turn().await?;
+        let breakdown = service::metric(&self.0.db, &self.0.scope, m, &wanted).await?;
         Ok(StatisticsBreakdown {
             ctx: self.0.clone(),
             metric: m,
@@ -194,80 +247,116 @@ impl Statistics {
     }
     /// Invention disclosures: technologies by `disclosedOn` (AUTM Q7.1 "invention disclosures
     /// received"; ASTP "invention disclosures"; China report 科技成果 disclosures). By field.
-    async fn invention_disclosures(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::Disclosures).await
+    async fn invention_disclosures(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::Disclosures).await
     }
     /// Patent applications filed, by filing date (AUTM Q8 "new / total U.S. patent
     /// applications filed", ASTP "priority patent applications", China report 专利申请):
     /// `count` per filing, `families`, `newFilings` (first filings of a family). By office;
     /// a co-owned filing counts for each owner in `byInstitution`.
-    async fn patent_applications(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::PatentApplications).await
+    async fn patent_applications(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::PatentApplications).await
     }
     /// Patents granted, by grant date (AUTM Q9 "issued patents", ASTP "patents granted",
     /// China report 专利授权): `count` per filing and `families`. By office.
-    async fn patents_granted(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::PatentsGranted).await
+    async fn patents_granted(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::PatentsGranted).await
     }
     /// Licences and options executed, by `signedOn` (AUTM Q10 "licenses and options
     /// executed", ASTP "licence agreements", China report 转让/许可/作价投资 contracts):
     /// exclusive and non-exclusive licences, options, assignments (转让) and equity
     /// contributions (作价投资); `money`: contract values (合同金额). By deal kind; attributed
     /// to the provider.
-    async fn licenses_executed(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::LicensesExecuted).await
+    async fn licenses_executed(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::LicensesExecuted).await
     }
     /// Licences and options active at the end of the period: signed by then and not completed
     /// or terminated by then (AUTM Q11 "active licenses and options"). No `byYear`.
-    async fn active_licenses(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::ActiveLicenses).await
+    async fn active_licenses(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::ActiveLicenses).await
     }
     /// Licences and options with any income received in the period (AUTM Q12 "licenses
     /// yielding income").
-    async fn licenses_yielding_income(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::LicensesYieldingIncome).await
+    async fn licenses_yielding_income(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::LicensesYieldingIncome).await
     }
     /// Licence income received in the period (AUTM Q13 "license income received", ASTP
     /// "licence income", China report 到账金额): `count` incomes, `money` per currency. By
     /// income kind (upfront, annual minimum, royalty, milestone, sublicence, equity cashed in).
-    async fn license_income(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::LicenseIncome).await
+    async fn license_income(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::LicenseIncome).await
     }
     /// Rewards to individuals (China report 奖励个人金额): the inventors' part of the income
     /// received in the period (the owner institution's inventor share, rounded down per
     /// income), per currency; `count`: the people rewarded (inventors of those technologies).
-    async fn rewards_to_individuals(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::Rewards).await
+    async fn rewards_to_individuals(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::Rewards).await
     }
     /// Ventures formed, by `foundedOn` (AUTM Q14 "start-up companies formed", ASTP "spin-offs
     /// created"): `count` formed, `graduated`, `discontinued` (their stage today); `money`:
     /// funding raised per currency. By stage; attributed to the lead institution.
-    async fn ventures(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::Ventures).await
+    async fn ventures(&self, ctx: &async_graphql::Context<'_>) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::Ventures).await
     }
     /// Talent training: programs starting in the period, by program kind; attributed to the
     /// host.
-    async fn training_programs(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::TrainingPrograms).await
+    async fn training_programs(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::TrainingPrograms).await
     }
     /// Talent training: participants accepted (`count`, completed ones included), `completed`,
     /// and `crossBorder` (from an institution in another region than the host), in programs
     /// starting in the period. By program kind; attributed to the host.
-    async fn training_participants(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::TrainingParticipants).await
+    async fn training_participants(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::TrainingParticipants).await
     }
     /// Cooperation agreements signed in the period, by kind; attributed to each party.
-    async fn agreements_signed(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::AgreementsSigned).await
+    async fn agreements_signed(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::AgreementsSigned).await
     }
     /// Cooperation agreements in force at the end of the period (signed, not expired or
     /// terminated), by kind; attributed to each party. No `byYear`.
-    async fn agreements_in_force(&self) -> Result<StatisticsBreakdown> {
-        self.metric(Metric::AgreementsInForce).await
+    async fn agreements_in_force(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> Result<StatisticsBreakdown> {
+        self.metric(ctx, Metric::AgreementsInForce).await
     }
     /// Cross-border flows — the center's reason to exist: a region × region matrix and an
     /// institution × institution list.
     async fn cross_border(&self) -> CrossBorderFlows {
-        CrossBorderFlows(self.0.clone())
+        CrossBorderFlows::new(self.0.clone())
     }
 }

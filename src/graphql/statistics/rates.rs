@@ -1,8 +1,17 @@
-//! `setExchangeRate`: the yearly average rates converted statistics use.
+//! `exchangeRates` and `setExchangeRate`: the yearly average rates converted statistics use.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use entity::exchange_rate;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use crate::{graphql::request, service::statistics::rates};
+use crate::{
+    graphql::{
+        connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
+        request,
+    },
+    policy::statistics as rule,
+    service::statistics::rates,
+};
 
 /// A yearly average exchange rate.
 #[derive(InputObject)]
@@ -31,6 +40,114 @@ pub struct ExchangeRate {
     pub rate_to_reporting: String,
     /// Optimistic-concurrency version (1 when first set).
     pub version: i32,
+}
+
+impl From<exchange_rate::Model> for ExchangeRate {
+    fn from(m: exchange_rate::Model) -> Self {
+        ExchangeRate {
+            currency: m.currency,
+            reporting_currency: m.reporting_currency,
+            year: m.year,
+            rate_to_reporting: rates::format_rate(m.rate_micros),
+            version: m.version,
+        }
+    }
+}
+
+/// Filters for `exchangeRates`; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct ExchangeRateFilter {
+    /// Only rates to this reporting currency (ISO 4217), e.g. `EUR`.
+    pub reporting_currency: Option<String>,
+    /// Only rates from this currency (ISO 4217), e.g. `CNY`.
+    pub currency: Option<String>,
+    /// Only the averages of this calendar year.
+    pub year: Option<i32>,
+}
+
+impl ExchangeRateFilter {
+    fn condition(self) -> Condition {
+        let code = |c: String| c.trim().to_uppercase();
+        let mut cond = Condition::all();
+        if let Some(r) = self.reporting_currency {
+            cond = cond.add(exchange_rate::Column::ReportingCurrency.eq(code(r)));
+        }
+        if let Some(c) = self.currency {
+            cond = cond.add(exchange_rate::Column::Currency.eq(code(c)));
+        }
+        if let Some(y) = self.year {
+            cond = cond.add(exchange_rate::Column::Year.eq(y));
+        }
+        cond
+    }
+}
+
+/// What `exchangeRates` can be ordered by (ties by creation).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum ExchangeRateOrderField {
+    /// The calendar year.
+    #[default]
+    Year,
+    /// The currency converted from.
+    Currency,
+    /// The reporting currency.
+    ReportingCurrency,
+}
+
+impl OrderField<exchange_rate::Entity> for ExchangeRateOrderField {
+    fn column(self) -> exchange_rate::Column {
+        match self {
+            Self::Year => exchange_rate::Column::Year,
+            Self::Currency => exchange_rate::Column::Currency,
+            Self::ReportingCurrency => exchange_rate::Column::ReportingCurrency,
+        }
+    }
+}
+
+/// The order of `exchangeRates`.
+#[derive(InputObject, Default)]
+pub struct ExchangeRateOrder {
+    /// What to order by (default: the year).
+    pub field: ExchangeRateOrderField,
+    /// Smallest first (default) or largest first.
+    pub direction: OrderDirection,
+}
+
+#[derive(Default)]
+pub struct ExchangeRateQuery;
+
+#[Object]
+impl ExchangeRateQuery {
+    /// The yearly average exchange rates center admins maintain for
+    /// `statistics(reportingCurrency:)`, to see which conversions are possible before asking.
+    /// Readable by whoever may read statistics (signed in; API tokens need `stats:read`).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange_rates(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ExchangeRateFilter>,
+        order_by: Option<ExchangeRateOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<ExchangeRate>> {
+        let req = request(ctx);
+        let visible = rule::exchange_rates(&req.principal)?;
+        let order = order_by.unwrap_or_default();
+        let select = exchange_rate::Entity::find()
+            .filter(visible)
+            .filter(filter.unwrap_or_default().condition());
+        Ok(connection::paginate(
+            &req.db,
+            select,
+            Ordering::new(order.field, order.direction),
+            &PageArgs::new(first, after, last, before),
+            connection::wants_total(ctx),
+        )
+        .await?)
+    }
 }
 
 /// The result of `setExchangeRate`.
@@ -63,13 +180,7 @@ impl StatisticsMutation {
         )
         .await?;
         Ok(SetExchangeRatePayload {
-            exchange_rate: ExchangeRate {
-                currency: m.currency,
-                reporting_currency: m.reporting_currency,
-                year: m.year,
-                rate_to_reporting: rates::format_rate(m.rate_micros),
-                version: m.version,
-            },
+            exchange_rate: m.into(),
         })
     }
 }

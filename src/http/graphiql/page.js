@@ -27,13 +27,31 @@
     url: config.endpoint,
     subscriptionUrl: wsScheme + location.host + config.subscriptionEndpoint,
   });
+  // GraphiQL learns an edited document's operations 100 ms after the change (a debounce), and
+  // a tab switch is such a change: Run pressed in that window sends the previous tab's
+  // operation name (and parsed document) with the new tab's text, which the server rightly
+  // refuses ("Unknown operation named …"). The text sent is the truth, so the name and the
+  // document are taken from it: a name it does not define gives way to its only operation.
+  function consistent(params, opts) {
+    var doc;
+    try { doc = GraphiQL.GraphQL.parse(params.query); } catch (e) { return params; }
+    var names = doc.definitions
+      .filter(function (d) { return d.kind === 'OperationDefinition'; })
+      .map(function (d) { return d.name ? d.name.value : null; });
+    var name = params.operationName;
+    if (name && names.indexOf(name) < 0 && names.length === 1) {
+      params = Object.assign({}, params, { operationName: names[0] });
+    }
+    opts.documentAST = doc;
+    return params;
+  }
   function fetcher(params, options) {
     var opts = Object.assign({}, options);
     var headers = Object.assign({}, opts.headers);
     var token = storedToken();
     if (token && !hasAuthorization(headers)) headers.Authorization = 'Bearer ' + token;
     opts.headers = headers;
-    return base(params, opts);
+    return base(consistent(params, opts), opts);
   }
 
   // Rewrites the header pane's JSON with (or without) `Authorization`, keeping other headers.

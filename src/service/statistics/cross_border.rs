@@ -1,29 +1,43 @@
 //! Cross-border flows: the region × region matrix and the institution × institution list. Each
-//! flow runs as one aggregate per level, grouped by the pair (A, B) of the two sides' regions
-//! or institutions; only pairs in different regions are kept. Deals, their income and training
-//! go one way (provider → recipient, home → host, lead → founder's institution); co-ownership
-//! and co-invention go both ways, so such a pair appears as (A, B) and as (B, A).
+//! flow is one statement: its rows once (a common table expression with both sides' regions
+//! and institutions), grouped by the pair (A, B) of regions and, in a second branch of a UNION
+//! ALL, of institutions; only pairs in different regions are kept. Deals, their income and
+//! training go one way (provider → recipient, home → host, lead → founder's institution);
+//! co-ownership and co-invention go both ways, so such a pair appears as (A, B) and as (B, A).
+//!
+//! A deal's recipient outside the consortium (an external organisation, or a venture, which
+//! is recorded with its name and country) is placed in the region matrix by its country, as
+//! `Deal.recipient` places it; it has no row in the institution list, which pairs institutions.
 
 use std::collections::BTreeMap;
 
 use sea_orm::{
-    Condition, ConnectionTrait,
-    sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr},
+    ActiveEnum, Condition, ConnectionTrait,
+    sea_query::{
+        Alias, CommonTableExpression, Expr, ExprTrait, Func, JoinType, Query, SelectStatement,
+        SimpleExpr, UnionType, WithClause,
+    },
 };
 
 use entity::{
-    deal, enrollment, income, institution, ip_asset, ip_ownership, person, technology,
-    technology_inventor, training_program, venture, venture_founder,
+    deal, enrollment, enums::Region, income, institution, ip_asset, ip_ownership, person,
+    technology, technology_inventor, training_program, venture, venture_founder,
 };
 
 use super::{
     Scope,
     figures::{Figure, MoneyFigure, suppressed},
 };
-use crate::{error::AppResult, policy::statistics as rule};
+use crate::{
+    error::AppResult,
+    policy::statistics as rule,
+    service::deal::{BALKAN_COUNTRIES, YRD_COUNTRIES},
+};
 
 const A: &str = "from_inst";
 const B: &str = "to_inst";
+/// The flow's rows, read once per statement.
+const ROWS: &str = "flow_rows";
 
 /// Whether cells are pairs of regions or of institutions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +61,32 @@ pub struct Cell {
     pub joint_ventures: i64,
 }
 
+/// The cells of both levels.
+#[derive(Debug, Clone, Default)]
+pub struct Flows {
+    pub regions: Vec<Cell>,
+    pub institutions: Vec<Cell>,
+}
+
+impl Flows {
+    pub fn level(&self, level: Level) -> &[Cell] {
+        match level {
+            Level::Region => &self.regions,
+            Level::Institution => &self.institutions,
+        }
+    }
+}
+
 fn side(alias: &str, column: &str) -> SimpleExpr {
     Expr::col((Alias::new(alias), Alias::new(column)))
 }
 
 fn col<T: sea_orm::sea_query::IntoIden, C: sea_orm::sea_query::IntoIden>(t: T, c: C) -> SimpleExpr {
     Expr::col((t, c))
+}
+
+fn rows_col(name: &str) -> SimpleExpr {
+    Expr::col((Alias::new(ROWS), Alias::new(name)))
 }
 
 fn join_inst(q: &mut SelectStatement, alias: &str, on: SimpleExpr) {
@@ -64,26 +98,71 @@ fn join_inst(q: &mut SelectStatement, alias: &str, on: SimpleExpr) {
     );
 }
 
+fn as_text(e: SimpleExpr) -> SimpleExpr {
+    Func::cast_as(e, Alias::new("TEXT")).into()
+}
+
+fn bigint(e: impl Into<SimpleExpr>) -> SimpleExpr {
+    Func::cast_as(e.into(), Alias::new("BIGINT")).into()
+}
+
+/// The region of an organisation outside the consortium from its ISO country code — the rule
+/// of [`crate::service::deal::region_of_country`], in SQL.
+fn region_of_country(country: SimpleExpr) -> SimpleExpr {
+    Expr::case(
+        country.clone().is_in(YRD_COUNTRIES.iter().copied()),
+        Region::YangtzeRiverDelta.to_value(),
+    )
+    .case(
+        country.is_in(BALKAN_COUNTRIES.iter().copied()),
+        Region::BalkanPeninsula.to_value(),
+    )
+    .finally(Region::Other.to_value())
+    .into()
+}
+
+/// One flow: FROM and the joins of the two sides `from_inst`/`to_inst`, the sides' regions,
+/// what is counted and, for deals and income, what is summed.
+struct Flow {
+    q: SelectStatement,
+    to_region: SimpleExpr,
+    unit: SimpleExpr,
+    priced: Option<Priced>,
+}
+
+struct Priced {
+    amount: SimpleExpr,
+    currency: SimpleExpr,
+    date: SimpleExpr,
+}
+
+impl Flow {
+    /// Both sides are institutions.
+    fn between_institutions(q: SelectStatement, unit: SimpleExpr) -> Flow {
+        Flow {
+            q,
+            to_region: side(B, "region"),
+            unit,
+            priced: None,
+        }
+    }
+}
+
 /// The conditions every flow shares: different regions, the viewer takes part (unless it sees
 /// everything), and the filter's institutions and regions on either side.
-fn common(s: &Scope, q: &mut SelectStatement) {
-    q.and_where(side(A, "region").ne(side(B, "region")));
+fn common(s: &Scope, q: &mut SelectStatement, to_region: &SimpleExpr) {
+    q.and_where(side(A, "region").ne(to_region.clone()));
     q.cond_where(rule::cross_border_pair(
         s.scope,
         side(A, "id"),
         side(B, "id"),
     ));
     if !s.filter.regions.is_empty() {
-        let regions: Vec<String> = s
-            .filter
-            .regions
-            .iter()
-            .map(sea_orm::ActiveEnum::to_value)
-            .collect();
+        let regions: Vec<String> = s.filter.regions.iter().map(ActiveEnum::to_value).collect();
         q.cond_where(
             Condition::any()
                 .add(side(A, "region").is_in(regions.clone()))
-                .add(side(B, "region").is_in(regions)),
+                .add(to_region.clone().is_in(regions)),
         );
     }
     if !s.filter.institution_ids.is_empty() {
@@ -98,27 +177,13 @@ fn common(s: &Scope, q: &mut SelectStatement) {
 
 fn field_filter(s: &Scope, q: &mut SelectStatement, field: SimpleExpr) {
     if !s.filter.fields.is_empty() {
-        q.and_where(field.is_in(s.filter.fields.iter().map(sea_orm::ActiveEnum::to_value)));
+        q.and_where(field.is_in(s.filter.fields.iter().map(ActiveEnum::to_value)));
     }
 }
 
-fn pair_columns(q: &mut SelectStatement, level: Level) {
-    let column = match level {
-        Level::Region => "region",
-        Level::Institution => "slug",
-    };
-    q.expr_as(side(A, column), Alias::new("a"))
-        .expr_as(side(B, column), Alias::new("b"))
-        .add_group_by([Expr::col(Alias::new("a")), Expr::col(Alias::new("b"))]);
-}
-
-fn bigint(e: impl Into<SimpleExpr>) -> SimpleExpr {
-    Func::cast_as(e.into(), Alias::new("BIGINT")).into()
-}
-
-/// Deals (provider → recipient institution) with the technology joined; `incomes`: from the
-/// deals' incomes instead.
-fn deal_flow(s: &Scope, incomes: bool) -> SelectStatement {
+/// Deals (provider → recipient) with the technology joined; `incomes`: their incomes
+/// instead. The recipient is an institution, or outside the consortium (placed by country).
+fn deal_flow(s: &Scope, incomes: bool) -> Flow {
     let mut q = Query::select();
     if incomes {
         q.from(income::Entity).join(
@@ -136,85 +201,164 @@ fn deal_flow(s: &Scope, incomes: bool) -> SelectStatement {
             .eq(col(deal::Entity, deal::Column::TechnologyId)),
     );
     join_inst(&mut q, A, col(deal::Entity, deal::Column::ProviderId));
-    join_inst(
-        &mut q,
-        B,
-        col(deal::Entity, deal::Column::RecipientInstitutionId),
+    q.join_as(
+        JoinType::LeftJoin,
+        institution::Entity,
+        Alias::new(B),
+        side(B, "id").eq(col(deal::Entity, deal::Column::RecipientInstitutionId)),
     );
-    common(s, &mut q);
     field_filter(
         s,
         &mut q,
         col(technology::Entity, technology::Column::Field),
     );
-    q
+    let to_region = Func::coalesce([
+        side(B, "region"),
+        region_of_country(col(deal::Entity, deal::Column::RecipientExternalCountry)),
+    ])
+    .into();
+    let priced = if incomes {
+        Priced {
+            amount: col(income::Entity, income::Column::Amount),
+            currency: col(income::Entity, income::Column::Currency),
+            date: col(income::Entity, income::Column::ReceivedOn),
+        }
+    } else {
+        Priced {
+            amount: col(deal::Entity, deal::Column::ContractValue),
+            currency: col(deal::Entity, deal::Column::Currency),
+            date: col(deal::Entity, deal::Column::SignedOn),
+        }
+    };
+    q.and_where(s.years.contains(priced.date.clone()));
+    Flow {
+        q,
+        to_region,
+        unit: if incomes {
+            col(income::Entity, income::Column::Id)
+        } else {
+            col(deal::Entity, deal::Column::Id)
+        },
+        priced: Some(priced),
+    }
 }
 
-/// Counts and money per pair for deals (`incomes` false) or their incomes.
-async fn priced_flow(
+/// Which of a flow's cells a row adds to.
+#[derive(Clone, Copy)]
+enum Slot {
+    Deals,
+    Income,
+    CoOwned,
+    CoInvented,
+    Training,
+    Ventures,
+}
+
+/// Runs `flow` at both levels (one statement) and adds its rows to the cells.
+async fn run(
     db: &impl ConnectionTrait,
     s: &Scope,
-    level: Level,
-    incomes: bool,
-    cells: &mut BTreeMap<(String, String), Cell>,
+    flow: Flow,
+    slot: Slot,
+    cells: &mut [BTreeMap<(String, String), Cell>; 2],
 ) -> AppResult<()> {
-    let mut q = deal_flow(s, incomes);
-    let (unit, amount, currency, date) = if incomes {
-        (
-            col(income::Entity, income::Column::Id),
-            col(income::Entity, income::Column::Amount),
-            col(income::Entity, income::Column::Currency),
-            col(income::Entity, income::Column::ReceivedOn),
-        )
-    } else {
-        (
-            col(deal::Entity, deal::Column::Id),
-            col(deal::Entity, deal::Column::ContractValue),
-            col(deal::Entity, deal::Column::Currency),
-            col(deal::Entity, deal::Column::SignedOn),
-        )
+    let Flow {
+        mut q,
+        to_region,
+        unit,
+        priced,
+    } = flow;
+    common(s, &mut q, &to_region);
+    q.expr_as(as_text(side(A, "region")), Alias::new("a_region"))
+        .expr_as(as_text(to_region), Alias::new("b_region"))
+        .expr_as(as_text(side(A, "slug")), Alias::new("a_inst"))
+        .expr_as(as_text(side(B, "slug")), Alias::new("b_inst"))
+        .expr_as(unit.clone(), Alias::new("unit"));
+    if let Some(p) = &priced {
+        let with_amount = Condition::all().add(p.amount.clone().is_not_null());
+        q.expr_as(as_text(p.currency.clone()), Alias::new("cur"))
+            .expr_as(s.years.year_of(p.date.clone()), Alias::new("k_year"))
+            .expr_as(p.amount.clone(), Alias::new("amount"))
+            .expr_as(
+                Expr::case(with_amount.clone(), unit.clone()),
+                Alias::new("priced_unit"),
+            )
+            .expr_as(
+                Expr::case(with_amount.add(rule::foreign_deal(s.own)), unit),
+                Alias::new("foreign_unit"),
+            );
+    }
+    let branch = |level: u8, a: &str, b: &str| {
+        let mut branch = Query::select();
+        branch
+            .from(Alias::new(ROWS))
+            .expr_as(Expr::cust(level.to_string()), Alias::new("lvl"))
+            .expr_as(rows_col(a), Alias::new("a"))
+            .expr_as(rows_col(b), Alias::new("b"))
+            .expr_as(
+                bigint(Func::count_distinct(rows_col("unit"))),
+                Alias::new("n"),
+            )
+            .and_where(rows_col(b).is_not_null())
+            .add_group_by([rows_col(a), rows_col(b)]);
+        if priced.is_some() {
+            branch
+                .expr_as(rows_col("cur"), Alias::new("cur"))
+                .expr_as(rows_col("k_year"), Alias::new("k_year"))
+                .expr_as(bigint(Func::sum(rows_col("amount"))), Alias::new("amount"))
+                .expr_as(
+                    bigint(Func::count_distinct(rows_col("priced_unit"))),
+                    Alias::new("records"),
+                )
+                .expr_as(
+                    bigint(Func::count_distinct(rows_col("foreign_unit"))),
+                    Alias::new("foreign_records"),
+                )
+                .add_group_by([rows_col("cur"), rows_col("k_year")]);
+        }
+        branch
     };
-    q.and_where(s.years.contains(date.clone()));
-    pair_columns(&mut q, level);
-    let priced = Condition::all().add(amount.clone().is_not_null());
-    q.expr_as(currency, Alias::new("cur"))
-        .expr_as(s.years.year_of(date), Alias::new("k_year"))
-        .expr_as(bigint(Func::count_distinct(unit.clone())), Alias::new("n"))
-        .expr_as(bigint(Func::sum(amount)), Alias::new("amount"))
-        .expr_as(
-            bigint(Func::count_distinct(Expr::case(
-                priced.clone(),
-                unit.clone(),
-            ))),
-            Alias::new("records"),
-        )
-        .expr_as(
-            bigint(Func::count_distinct(Expr::case(
-                priced.add(rule::foreign_deal(s.own)),
-                unit,
-            ))),
-            Alias::new("foreign_records"),
-        )
-        .add_group_by([
-            Expr::col(Alias::new("cur")),
-            Expr::col(Alias::new("k_year")),
-        ]);
-    for row in db.query_all(&q).await? {
+    let mut union = branch(0, "a_region", "b_region");
+    union.union(UnionType::All, branch(1, "a_inst", "b_inst"));
+    let cte = CommonTableExpression::new()
+        .table_name(Alias::new(ROWS))
+        .query(q)
+        .to_owned();
+    let statement = union.with(WithClause::new().cte(cte).to_owned());
+    for row in db.query_all(&statement).await? {
+        let level = usize::from(row.try_get::<i32>("", "lvl")? == 1);
         let key = (
             row.try_get::<String>("", "a")?,
             row.try_get::<String>("", "b")?,
         );
-        let cell = cells.entry(key.clone()).or_insert_with(|| Cell {
+        let cell = cells[level].entry(key.clone()).or_insert_with(|| Cell {
             from: key.0.clone(),
             to: key.1.clone(),
             ..Cell::default()
         });
-        let figure = if incomes {
-            &mut cell.income
-        } else {
-            &mut cell.deals
+        let n = row.try_get::<Option<i64>>("", "n")?.unwrap_or(0);
+        let figure = match slot {
+            Slot::Deals => &mut cell.deals,
+            Slot::Income => &mut cell.income,
+            Slot::CoOwned => {
+                cell.co_owned_ip_assets += n;
+                continue;
+            }
+            Slot::CoInvented => {
+                cell.co_invented_technologies += n;
+                continue;
+            }
+            Slot::Training => {
+                cell.training_participants += n;
+                continue;
+            }
+            Slot::Ventures => {
+                cell.joint_ventures += n;
+                continue;
+            }
         };
-        figure.counts[0] += row.try_get::<Option<i64>>("", "n")?.unwrap_or(0);
+        // A deal (an income) has one currency and one date: the groups' counts add up.
+        figure.counts[0] += n;
         let records = row.try_get::<Option<i64>>("", "records")?.unwrap_or(0);
         if records == 0 {
             continue;
@@ -249,40 +393,12 @@ async fn priced_flow(
     Ok(())
 }
 
-/// A flow counted as distinct `unit`s per pair; `build` sets FROM and the joins of the two
-/// sides `from_inst`/`to_inst`.
-async fn counted_flow(
-    db: &impl ConnectionTrait,
-    s: &Scope,
-    level: Level,
-    mut q: SelectStatement,
-    unit: SimpleExpr,
-    cells: &mut BTreeMap<(String, String), Cell>,
-    slot: fn(&mut Cell) -> &mut i64,
-) -> AppResult<()> {
-    common(s, &mut q);
-    pair_columns(&mut q, level);
-    q.expr_as(bigint(Func::count_distinct(unit)), Alias::new("n"));
-    for row in db.query_all(&q).await? {
-        let key = (
-            row.try_get::<String>("", "a")?,
-            row.try_get::<String>("", "b")?,
-        );
-        let cell = cells.entry(key.clone()).or_insert_with(|| Cell {
-            from: key.0.clone(),
-            to: key.1.clone(),
-            ..Cell::default()
-        });
-        *slot(cell) += row.try_get::<Option<i64>>("", "n")?.unwrap_or(0);
-    }
-    Ok(())
-}
-
-/// The cross-border cells at `level`, with small-cell protection applied to their money.
-pub async fn cells(db: &impl ConnectionTrait, s: &Scope, level: Level) -> AppResult<Vec<Cell>> {
-    let mut cells = BTreeMap::new();
-    priced_flow(db, s, level, false, &mut cells).await?;
-    priced_flow(db, s, level, true, &mut cells).await?;
+/// The cross-border cells of both levels, with small-cell protection applied to their money:
+/// six statements, one per flow.
+pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
+    let mut cells = [BTreeMap::new(), BTreeMap::new()];
+    run(db, s, deal_flow(s, false), Slot::Deals, &mut cells).await?;
+    run(db, s, deal_flow(s, true), Slot::Income, &mut cells).await?;
 
     // Co-owned IP assets: two owners in different regions, filed in the period.
     let mut q = Query::select();
@@ -317,9 +433,13 @@ pub async fn cells(db: &impl ConnectionTrait, s: &Scope, level: Level) -> AppRes
         col(technology::Entity, technology::Column::Field),
     );
     let unit = col(ip_asset::Entity, ip_asset::Column::Id);
-    counted_flow(db, s, level, q, unit, &mut cells, |c| {
-        &mut c.co_owned_ip_assets
-    })
+    run(
+        db,
+        s,
+        Flow::between_institutions(q, unit),
+        Slot::CoOwned,
+        &mut cells,
+    )
     .await?;
 
     // Co-invented technologies: two inventors from different regions, disclosed in the period.
@@ -350,9 +470,13 @@ pub async fn cells(db: &impl ConnectionTrait, s: &Scope, level: Level) -> AppRes
         col(technology::Entity, technology::Column::Field),
     );
     let unit = col(technology::Entity, technology::Column::Id);
-    counted_flow(db, s, level, q, unit, &mut cells, |c| {
-        &mut c.co_invented_technologies
-    })
+    run(
+        db,
+        s,
+        Flow::between_institutions(q, unit),
+        Slot::CoInvented,
+        &mut cells,
+    )
     .await?;
 
     // Training participants (accepted or completed): home institution → host, for programs
@@ -397,9 +521,13 @@ pub async fn cells(db: &impl ConnectionTrait, s: &Scope, level: Level) -> AppRes
         col(training_program::Entity, training_program::Column::Field),
     );
     let unit = col(enrollment::Entity, enrollment::Column::Id);
-    counted_flow(db, s, level, q, unit, &mut cells, |c| {
-        &mut c.training_participants
-    })
+    run(
+        db,
+        s,
+        Flow::between_institutions(q, unit),
+        Slot::Training,
+        &mut cells,
+    )
     .await?;
 
     // Joint ventures: a founder from another region than the lead institution, founded in
@@ -435,18 +563,37 @@ pub async fn cells(db: &impl ConnectionTrait, s: &Scope, level: Level) -> AppRes
             .contains(col(venture::Entity, venture::Column::FoundedOn)),
     );
     let unit = col(venture::Entity, venture::Column::Id);
-    counted_flow(db, s, level, q, unit, &mut cells, |c| &mut c.joint_ventures).await?;
+    run(
+        db,
+        s,
+        Flow::between_institutions(q, unit),
+        Slot::Ventures,
+        &mut cells,
+    )
+    .await?;
 
-    let mut out: Vec<Cell> = cells.into_values().collect();
-    for cell in &mut out {
-        for m in cell
-            .deals
-            .money
-            .iter_mut()
-            .chain(cell.income.money.iter_mut())
-        {
-            m.suppressed = s.protect && suppressed(m.foreign, s.min_cell);
+    let [regions, institutions] = cells.map(|level| {
+        let mut out: Vec<Cell> = level.into_values().collect();
+        for cell in &mut out {
+            for m in cell
+                .deals
+                .money
+                .iter_mut()
+                .chain(cell.income.money.iter_mut())
+            {
+                m.suppressed = s.protect && suppressed(m.foreign, s.min_cell);
+            }
         }
-    }
-    Ok(out)
+        out
+    });
+    Ok(Flows {
+        regions,
+        institutions,
+    })
+}
+
+/// The cross-border cells at `level`.
+pub async fn cells(db: &impl ConnectionTrait, s: &Scope, level: Level) -> AppResult<Vec<Cell>> {
+    let flows = flows(db, s).await?;
+    Ok(flows.level(level).to_vec())
 }

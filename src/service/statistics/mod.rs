@@ -1,8 +1,9 @@
 //! Statistics for analysts: the technology-transfer metrics partners report each year (AUTM,
 //! ASTP, China's annual report), per viewer scope and with small-cell protection.
 //!
-//! Each metric is a set of SQL aggregates (one per breakdown, see [`query`]), so the number of
-//! statements is fixed whatever the number of rows. Who sees which records is decided by
+//! Each metric is one or two SQL statements (counts, and money per currency: see [`query`])
+//! that read the metric's rows once and group them by every breakdown, and the cross-border
+//! flows one statement each, so the number of statements is fixed whatever the number of rows. Who sees which records is decided by
 //! [`crate::policy::statistics`]; the figures withheld by small-cell protection by
 //! [`figures`].
 
@@ -101,18 +102,55 @@ pub fn money_text(minor: i64, currency: &str) -> String {
     crate::service::money::format(minor, currency)
 }
 
-/// One metric with all its breakdowns.
-pub async fn metric(db: &impl ConnectionTrait, s: &Scope, m: Metric) -> AppResult<Breakdown> {
+/// What of a metric to compute: which breakdowns, and whether its money.
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    pub dims: Vec<query::Dim>,
+    pub money: bool,
+}
+
+impl Wanted {
+    /// Every breakdown and the money (exports).
+    pub fn everything() -> Wanted {
+        Wanted {
+            dims: query::Dim::ALL.to_vec(),
+            money: true,
+        }
+    }
+}
+
+/// One metric with the breakdowns `wanted` asks for: one statement for the counts, and one for
+/// the money when it is asked for and the metric has any.
+pub async fn metric(
+    db: &impl ConnectionTrait,
+    s: &Scope,
+    m: Metric,
+    wanted: &Wanted,
+) -> AppResult<Breakdown> {
     let (counted, priced, dims) = metrics::sources(s, m);
+    let dims: Vec<query::Dim> = dims
+        .into_iter()
+        .filter(|d| wanted.dims.contains(d))
+        .collect();
     let counts = query::counts(db, &counted, &s.years, &dims).await?;
     let money = match &priced {
-        Some(p) => query::money(db, p, &s.years, &dims).await?,
-        None => Vec::new(),
+        Some(p) if wanted.money => query::money(db, p, &s.years, &dims).await?,
+        _ => Vec::new(),
     };
     Ok(figures::assemble(counts, money, s.min_cell, s.protect))
 }
 
-pub use cross_border::{Cell as CrossBorderCell, Level as CrossBorderLevel};
+pub use cross_border::{
+    Cell as CrossBorderCell, Flows as CrossBorderFlows, Level as CrossBorderLevel,
+};
+
+/// The cross-border cells of both levels.
+pub async fn cross_border_flows(
+    db: &impl ConnectionTrait,
+    s: &Scope,
+) -> AppResult<CrossBorderFlows> {
+    cross_border::flows(db, s).await
+}
 
 /// The cross-border cells at `level`.
 pub async fn cross_border(

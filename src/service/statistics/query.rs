@@ -1,6 +1,7 @@
 //! The two shapes every statistic takes — counts, and money per currency — each run as one SQL
-//! aggregate (GROUP BY) per breakdown, so the number of statements never depends on the
-//! number of rows.
+//! statement: the source's rows once (a common table expression), grouped by each breakdown
+//! (GROUP BY) in the branches of a UNION ALL. The number of statements never depends on the
+//! number of rows, and the source is read once, not once per breakdown.
 //!
 //! A source is a `FROM … JOIN … WHERE …` in which the institution a figure is attributed to
 //! is joined as [`INST`]; the breakdowns by institution and by region group on it.
@@ -8,7 +9,10 @@
 use chrono::NaiveDate;
 use sea_orm::{
     ConnectionTrait,
-    sea_query::{Alias, Expr, ExprTrait, Func, SelectStatement, SimpleExpr},
+    sea_query::{
+        Alias, CommonTableExpression, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr,
+        UnionType, WithClause, WithQuery,
+    },
 };
 
 use crate::error::AppResult;
@@ -123,140 +127,217 @@ pub struct MoneyRow {
     pub foreign: i64,
 }
 
-fn select_cell(
-    q: &mut SelectStatement,
-    dim: Dim,
-    years: &Years,
-    date: &SimpleExpr,
-    key: &Option<SimpleExpr>,
-) -> bool {
-    match dim {
-        Dim::Total => {}
-        Dim::Year => {
-            q.expr_as(years.year_of(date.clone()), Alias::new("k_year"));
-        }
-        Dim::Institution => {
-            q.expr_as(inst_col("slug"), Alias::new("k_text"));
-        }
-        Dim::Region => {
-            q.expr_as(inst_col("region"), Alias::new("k_text"));
-        }
-        Dim::Key => match key {
-            Some(k) => {
-                q.expr_as(k.clone(), Alias::new("k_text"));
-            }
-            None => return false,
-        },
-    }
-    match dim {
-        Dim::Total => {}
-        // Grouped by the output name: PostgreSQL would not match two `CASE`s whose bound
-        // parameters differ.
-        Dim::Year => {
-            q.add_group_by([Expr::col(Alias::new("k_year"))]);
-        }
-        _ => {
-            q.add_group_by([Expr::col(Alias::new("k_text"))]);
-        }
-    }
-    true
+/// The source's rows, computed once per statement: the period's year, the attributed
+/// institution's slug and region, the metric's key, and what the caller adds.
+const ROWS: &str = "stat_rows";
+
+fn rows_col(name: &str) -> SimpleExpr {
+    Expr::col((Alias::new(ROWS), Alias::new(name)))
 }
 
-fn cell_of(row: &sea_orm::QueryResult, dim: Dim) -> AppResult<Option<CellKey>> {
-    Ok(match dim {
-        Dim::Total => Some(CellKey::Total),
-        Dim::Year => row.try_get::<Option<i32>>("", "k_year")?.map(CellKey::Year),
-        _ => row
-            .try_get::<Option<String>>("", "k_text")?
-            .map(CellKey::Text),
-    })
+fn as_text(e: SimpleExpr) -> SimpleExpr {
+    Func::cast_as(e, Alias::new("TEXT")).into()
 }
 
 fn as_bigint(e: impl Into<SimpleExpr>) -> SimpleExpr {
     Func::cast_as(e.into(), Alias::new("BIGINT")).into()
 }
 
-/// Runs `m` for each breakdown in `dims`: one statement each.
+/// `base` with the columns every breakdown groups on (`k_year`, `k_inst`, `k_region`,
+/// `k_key`); text keys are cast to TEXT so the branches of the UNION agree on PostgreSQL.
+fn rows(
+    base: &SelectStatement,
+    years: &Years,
+    date: &SimpleExpr,
+    key: &Option<SimpleExpr>,
+) -> SelectStatement {
+    let mut q = base.clone();
+    q.expr_as(years.year_of(date.clone()), Alias::new("k_year"))
+        .expr_as(as_text(inst_col("slug")), Alias::new("k_inst"))
+        .expr_as(as_text(inst_col("region")), Alias::new("k_region"))
+        .expr_as(
+            as_text(key.clone().unwrap_or_else(|| Expr::cust("NULL"))),
+            Alias::new("k_key"),
+        );
+    q
+}
+
+/// One branch of the UNION: the rows grouped by `dim` (and by `also`), with the cell's year
+/// and text key in `c_year` and `c_text` (typed NULLs where the breakdown has none).
+fn branch(dim: Dim, also: &[&str]) -> SelectStatement {
+    let mut q = Query::select();
+    q.from(Alias::new(ROWS));
+    q.expr_as(Expr::cust(format!("{}", dim as u8)), Alias::new("dim"));
+    let null_year = || Expr::cust("CAST(NULL AS INTEGER)");
+    let null_text = || Expr::cust("CAST(NULL AS TEXT)");
+    let (year, text, grouped): (SimpleExpr, SimpleExpr, Option<&str>) = match dim {
+        Dim::Total => (null_year(), null_text(), None),
+        Dim::Year => (rows_col("k_year"), null_text(), Some("k_year")),
+        Dim::Institution => (null_year(), rows_col("k_inst"), Some("k_inst")),
+        Dim::Region => (null_year(), rows_col("k_region"), Some("k_region")),
+        Dim::Key => (null_year(), rows_col("k_key"), Some("k_key")),
+    };
+    q.expr_as(year, Alias::new("c_year"))
+        .expr_as(text, Alias::new("c_text"));
+    for g in grouped.iter().copied().chain(also.iter().copied()) {
+        q.add_group_by([rows_col(g)]);
+    }
+    q
+}
+
+/// `WITH stat_rows AS (<rows>) <branch> UNION ALL <branch> …`: the source is read once,
+/// however many breakdowns are asked for.
+fn union_over_rows(rows: SelectStatement, branches: Vec<SelectStatement>) -> Option<WithQuery> {
+    let mut branches = branches.into_iter();
+    let mut first = branches.next()?;
+    for b in branches {
+        first.union(UnionType::All, b);
+    }
+    let cte = CommonTableExpression::new()
+        .table_name(Alias::new(ROWS))
+        .query(rows)
+        .to_owned();
+    Some(first.with(WithClause::new().cte(cte).to_owned()))
+}
+
+fn dim_of(row: &sea_orm::QueryResult) -> AppResult<Option<Dim>> {
+    let d = row.try_get::<i32>("", "dim")?;
+    Ok(Dim::ALL.into_iter().find(|dim| *dim as i32 == d))
+}
+
+fn cell_of(row: &sea_orm::QueryResult, dim: Dim) -> AppResult<Option<CellKey>> {
+    Ok(match dim {
+        Dim::Total => Some(CellKey::Total),
+        Dim::Year => row.try_get::<Option<i32>>("", "c_year")?.map(CellKey::Year),
+        _ => row
+            .try_get::<Option<String>>("", "c_text")?
+            .map(CellKey::Text),
+    })
+}
+
+/// The breakdowns of `dims` the source has (no `Key` without a key).
+fn applicable(dims: &[Dim], key: &Option<SimpleExpr>) -> Vec<Dim> {
+    dims.iter()
+        .copied()
+        .filter(|d| *d != Dim::Key || key.is_some())
+        .collect()
+}
+
+fn grouped<R>(dims: &[Dim], rows: Vec<(Dim, R)>) -> Vec<(Dim, Vec<R>)> {
+    let mut out: Vec<(Dim, Vec<R>)> = dims.iter().map(|d| (*d, Vec::new())).collect();
+    for (dim, row) in rows {
+        if let Some((_, list)) = out.iter_mut().find(|(d, _)| *d == dim) {
+            list.push(row);
+        }
+    }
+    out
+}
+
+/// Runs `m` for every breakdown in `dims`: one statement.
 pub async fn counts(
     db: &impl ConnectionTrait,
     m: &Counted,
     years: &Years,
     dims: &[Dim],
 ) -> AppResult<Vec<(Dim, Vec<CountRow>)>> {
-    let mut out = Vec::new();
-    for &dim in dims {
-        let mut q = m.base.clone();
-        if !select_cell(&mut q, dim, years, &m.date, &m.key) {
-            continue;
-        }
-        for (i, c) in m.counted.iter().enumerate() {
-            q.expr_as(
-                as_bigint(Func::count_distinct(c.clone())),
-                Alias::new(format!("n{i}")),
-            );
-        }
-        let mut rows = Vec::new();
-        for row in db.query_all(&q).await? {
-            let Some(cell) = cell_of(&row, dim)? else {
-                continue;
-            };
-            let mut counts = [0; 3];
-            for (i, slot) in counts.iter_mut().enumerate().take(m.counted.len()) {
-                *slot = row
-                    .try_get::<Option<i64>>("", &format!("n{i}"))?
-                    .unwrap_or(0);
-            }
-            rows.push(CountRow { cell, counts });
-        }
-        out.push((dim, rows));
+    let dims = applicable(dims, &m.key);
+    let mut source = rows(&m.base, years, &m.date, &m.key);
+    for (i, c) in m.counted.iter().enumerate() {
+        source.expr_as(c.clone(), Alias::new(format!("u{i}")));
     }
-    Ok(out)
+    let branches = dims
+        .iter()
+        .map(|&dim| {
+            let mut q = branch(dim, &[]);
+            for i in 0..m.counted.len() {
+                q.expr_as(
+                    as_bigint(Func::count_distinct(rows_col(&format!("u{i}")))),
+                    Alias::new(format!("n{i}")),
+                );
+            }
+            q
+        })
+        .collect();
+    let Some(q) = union_over_rows(source, branches) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for row in db.query_all(&q).await? {
+        let Some(dim) = dim_of(&row)? else { continue };
+        let Some(cell) = cell_of(&row, dim)? else {
+            continue;
+        };
+        let mut counts = [0; 3];
+        for (i, slot) in counts.iter_mut().enumerate().take(m.counted.len()) {
+            *slot = row
+                .try_get::<Option<i64>>("", &format!("n{i}"))?
+                .unwrap_or(0);
+        }
+        out.push((dim, CountRow { cell, counts }));
+    }
+    Ok(grouped(&dims, out))
 }
 
-/// Runs `m` for each breakdown in `dims`: one statement each, grouped also by currency and
-/// year (so converted totals can use each year's rate).
+/// Runs `m` for every breakdown in `dims`, grouped also by currency and year (so converted
+/// totals can use each year's rate): one statement.
 pub async fn money(
     db: &impl ConnectionTrait,
     m: &Priced,
     years: &Years,
     dims: &[Dim],
 ) -> AppResult<Vec<(Dim, Vec<MoneyRow>)>> {
+    let dims = applicable(dims, &m.key);
+    let mut source = rows(&m.base, years, &m.date, &m.key);
+    source
+        .and_where(m.amount.clone().is_not_null())
+        .expr_as(as_text(m.currency.clone()), Alias::new("cur"))
+        .expr_as(m.amount.clone(), Alias::new("amount"))
+        .expr_as(m.unit.clone(), Alias::new("unit"))
+        .expr_as(
+            Expr::case(m.foreign.clone(), m.unit.clone()),
+            Alias::new("foreign_unit"),
+        );
+    let branches = dims
+        .iter()
+        .map(|&dim| {
+            let also: &[&str] = if dim == Dim::Year {
+                &["cur"]
+            } else {
+                &["cur", "k_year"]
+            };
+            let mut q = branch(dim, also);
+            q.expr_as(rows_col("cur"), Alias::new("cur"))
+                .expr_as(rows_col("k_year"), Alias::new("p_year"))
+                .expr_as(
+                    as_bigint(Func::sum(rows_col("amount"))),
+                    Alias::new("amount"),
+                )
+                .expr_as(
+                    as_bigint(Func::count_distinct(rows_col("unit"))),
+                    Alias::new("records"),
+                )
+                .expr_as(
+                    as_bigint(Func::count_distinct(rows_col("foreign_unit"))),
+                    Alias::new("foreign_records"),
+                );
+            q
+        })
+        .collect();
+    let Some(q) = union_over_rows(source, branches) else {
+        return Ok(Vec::new());
+    };
     let mut out = Vec::new();
-    for &dim in dims {
-        let mut q = m.base.clone();
-        q.and_where(m.amount.clone().is_not_null());
-        if !select_cell(&mut q, dim, years, &m.date, &m.key) {
+    for row in db.query_all(&q).await? {
+        let Some(dim) = dim_of(&row)? else { continue };
+        let Some(cell) = cell_of(&row, dim)? else {
             continue;
-        }
-        q.expr_as(m.currency.clone(), Alias::new("cur"));
-        if dim != Dim::Year {
-            q.expr_as(years.year_of(m.date.clone()), Alias::new("k_year"));
-        }
-        q.expr_as(as_bigint(Func::sum(m.amount.clone())), Alias::new("amount"));
-        q.expr_as(
-            as_bigint(Func::count_distinct(m.unit.clone())),
-            Alias::new("records"),
-        );
-        q.expr_as(
-            as_bigint(Func::count_distinct(Expr::case(
-                m.foreign.clone(),
-                m.unit.clone(),
-            ))),
-            Alias::new("foreign_records"),
-        );
-        q.add_group_by([Expr::col(Alias::new("cur"))]);
-        if dim != Dim::Year {
-            q.add_group_by([Expr::col(Alias::new("k_year"))]);
-        }
-        let mut rows = Vec::new();
-        for row in db.query_all(&q).await? {
-            let Some(cell) = cell_of(&row, dim)? else {
-                continue;
-            };
-            let Some(year) = row.try_get::<Option<i32>>("", "k_year")? else {
-                continue;
-            };
-            rows.push(MoneyRow {
+        };
+        let Some(year) = row.try_get::<Option<i32>>("", "p_year")? else {
+            continue;
+        };
+        out.push((
+            dim,
+            MoneyRow {
                 cell,
                 currency: row.try_get("", "cur")?,
                 year,
@@ -265,9 +346,8 @@ pub async fn money(
                 foreign: row
                     .try_get::<Option<i64>>("", "foreign_records")?
                     .unwrap_or(0),
-            });
-        }
-        out.push((dim, rows));
+            },
+        ));
     }
-    Ok(out)
+    Ok(grouped(&dims, out))
 }

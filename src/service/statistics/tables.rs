@@ -195,7 +195,11 @@ pub async fn build(
     let mut out = Vec::new();
     for (name, metric) in wanted {
         let rows = match metric {
-            Some(m) => metric_rows(m, &super::metric(db, s, m).await?, institutions),
+            Some(m) => metric_rows(
+                m,
+                &super::metric(db, s, m, &super::Wanted::everything()).await?,
+                institutions,
+            ),
             None => {
                 let level = if name == "crossBorderRegions" {
                     cross_border::Level::Region
