@@ -7,6 +7,9 @@ use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, EntityTrait, Iterable, PrimaryKeyToColumn,
 };
 
+/// A pooled connection idle for longer than this is pinged before it is used again.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(2);
+
 /// Connects with the default acquire timeout (see [`connect_with_timeout`]).
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     connect_with_timeout(url, crate::config::Config::default().db_acquire_timeout()).await
@@ -26,7 +29,12 @@ pub async fn connect_with_timeout(
         .sqlx_logging(false)
         .connect_timeout(acquire_timeout)
         .acquire_timeout(acquire_timeout)
-        .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 });
+        .max_connections(if url.starts_with("sqlite:") { 8 } else { 16 })
+        // sqlx pings every connection it hands out, a round trip per statement; and it pings
+        // each one again when it comes back. A connection back within the last seconds was
+        // alive then: ping only those idle longer (a restarted server is still picked up —
+        // at worst one statement per connection fails fast with `UNAVAILABLE`).
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     // sqlx turns SQLite foreign keys on and waits on busy locks; WAL lets readers run beside
     // the one writer.
     options.map_sqlx_sqlite_opts(|o| o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal));

@@ -11,9 +11,9 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ColumnType, Condition, ConnectionTrait, EntityTrait, IdenStatic, ModelTrait,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ColumnType, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
+    ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -358,11 +358,9 @@ where
     N: OutputType,
 {
     let window = Window::from_args(args, order.column)?;
-    let total_count = if want_total {
-        select.clone().count(db).await?
-    } else {
-        0
-    };
+    // `totalCount` rides along in the page's statement as an uncorrelated subquery (evaluated
+    // once by both databases): one round trip instead of two.
+    let counted = want_total.then(|| count_of(&select));
     let mut query = select;
     if let Some(c) = &window.after {
         query = query.filter(beyond(&order, c, true));
@@ -373,14 +371,53 @@ where
     let forward = (order.direction == OrderDirection::Asc) != window.from_end;
     let dir = if forward { Order::Asc } else { Order::Desc };
     // NULLs after every value, on every database (SQLite puts them first by default).
-    let rows = query
+    let query = query
         .order_by(Expr::col(order.column).is_null(), dir.clone())
         .order_by(order.column, dir.clone())
         .order_by(id_column::<E>(), dir)
-        .limit(window.limit as u64 + 1)
-        .all(db)
-        .await?;
-    assemble(rows, &order, &window, total_count)
+        .limit(window.limit as u64 + 1);
+    let Some(counted) = counted else {
+        return assemble(query.all(db).await?, &order, &window, 0);
+    };
+    let mut statement = query.into_query();
+    statement.expr_as(counted.clone(), TOTAL_COUNT);
+    let found = db.query_all(&statement).await?;
+    let total_count = match found.first() {
+        Some(row) => row.try_get::<i64>("", TOTAL_COUNT)?,
+        // An empty page before or after a cursor says nothing of the total: count apart.
+        None if window.after.is_some() || window.before.is_some() => {
+            let total = Query::select().expr_as(counted, TOTAL_COUNT).to_owned();
+            db.query_one(&total)
+                .await?
+                .map(|row| row.try_get::<i64>("", TOTAL_COUNT))
+                .transpose()?
+                .unwrap_or(0)
+        }
+        None => 0,
+    };
+    let rows = found
+        .iter()
+        .map(|row| E::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
+    assemble(
+        rows,
+        &order,
+        &window,
+        u64::try_from(total_count).unwrap_or(0),
+    )
+}
+
+/// The alias of the total in a page's statement.
+const TOTAL_COUNT: &str = "total_count__";
+
+/// `(SELECT COUNT(*) FROM … WHERE …)`: how many rows `select` finds, as an expression.
+fn count_of<E: EntityTrait>(select: &Select<E>) -> Expr {
+    let mut count = select.clone().into_query();
+    count
+        .clear_selects()
+        .expr(Expr::cust("COUNT(*)"))
+        .clear_order_by();
+    Expr::SubQuery(None, Box::new(count.into()))
 }
 
 /// Pages through rows already loaded (a DataLoader's answer for one parent), in memory.

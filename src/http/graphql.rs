@@ -2,7 +2,10 @@
 //! negotiated from `Accept`, 400 without `data` for requests that fail before execution
 //! (with `application/graphql-response+json`) and GraphiQL for browsers.
 
-use async_graphql::{ErrorExtensionValues, ServerError, Variables, parser::types::OperationType};
+use async_graphql::{
+    ErrorExtensionValues, ServerError, Variables,
+    parser::types::{ExecutableDocument, OperationType},
+};
 use std::net::SocketAddr;
 
 use axum::{
@@ -366,9 +369,14 @@ fn parse_body(body: &[u8]) -> Result<Params, String> {
 /// The type of the operation the request would run, when the document parses.
 fn operation_type(params: &Params) -> Option<OperationType> {
     let doc = async_graphql::parser::parse_query(&params.query).ok()?;
+    operation_type_in(&doc, params.operation_name.as_deref())
+}
+
+/// The type of the operation named `name` (or the first) in `doc`.
+fn operation_type_in(doc: &ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
     let mut ops = doc.operations.iter();
-    let found = match &params.operation_name {
-        Some(name) => ops.find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str())),
+    let found = match name {
+        Some(name) => ops.find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
         None => ops.next(),
     };
     found.map(|(_, op)| op.node.ty)
@@ -402,7 +410,6 @@ async fn run(
     principal: Principal,
     params: Params,
 ) -> Answer {
-    let is_mutation = operation_type(&params) == Some(OperationType::Mutation);
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
     let mut request = async_graphql::Request::new(params.query)
@@ -414,6 +421,12 @@ async fn run(
         .data(client)
         .data(state.cost_limiter.clone())
         .data(charged.clone());
+    // Parsed once, here: the schema executes the document parsed for this look.
+    let is_mutation = request
+        .parsed_query()
+        .ok()
+        .and_then(|doc| operation_type_in(doc, params.operation_name.as_deref()))
+        == Some(OperationType::Mutation);
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }

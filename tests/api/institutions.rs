@@ -121,3 +121,40 @@ async fn institution_by_slug_and_by_node_id() {
     let r = app.anon(r#"{ institution(slug: "nowhere") { id } }"#).await;
     assert_eq!(r.data()["institution"], serde_json::Value::Null);
 }
+
+/// `totalCount` rides in the page's own statement; it stays the count of the whole list on
+/// every page — after a cursor, on the empty page past the end, with `first: 0` — and is 0 for
+/// a filter that matches nothing.
+#[tokio::test]
+async fn the_total_is_the_whole_lists_on_every_page() {
+    let app = TestApp::new().await;
+    let app = &app;
+    let page = |args: String| async move {
+        let r = app
+            .anon(&format!(
+                "{{ institutions({args}) {{ totalCount pageInfo {{ endCursor }} edges {{ node {{ slug }} }} }} }}"
+            ))
+            .await;
+        r.data()["institutions"].clone()
+    };
+    let p1 = page("first: 5".into()).await;
+    assert_eq!(p1["totalCount"], 8);
+    let end = p1["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let p2 = page(format!("first: 5, after: \"{end}\"")).await;
+    assert_eq!(p2["edges"].as_array().unwrap().len(), 3);
+    assert_eq!(p2["totalCount"], 8);
+    let end = p2["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let past = page(format!("first: 5, after: \"{end}\"")).await;
+    assert_eq!(past["edges"], json!([]));
+    assert_eq!(past["totalCount"], 8);
+    let none = page("first: 0".into()).await;
+    assert_eq!(
+        (none["edges"].clone(), none["totalCount"].clone()),
+        (json!([]), json!(8))
+    );
+    let empty = page("filter: { country: \"fr\" }".into()).await;
+    assert_eq!(
+        (empty["edges"].clone(), empty["totalCount"].clone()),
+        (json!([]), json!(0))
+    );
+}
