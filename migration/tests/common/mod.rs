@@ -32,6 +32,10 @@ pub const TABLES: &[&str] = &[
     "audit_events",
     "idempotency_keys",
     "exchange_rates",
+    "webhooks",
+    "webhook_events",
+    "webhook_deliveries",
+    "webhook_attempts",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.
