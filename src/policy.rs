@@ -25,6 +25,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub mod statistics;
+pub mod webhook;
 
 use crate::{
     auth::{Principal, PrincipalKind, scope},

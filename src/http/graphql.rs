@@ -413,6 +413,7 @@ async fn run(
         .data(executed.clone())
         .data(client)
         .data(state.cost_limiter.clone())
+        .data(state.webhooks.clone())
         .data(charged.clone());
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
