@@ -22,6 +22,7 @@ pub mod statistics;
 pub mod technology;
 pub mod training;
 pub mod venture;
+pub mod webhook;
 
 use std::sync::{
     Arc, Mutex,
@@ -62,6 +63,7 @@ pub struct QueryRoot(
     agreement::query::AgreementQuery,
     rate_limit::RateLimitQuery,
     statistics::StatisticsQuery,
+    webhook::WebhookQuery,
 );
 
 /// The root mutation type.
@@ -81,6 +83,7 @@ pub struct MutationRoot(
     agreement::mutation::AgreementMutation,
     institution::mutation::InstitutionMutation,
     statistics::StatisticsMutation,
+    webhook::mutation::WebhookMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, live::SubscriptionRoot>;
