@@ -87,9 +87,11 @@ impl Webhook {
             .previous_secret_expires_at
             .filter(|at| *at > Utc::now())
     }
+    /// When it was registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When it was last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -164,6 +166,7 @@ impl WebhookDelivery {
     async fn occurred_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
         Ok(self.event(ctx).await?.map(|e| e.occurred_at))
     }
+    /// PENDING (waiting for an attempt), DELIVERED or FAILED.
     async fn status(&self) -> WebhookDeliveryStatus {
         self.0.status
     }
@@ -183,9 +186,11 @@ impl WebhookDelivery {
     async fn last_error(&self) -> Option<&str> {
         self.0.last_error.as_deref()
     }
+    /// When the endpoint accepted it.
     async fn delivered_at(&self) -> Option<DateTime<Utc>> {
         self.0.delivered_at
     }
+    /// When it was queued.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -243,6 +248,7 @@ pub struct WebhookFilter {
 pub struct WebhookDeliveryFilter {
     /// One webhook's deliveries.
     pub webhook_id: Option<ID>,
+    /// Only deliveries in this state.
     pub status: Option<WebhookDeliveryStatus>,
 }
 
@@ -263,8 +269,10 @@ impl OrderField<webhook_delivery::Entity> for WebhookDeliveryOrderField {
 /// Ordering of deliveries (ties broken by id); newest first by default.
 #[derive(InputObject)]
 pub struct WebhookDeliveryOrder {
+    /// What to order by.
     #[graphql(default)]
     pub field: WebhookDeliveryOrderField,
+    /// Ascending or descending (newest first by default).
     #[graphql(default_with = "OrderDirection::Desc")]
     pub direction: OrderDirection,
 }

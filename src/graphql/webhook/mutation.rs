@@ -56,11 +56,15 @@ impl CreateWebhookPayload {
 /// Changes to a webhook; omitted fields stay as they are.
 #[derive(InputObject)]
 pub struct UpdateWebhookInput {
+    /// The webhook's global id.
     pub id: ID,
     /// The version read (`Webhook.version`).
     pub expected_version: i32,
+    /// A new URL (checked as in `createWebhook`).
     pub url: Option<String>,
+    /// The kinds of events to receive from now on.
     pub events: Option<Vec<WebhookEventKind>>,
+    /// A new description.
     pub description: Option<String>,
     /// False pauses the webhook: nothing is sent to it, queued deliveries fail.
     pub active: Option<bool>,
@@ -74,6 +78,7 @@ payload!(
 /// Which webhook to delete.
 #[derive(InputObject)]
 pub struct DeleteWebhookInput {
+    /// The webhook's global id.
     pub id: ID,
 }
 
@@ -87,6 +92,7 @@ pub struct DeleteWebhookPayload {
 /// Which webhook gets a new secret.
 #[derive(InputObject)]
 pub struct RotateWebhookSecretInput {
+    /// The webhook's global id.
     pub id: ID,
 }
 
@@ -104,6 +110,7 @@ impl RotateWebhookSecretPayload {
     async fn secret(&self) -> &str {
         &self.secret
     }
+    /// The webhook.
     async fn webhook(&self, ctx: &Context<'_>) -> Result<Option<Webhook>> {
         Ok(request(ctx)
             .loaders

@@ -81,7 +81,7 @@ impl Destinations {
     /// Whether `host` (as the URL spells it) is on the allow-list by name.
     pub fn host_allowed(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     /// Whether a connection to `ip` for a URL naming `host` is allowed.
