@@ -166,7 +166,9 @@ fn targets() -> Vec<Target> {
                     "/webhooks",
                 ),
             ],
-            probe: Some("mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret } }"),
+            probe: Some(
+                "mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret } }",
+            ),
             scopes: NO_SCOPE_REACHES,
             // Its institution's admins and center admins; never a token, never an outsider.
             sees: [F, F, F, F, F, F, F, T, T],
