@@ -130,6 +130,23 @@ pub struct Config {
     pub ws_recheck_secs: u64,
     /// `BIOBRIDGE_LIVE_POLL_MS`: on SQLite, how often the event log is read for new events.
     pub live_poll_ms: u64,
+    /// `BIOBRIDGE_WEBHOOK_ALLOW_HOSTS`: host names, IP addresses or CIDR networks webhooks may
+    /// be sent to although they are internal (loopback, private, link-local, …).
+    #[serde(deserialize_with = "list_or_csv")]
+    pub webhook_allow_hosts: Vec<String>,
+    /// `BIOBRIDGE_WEBHOOK_TIMEOUT_SECS`: how long an endpoint has to answer a delivery.
+    pub webhook_timeout_secs: u64,
+    /// `BIOBRIDGE_WEBHOOK_RETRY_BASE_MS`: the pause after a delivery's first failure; it
+    /// doubles after each further one…
+    pub webhook_retry_base_ms: u64,
+    /// `BIOBRIDGE_WEBHOOK_RETRY_MAX_SECS`: …up to this.
+    pub webhook_retry_max_secs: u64,
+    /// `BIOBRIDGE_WEBHOOK_RETRY_WINDOW_SECS`: a delivery is given up this long after it was
+    /// queued (24 hours by default).
+    pub webhook_retry_window_secs: u64,
+    /// `BIOBRIDGE_WEBHOOK_POLL_MS`: how often the delivery worker looks for new events and
+    /// retries that came due.
+    pub webhook_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -171,6 +188,12 @@ impl Default for Config {
             graphiql: None,
             ws_recheck_secs: 5,
             live_poll_ms: 200,
+            webhook_allow_hosts: Vec::new(),
+            webhook_timeout_secs: 10,
+            webhook_retry_base_ms: 5000,
+            webhook_retry_max_secs: 3600,
+            webhook_retry_window_secs: 24 * 3600,
+            webhook_poll_ms: 500,
         }
     }
 }
@@ -233,6 +256,12 @@ const ENV_KEYS: &[&str] = &[
     "graphiql",
     "ws_recheck_secs",
     "live_poll_ms",
+    "webhook_allow_hosts",
+    "webhook_timeout_secs",
+    "webhook_retry_base_ms",
+    "webhook_retry_max_secs",
+    "webhook_retry_window_secs",
+    "webhook_poll_ms",
 ];
 
 impl Config {
@@ -347,6 +376,20 @@ impl Config {
         }
         if self.ws_recheck_secs == 0 || self.live_poll_ms == 0 {
             bail!("BIOBRIDGE_WS_RECHECK_SECS and BIOBRIDGE_LIVE_POLL_MS must be greater than 0");
+        }
+        if !(1..=300).contains(&self.webhook_timeout_secs) {
+            bail!("BIOBRIDGE_WEBHOOK_TIMEOUT_SECS must be between 1 and 300");
+        }
+        if self.webhook_retry_base_ms == 0
+            || self.webhook_retry_max_secs == 0
+            || self.webhook_poll_ms == 0
+        {
+            bail!(
+                "BIOBRIDGE_WEBHOOK_RETRY_BASE_MS, BIOBRIDGE_WEBHOOK_RETRY_MAX_SECS and BIOBRIDGE_WEBHOOK_POLL_MS must be greater than 0"
+            );
+        }
+        if !(1..=7 * 24 * 3600).contains(&self.webhook_retry_window_secs) {
+            bail!("BIOBRIDGE_WEBHOOK_RETRY_WINDOW_SECS must be between 1 second and 7 days");
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

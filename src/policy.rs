@@ -34,6 +34,7 @@ use uuid::Uuid;
 
 mod ip_changes;
 pub mod statistics;
+pub mod webhook;
 
 use crate::{
     auth::{Principal, PrincipalKind, scope},

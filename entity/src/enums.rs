@@ -742,3 +742,22 @@ pub enum Exclusivity {
     #[sea_orm(string_value = "NON_EXCLUSIVE")]
     NonExclusive,
 }
+
+/// Where a webhook delivery stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum WebhookDeliveryStatus {
+    /// Not delivered yet: waiting for its first attempt or for a retry.
+    #[sea_orm(string_value = "PENDING")]
+    Pending,
+    /// The endpoint answered with a 2xx status.
+    #[sea_orm(string_value = "DELIVERED")]
+    Delivered,
+    /// Given up: retries ran out, or the institution may no longer see the object.
+    #[sea_orm(string_value = "FAILED")]
+    Failed,
+}

@@ -36,3 +36,7 @@ pub mod venture;
 pub mod venture_equity_change;
 pub mod venture_founder;
 pub mod venture_milestone;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_event;

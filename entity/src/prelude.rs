@@ -29,3 +29,7 @@ pub use super::venture::Entity as Venture;
 pub use super::venture_equity_change::Entity as VentureEquityChange;
 pub use super::venture_founder::Entity as VentureFounder;
 pub use super::venture_milestone::Entity as VentureMilestone;
+pub use super::webhook::Entity as Webhook;
+pub use super::webhook_attempt::Entity as WebhookAttempt;
+pub use super::webhook_delivery::Entity as WebhookDelivery;
+pub use super::webhook_event::Entity as WebhookEvent;

@@ -22,6 +22,7 @@ mod m20261127_150000_ip_international_filing_date;
 mod m20261127_180100_institution_email_domains;
 mod m20261127_180101_ip_changes;
 mod m20261127_180600_licensee_accounts;
+mod m20261127_180300_webhooks;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_180100_institution_email_domains::Migration),
             Box::new(m20261127_180101_ip_changes::Migration),
             Box::new(m20261127_180600_licensee_accounts::Migration),
+            Box::new(m20261127_180300_webhooks::Migration),
         ]
     }
 }

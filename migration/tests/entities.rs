@@ -532,6 +532,73 @@ async fn every_table(db: &DatabaseConnection) {
         }
     );
 
+    let hook = roundtrip!(
+        db,
+        webhook,
+        webhook::Model {
+            id: Uuid::now_v7(),
+            institution_id: sumhs.id,
+            url: "https://erp.sumhs.example/hooks".into(),
+            description: "ERP".into(),
+            events: json!(["DEAL_CHANGED"]),
+            active: true,
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".into(),
+            previous_secret: None,
+            previous_secret_expires_at: Some(now),
+            created_by: admin.id,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    let event = roundtrip!(
+        db,
+        webhook_event,
+        webhook_event::Model {
+            id: Uuid::now_v7(),
+            kind: "TECHNOLOGY_CHANGED".into(),
+            action: "technology.create".into(),
+            entity_type: "Technology".into(),
+            entity_id: tech.id,
+            occurred_at: now,
+            dispatched_at: Some(now),
+        }
+    );
+    let delivery = roundtrip!(
+        db,
+        webhook_delivery,
+        webhook_delivery::Model {
+            id: Uuid::now_v7(),
+            webhook_id: hook.id,
+            event_id: event.id,
+            status: WebhookDeliveryStatus::Pending,
+            attempts: 1,
+            next_attempt_at: now,
+            retry_until: now,
+            last_status_code: Some(503),
+            last_error: Some("HTTP 503".into()),
+            delivered_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    );
+    roundtrip!(
+        db,
+        webhook_attempt,
+        webhook_attempt::Model {
+            id: Uuid::now_v7(),
+            delivery_id: delivery.id,
+            attempt: 1,
+            at: now,
+            status_code: Some(503),
+            latency_ms: 12,
+            error: Some("HTTP 503".into()),
+        }
+    );
+    // ON DELETE CASCADE: a webhook takes its deliveries and their attempts with it.
+    hook.clone().delete(db).await.expect("delete webhook");
+    assert_eq!(prelude::WebhookAttempt::find().count(db).await.unwrap(), 0);
+
     // Relations resolve.
     let inventors = tech.find_related(prelude::Person).all(db).await.unwrap();
     assert_eq!(inventors, vec![inventor.clone()]);

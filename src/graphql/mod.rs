@@ -23,6 +23,7 @@ pub mod statistics;
 pub mod technology;
 pub mod training;
 pub mod venture;
+pub mod webhook;
 
 use std::sync::{
     Arc, Mutex,
@@ -64,6 +65,7 @@ pub struct QueryRoot(
     rate_limit::RateLimitQuery,
     statistics::StatisticsQuery,
     statistics::ExchangeRateQuery,
+    webhook::WebhookQuery,
 );
 
 /// The root mutation type.
@@ -85,6 +87,7 @@ pub struct MutationRoot(
     agreement::mutation::AgreementMutation,
     institution::mutation::InstitutionMutation,
     statistics::StatisticsMutation,
+    webhook::mutation::WebhookMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, live::SubscriptionRoot>;

@@ -420,6 +420,7 @@ async fn run(
         .data(executed.clone())
         .data(client)
         .data(state.cost_limiter.clone())
+        .data(state.webhooks.clone())
         .data(charged.clone());
     // Parsed once, here: the schema executes the document parsed for this look.
     let is_mutation = request

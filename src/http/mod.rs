@@ -32,7 +32,7 @@ use crate::{
     config::Config,
     graphql::AppSchema,
     rate_limit::cost::CostLimiter,
-    service::events::EventBus,
+    service::{events::EventBus, webhooks::Webhooks},
 };
 
 pub use crate::auth::Authenticator;
@@ -52,6 +52,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<TrustedProxies>,
     /// This instance's feed of committed changes, for subscriptions.
     pub events: EventBus,
+    /// Webhook settings; this instance's delivery worker runs with them.
+    pub webhooks: Webhooks,
 }
 
 impl AppState {
@@ -59,6 +61,9 @@ impl AppState {
         let jwt = JwtKeys::from_config(&config)?;
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
+        let events = EventBus::start(&db, Duration::from_millis(config.live_poll_ms));
+        let webhooks = Webhooks::from_config(&config)?;
+        crate::service::webhooks::delivery::start(&db, &webhooks);
         Ok(AppState {
             schema: crate::graphql::build_schema_with(
                 crate::graphql::Limits::from_config(&config),
@@ -78,7 +83,8 @@ impl AppState {
                 config.rate_limit_tracked_keys,
             )),
             trusted_proxies: Arc::new(trusted_proxies),
-            events: EventBus::start(&db, Duration::from_millis(config.live_poll_ms)),
+            events,
+            webhooks,
             db,
             config: Arc::new(config),
         })

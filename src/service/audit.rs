@@ -1,6 +1,7 @@
 //! The audit trail: every mutation appends one [`audit_event`] in the same transaction as its
 //! change, so there is no change without its record and no record without its change. The same
-//! row is the change event that live subscriptions hear of ([`crate::service::events`]).
+//! row is the change event that live subscriptions hear of ([`crate::service::events`]), and
+//! the webhook outbox gets its row in the same transaction ([`crate::service::webhooks::outbox`]).
 
 use chrono::Utc;
 use entity::audit_event;
@@ -11,7 +12,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Principal, PrincipalKind},
     error::AppResult,
-    service::events,
+    service::{events, webhooks},
 };
 
 /// Who did it, as the trail shows it: a user id, a token or an operator.
@@ -60,9 +61,10 @@ pub async fn record(
     changes: Value,
 ) -> AppResult<()> {
     let id = Uuid::now_v7();
+    let at = Utc::now();
     audit_event::ActiveModel {
         id: Set(id),
-        at: Set(Utc::now()),
+        at: Set(at),
         actor_user_id: Set(actor.user_id),
         actor_label: Set(actor_label(actor)),
         institution_id: Set(institution),
@@ -84,6 +86,8 @@ pub async fn record(
         },
     )
     .await?;
+    // …and the webhook outbox's, in the same transaction (see `webhooks::outbox`).
+    webhooks::outbox::enqueue(txn, id, action, entity_type, entity_id, at).await?;
     Ok(())
 }
 

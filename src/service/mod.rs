@@ -32,6 +32,7 @@ pub mod txn;
 pub mod venture;
 pub mod venture_equity;
 pub mod venture_milestone;
+pub mod webhooks;
 
 use std::str::FromStr;
 

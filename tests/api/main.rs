@@ -50,3 +50,4 @@ mod training_capacity;
 mod uniqueness_oracles;
 mod ventures;
 mod visibility_matrix;
+mod webhooks;

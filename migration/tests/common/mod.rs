@@ -37,6 +37,10 @@ pub const TABLES: &[&str] = &[
     "ip_change_approvals",
     "external_organizations",
     "licensee_invitations",
+    "webhooks",
+    "webhook_events",
+    "webhook_deliveries",
+    "webhook_attempts",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

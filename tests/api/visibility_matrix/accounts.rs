@@ -11,6 +11,7 @@ const NO_SCOPE_REACHES: (&[&str], &[&str]) = (scope::ALL, &[]);
 
 const USERS: &str = "{ users(first: 100) { totalCount edges { node { id } } } }";
 const API_TOKENS: &str = "{ apiTokens(first: 100) { totalCount edges { node { id } } } }";
+const WEBHOOKS: &str = "{ webhooks(first: 100) { totalCount edges { node { id } } } }";
 const REVOKE: &str =
     "mutation($id: ID!) { revokeApiToken(input: { id: $id }) { apiToken { id revokedAt } } }";
 /// Oldest first, so the fixture's events come before those the matrix itself causes.
@@ -148,6 +149,29 @@ fn targets() -> Vec<Target> {
             probe: None,
             scopes: NO_SCOPE_REACHES,
             sees: [F, F, F, F, F, F, F, T, F],
+            ..Default::default()
+        },
+        Target {
+            name: "a webhook of sumhs",
+            locate: (
+                "query($sumhs: ID) { webhooks(first: 1, filter: { institution: $sumhs }) { edges { node { id } } } }",
+                "/webhooks/edges/0/node",
+            ),
+            key: ID,
+            node: false,
+            paths: vec![
+                list(WEBHOOKS, "/webhooks"),
+                search(
+                    "query($sumhs: ID) { webhooks(first: 100, filter: { institution: $sumhs, active: true }) { totalCount edges { node { id } } } }",
+                    "/webhooks",
+                ),
+            ],
+            probe: Some(
+                "mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret } }",
+            ),
+            scopes: NO_SCOPE_REACHES,
+            // Its institution's admins and center admins; never a token, never an outsider.
+            sees: [F, F, F, F, F, F, F, T, T],
             ..Default::default()
         },
     ]

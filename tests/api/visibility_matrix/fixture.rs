@@ -126,6 +126,18 @@ pub(super) async fn fixture(app: &TestApp) -> Value {
         );
     }
     let manager = app.user_token("manager@sumhs.example").await;
+    // A webhook of sumhs (an address in a documentation range: public, never reached here).
+    let r = app
+        .gql(
+            Some(&manager),
+            "mutation { createWebhook(input: { url: \"https://203.0.113.10/biobridge\", events: [ENROLLMENT_CHANGED] }) { webhook { id } } }",
+            json!({}),
+        )
+        .await;
+    v.insert(
+        "sumhsWebhook".into(),
+        r.data()["createWebhook"]["webhook"]["id"].clone(),
+    );
     let r = app
         .gql(
             Some(&manager),
