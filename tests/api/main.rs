@@ -26,6 +26,7 @@ mod jwt_attacks;
 mod licences;
 mod limits;
 mod live;
+mod live_limits;
 mod login;
 mod login_limits;
 mod outage;
