@@ -19,6 +19,7 @@ mod m20261127_000003_venture_founded_on;
 mod m20261127_000004_exchange_rates;
 mod m20261127_120000_idempotency_keys;
 mod m20261127_150000_ip_international_filing_date;
+mod m20261127_180400_royalty_report_api_token;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_orcid_per_institution::Migration),
             Box::new(m20261127_000003_agreement_initiator::Migration),
             Box::new(m20261127_000002_royalty_dispute_reason::Migration),
+            Box::new(m20261127_180400_royalty_report_api_token::Migration),
         ]
     }
 }

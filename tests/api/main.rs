@@ -20,6 +20,7 @@ mod idempotency;
 mod input_hardening;
 mod institution_writes;
 mod institutions;
+mod integrator;
 mod ip;
 mod ip_writes;
 mod jwt_attacks;
