@@ -169,7 +169,10 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> App
 
 /// The API token `actor` authenticated with — its own row, whatever the policy lets it list
 /// (tokens may not list tokens); `None` for every other principal.
-pub async fn own(db: &impl ConnectionTrait, actor: &Principal) -> AppResult<Option<api_token::Model>> {
+pub async fn own(
+    db: &impl ConnectionTrait,
+    actor: &Principal,
+) -> AppResult<Option<api_token::Model>> {
     let Some(id) = actor.api_token_id else {
         return Ok(None);
     };

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    deal,
+    api_token, deal,
     enums::{DealStage, IncomeKind, RoyaltyReportStatus},
-    api_token, income, institution, ip_asset, ip_ownership, royalty_report, technology,
-    technology_inventor, user,
+    income, institution, ip_asset, ip_ownership, royalty_report, technology, technology_inventor,
+    user,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,

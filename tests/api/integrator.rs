@@ -15,7 +15,8 @@ use crate::{
 
 const CREATE_TOKEN: &str = "mutation($input: CreateApiTokenInput!) { createApiToken(input: $input) { token apiToken { id } } }";
 const SUBMIT: &str = "mutation($input: SubmitRoyaltyReportInput!) { submitRoyaltyReport(input: $input) { royaltyReport { id status } } }";
-const REPORTS: &str = "query($filter: RoyaltyReportFilter, $order: RoyaltyReportOrder, $first: Int, $after: String) {
+const REPORTS: &str =
+    "query($filter: RoyaltyReportFilter, $order: RoyaltyReportOrder, $first: Int, $after: String) {
   royaltyReports(filter: $filter, orderBy: $order, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { node { id status periodStart periodEnd deal { id } } }
@@ -103,7 +104,9 @@ async fn a_report_sent_with_a_token_names_the_token_to_both_parties_and_in_the_a
     );
     // The token's own institution admin sees the token too.
     let manager = app.user_token("manager@unibl.example").await;
-    let r = app.gql(Some(&manager), SUBMITTER, json!({ "id": id })).await;
+    let r = app
+        .gql(Some(&manager), SUBMITTER, json!({ "id": id }))
+        .await;
     assert_eq!(
         r.data()["node"]["submittedBy"]["apiToken"],
         json!({ "id": erp_id, "name": "unibl ERP" })
@@ -128,7 +131,9 @@ async fn a_report_sent_with_a_token_names_the_token_to_both_parties_and_in_the_a
         json!({ "id": erp_id, "name": "unibl ERP", "scopes": ["deal:read", "deal:write"] })
     );
     // A user's events name no token.
-    let r = app.gql(Some(&manager), TRAIL, json!({ "actor": null })).await;
+    let r = app
+        .gql(Some(&manager), TRAIL, json!({ "actor": null }))
+        .await;
     let nodes = r.data()["auditEvents"]["nodes"].as_array().unwrap().clone();
     assert!(
         nodes
@@ -137,7 +142,9 @@ async fn a_report_sent_with_a_token_names_the_token_to_both_parties_and_in_the_a
             .all(|e| e["actorApiToken"].is_null() && !e["actor"].is_null())
     );
     // Not an actor's id: refused with the field named.
-    let r = app.gql(Some(&manager), TRAIL, json!({ "actor": deal })).await;
+    let r = app
+        .gql(Some(&manager), TRAIL, json!({ "actor": deal }))
+        .await;
     assert_eq!(r.code(), "BAD_USER_INPUT");
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "actor");
 }
@@ -204,7 +211,11 @@ async fn royalty_reports_are_listed_for_both_parties_with_filters_and_ordering()
         json!({ "filter": { "dealId": deal, "periodFrom": "2026-06-30", "periodTo": "2026-07-01" } }),
     )
     .await;
-    assert_eq!(periods(&conn), ["2026-01-01", "2026-07-01"], "overlapping periods");
+    assert_eq!(
+        periods(&conn),
+        ["2026-01-01", "2026-07-01"],
+        "overlapping periods"
+    );
     let conn = list(
         &erp,
         json!({ "filter": { "dealId": deal, "periodFrom": "2026-07-01" } }),
@@ -245,7 +256,10 @@ async fn royalty_reports_are_listed_for_both_parties_with_filters_and_ordering()
         )
         .await;
     assert_eq!(r.code(), "BAD_USER_INPUT");
-    assert_eq!(r.body["errors"][0]["extensions"]["field"], "filter.periodTo");
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["field"],
+        "filter.periodTo"
+    );
     let r = app
         .gql(
             Some(&erp),
@@ -321,7 +335,9 @@ async fn a_royalty_off_the_terms_is_accepted_but_flagged() {
         (&over, json!({ "difference": { "amount": "0.02" } })),
         (&short_id, json!({ "difference": { "amount": "-500.00" } })),
     ] {
-        let r = app.gql(Some(&sumhs), DISCREPANCY, json!({ "id": id })).await;
+        let r = app
+            .gql(Some(&sumhs), DISCREPANCY, json!({ "id": id }))
+            .await;
         assert_eq!(r.data()["node"]["discrepancy"], expected, "{id}");
         assert_eq!(r.data()["node"]["expectedRoyaltyDue"]["amount"], "3500.00");
     }

@@ -21,13 +21,20 @@ const RECHECK_SECS: u64 = 1;
 /// What a loaded test machine may add to the bound (one credential read, scheduling).
 const SLACK: Duration = Duration::from_secs(3);
 
-/// Runs `query` as operation `id` and returns its first answer: `next` (its payload) or
-/// `error` (its errors), skipping the `complete` of earlier operations.
+/// Runs `query` as operation `id` and returns its first answer: `("next", payload)` for data,
+/// `("error", errors)` for an operation refused before it ran (whether the server says so with
+/// an `error` message or a `next` without data), skipping the `complete` of earlier operations.
 async fn run(socket: &mut WsClient, id: &str, query: &str) -> (String, Value) {
     socket.subscribe(id, query, json!({})).await;
     loop {
         match socket.next().await {
             Frame::Json(v) if v["type"] == "complete" => continue,
+            Frame::Json(v) if v["id"] == id && v["type"] == "error" => {
+                return ("error".into(), v["payload"].clone());
+            }
+            Frame::Json(v) if v["id"] == id && v["payload"]["errors"].is_array() => {
+                return ("error".into(), v["payload"]["errors"].clone());
+            }
             Frame::Json(v) if v["id"] == id => {
                 return (v["type"].as_str().unwrap().to_owned(), v["payload"].clone());
             }
@@ -156,9 +163,7 @@ async fn a_busy_socket_still_closes_within_the_bound_after_revocation() {
     let revoked = Instant::now();
     let code = loop {
         socket.send(json!({ "type": "ping" })).await;
-        if let Some(Frame::Closed(code, _)) =
-            socket.next_within(Duration::from_millis(100)).await
-        {
+        if let Some(Frame::Closed(code, _)) = socket.next_within(Duration::from_millis(100)).await {
             break code;
         }
         assert!(

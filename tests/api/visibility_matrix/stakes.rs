@@ -105,7 +105,8 @@ async fn stakes(app: &TestApp, v: &mut Value) {
 async fn galenika_report(app: &TestApp, deal: &str) -> Value {
     use sea_orm::{ActiveModelTrait, Set};
     let deal_id =
-        biobridge::graphql::ids::decode_as("deal", "Deal", &async_graphql::ID(deal.into())).unwrap();
+        biobridge::graphql::ids::decode_as("deal", "Deal", &async_graphql::ID(deal.into()))
+            .unwrap();
     let id = uuid::Uuid::now_v7();
     let now = chrono::Utc::now();
     entity::royalty_report::ActiveModel {
