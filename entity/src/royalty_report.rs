@@ -20,8 +20,12 @@ pub struct Model {
     /// Minor units, >= 0.
     pub royalty_due: i64,
     pub currency: String,
+    /// The user who submitted it; null when a partner system did, with an API token.
     #[sea_orm(indexed)]
     pub submitted_by: Option<Uuid>,
+    /// The API token a partner system submitted it with (no foreign key: tokens are revoked,
+    /// never deleted).
+    pub submitted_by_api_token_id: Option<Uuid>,
     #[sea_orm(indexed)]
     pub status: RoyaltyReportStatus,
     /// When the provider accepted or disputed it.

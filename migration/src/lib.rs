@@ -23,6 +23,7 @@ mod m20261127_180100_institution_email_domains;
 mod m20261127_180101_ip_changes;
 mod m20261127_180600_licensee_accounts;
 mod m20261127_180300_webhooks;
+mod m20261127_180400_royalty_report_api_token;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_180101_ip_changes::Migration),
             Box::new(m20261127_180600_licensee_accounts::Migration),
             Box::new(m20261127_180300_webhooks::Migration),
+            Box::new(m20261127_180400_royalty_report_api_token::Migration),
         ]
     }
 }

@@ -372,6 +372,7 @@ async fn every_table(db: &DatabaseConnection) {
             royalty_due: 420_000,
             currency: "EUR".into(),
             submitted_by: None,
+            submitted_by_api_token_id: Some(Uuid::now_v7()),
             status: RoyaltyReportStatus::Submitted,
             decided_at: None,
             dispute_reason: Some("net sales omit the Serbian distributor".into()),

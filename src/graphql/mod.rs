@@ -54,6 +54,7 @@ pub struct QueryRoot(
     institution::InstitutionQuery,
     technology::TechnologyQuery,
     deal::query::DealQuery,
+    deal::reports::RoyaltyReportQuery,
     account::user::UserQuery,
     account::token::ApiTokenQuery,
     account::audit::AuditQuery,

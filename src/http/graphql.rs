@@ -193,7 +193,7 @@ pub(super) fn unauthenticated(media: Media, err: AppError) -> Response {
 }
 
 /// The client address of a request: the TCP peer, or what trusted proxies say it is.
-pub struct Client(ClientAddress);
+pub struct Client(pub ClientAddress);
 
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
@@ -412,15 +412,8 @@ async fn run(
 ) -> Answer {
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
-    let mut request = async_graphql::Request::new(params.query)
-        .data(state.auth.clone())
-        .data(crate::graphql::statistics::MinCell(
-            state.config.stats_min_cell,
-        ))
+    let mut request = with_request_data(state, client, async_graphql::Request::new(params.query))
         .data(executed.clone())
-        .data(client)
-        .data(state.cost_limiter.clone())
-        .data(state.webhooks.clone())
         .data(charged.clone());
     // Parsed once, here: the schema executes the document parsed for this look.
     let is_mutation = request
@@ -487,6 +480,24 @@ async fn run(
             )
         }
     }
+}
+
+/// What every operation needs besides its principal, over HTTP and WebSocket alike: who may
+/// authenticate, the statistics' smallest cell, the client's address and the cost budget it is
+/// charged to (the caller adds a [`ChargeOutcome`] to learn what it was charged).
+pub(super) fn with_request_data(
+    state: &AppState,
+    client: ClientAddress,
+    request: async_graphql::Request,
+) -> async_graphql::Request {
+    request
+        .data(state.auth.clone())
+        .data(crate::graphql::statistics::MinCell(
+            state.config.stats_min_cell,
+        ))
+        .data(client)
+        .data(state.cost_limiter.clone())
+        .data(state.webhooks.clone())
 }
 
 /// The caller's query-cost budget, as `Query.rateLimit` shows it: `X-RateLimit-Limit`,

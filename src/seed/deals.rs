@@ -305,6 +305,7 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[DealRow]) -> anyhow::Result<()> 
                 royalty_due: Set(net_sales * rate / 10_000),
                 currency: Set(d.currency.to_owned()),
                 submitted_by: Set(Some(ctx.user(submitter)?)),
+                submitted_by_api_token_id: Set(None),
                 status: Set(status),
                 decided_at: Set(decided_on.map(|on| at(on, 9))),
                 dispute_reason: Set((status == RoyaltyReportStatus::Disputed)

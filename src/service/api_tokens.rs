@@ -196,6 +196,18 @@ pub async fn revoke(db: &DatabaseConnection, actor: &Principal, id: Uuid) -> App
     Ok(())
 }
 
+/// The API token `actor` authenticated with — its own row, whatever the policy lets it list
+/// (tokens may not list tokens); `None` for every other principal.
+pub async fn own(
+    db: &impl ConnectionTrait,
+    actor: &Principal,
+) -> AppResult<Option<api_token::Model>> {
+    let Some(id) = actor.api_token_id else {
+        return Ok(None);
+    };
+    Ok(api_token::Entity::find_by_id(id).one(db).await?)
+}
+
 /// The token whose secret hashes to `secret_hash`, with its institution (usable or not). A
 /// licensee's token is found only while its organisation is not suspended.
 pub async fn find_by_secret_hash(

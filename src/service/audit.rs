@@ -15,11 +15,24 @@ use crate::{
     service::{events, webhooks},
 };
 
+/// How an API token is named in `actor_label`: `api-token:<id>`.
+pub const API_TOKEN_PREFIX: &str = "api-token:";
+
+/// The `actor_label` of API token `id`.
+pub fn api_token_label(id: Uuid) -> String {
+    format!("{API_TOKEN_PREFIX}{id}")
+}
+
+/// The API token an `actor_label` names, if it names one.
+pub fn api_token_in_label(label: &str) -> Option<Uuid> {
+    label.strip_prefix(API_TOKEN_PREFIX)?.parse().ok()
+}
+
 /// Who did it, as the trail shows it: a user id, a token or an operator.
 pub fn actor_label(p: &Principal) -> String {
     match (p.kind, p.user_id, p.api_token_id) {
         (_, Some(user), _) => format!("user:{user}"),
-        (PrincipalKind::ApiToken, _, Some(token)) => format!("api-token:{token}"),
+        (PrincipalKind::ApiToken, _, Some(token)) => api_token_label(token),
         (PrincipalKind::Anonymous, _, _) => "anonymous".into(),
         _ => "operator".into(),
     }

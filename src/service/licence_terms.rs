@@ -201,6 +201,18 @@ pub fn royalty_due(net_sales: i64, tiers: &[RoyaltyTier], flat_bp: Option<i32>) 
     i64::try_from((scaled + 5_000) / 10_000).ok()
 }
 
+/// How far a reported royalty may stray from the terms' figure before it is flagged: one minor
+/// unit, the licensee's rounding (half up, down, per band) may differ from ours by that much.
+pub const ROYALTY_ROUNDING_TOLERANCE: i64 = 1;
+
+/// A reported royalty that disagrees with the terms: `reported - expected`, when that is more
+/// than [`ROYALTY_ROUNDING_TOLERANCE`] either way; `None` when they agree or the terms set no
+/// royalty (`expected` is `None`).
+pub fn royalty_discrepancy(reported: i64, expected: Option<i64>) -> Option<i64> {
+    let difference = reported.checked_sub(expected?)?;
+    (difference.abs() > ROYALTY_ROUNDING_TOLERANCE).then_some(difference)
+}
+
 /// A licence year whose royalties fell short of the annual minimum: the difference is expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shortfall {
@@ -394,6 +406,19 @@ mod tests {
             .is_err()
         );
         assert!(check_tiers("t", &[tiers[0], tiers[0]]).is_err());
+    }
+
+    #[test]
+    fn a_royalty_off_by_more_than_a_rounding_unit_is_a_discrepancy() {
+        assert_eq!(royalty_discrepancy(350_000, Some(350_000)), None);
+        // Rounding: one minor unit either way is not a discrepancy.
+        assert_eq!(royalty_discrepancy(350_001, Some(350_000)), None);
+        assert_eq!(royalty_discrepancy(349_999, Some(350_000)), None);
+        assert_eq!(royalty_discrepancy(350_002, Some(350_000)), Some(2));
+        assert_eq!(royalty_discrepancy(300_000, Some(350_000)), Some(-50_000));
+        // No royalty in the terms: nothing to disagree with.
+        assert_eq!(royalty_discrepancy(300_000, None), None);
+        assert_eq!(royalty_discrepancy(i64::MIN, Some(1)), None);
     }
 
     #[test]

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    deal,
+    api_token, deal,
     enums::{DealStage, IncomeKind, RoyaltyReportStatus},
     income, institution, ip_asset, ip_ownership, royalty_report, technology, technology_inventor,
+    user,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -102,6 +103,7 @@ pub async fn submit(
         royalty_due: Set(input.royalty_due.0),
         currency: Set(deal.currency.clone()),
         submitted_by: Set(actor.user_id),
+        submitted_by_api_token_id: Set(actor.api_token_id),
         status: Set(RoyaltyReportStatus::Submitted),
         decided_at: Set(None),
         dispute_reason: Set(None),
@@ -127,11 +129,65 @@ pub async fn submit(
             "periodEnd": input.period_end,
             "netSales": input.net_sales.0,
             "royaltyDue": input.royalty_due.0,
+            // What the terms put on these sales, so the trail (and every consumer of the
+            // event) shows a discrepancy as it came in.
+            "expectedRoyaltyDue": crate::service::licence::royalty_on(&deal, input.net_sales.0),
             "currency": deal.currency,
         }),
     )
     .await?;
     crate::service::txn::commit_and_show::<entity::royalty_report::Entity>(txn, actor, id).await
+}
+
+/// Who submitted a report, as the report shows it: a user's display name or an API token's name,
+/// and the institution either acts for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitter {
+    pub name: String,
+    pub institution_id: Uuid,
+}
+
+/// The submitters among `ids` (users' ids, or API tokens' with `api_tokens`), by id.
+///
+/// Deliberately read WITHOUT the viewer's row filter: whoever may see a report may see who
+/// sent it, as a deal's history names its actors to the deal's parties; callers gate on the
+/// report's own visibility. Only names and institutions leave this function — never e-mail
+/// addresses, scopes or the token's prefix.
+pub async fn submitters(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    api_tokens: bool,
+) -> AppResult<HashMap<Uuid, Submitter>> {
+    let ids = ids.iter().copied();
+    Ok(if api_tokens {
+        api_token::Entity::find()
+            .filter(api_token::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let s = Submitter {
+                    name: t.name,
+                    institution_id: t.institution_id,
+                };
+                (t.id, s)
+            })
+            .collect()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| {
+                let s = Submitter {
+                    name: u.display_name,
+                    institution_id: u.institution_id,
+                };
+                (u.id, s)
+            })
+            .collect()
+    })
 }
 
 /// Accepts or disputes a submitted report: the provider only, once. A dispute says why

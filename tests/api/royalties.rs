@@ -11,7 +11,7 @@ use crate::{
     support::TestApp,
 };
 
-const SUBMIT: &str = "mutation($input: SubmitRoyaltyReportInput!) { submitRoyaltyReport(input: $input) { royaltyReport { id status netSales { amount currency } royaltyDue { amount } submittedBy { email } deal { stage } } } }";
+const SUBMIT: &str = "mutation($input: SubmitRoyaltyReportInput!) { submitRoyaltyReport(input: $input) { royaltyReport { id status netSales { amount currency } royaltyDue { amount } submittedBy { kind name user { email } } deal { stage } } } }";
 const DECIDE: &str = "mutation($input: DecideRoyaltyReportInput!) { decideRoyaltyReport(input: $input) { royaltyReport { status decidedAt } } }";
 const INCOME: &str = "mutation($input: RecordIncomeInput!) { recordIncome(input: $input) { income { kind amount { amount currency } distribution {
   inventors { person { fullName } amount { amount } } institutions { institution { slug } amount { amount } } } } } }";
@@ -48,7 +48,10 @@ async fn the_recipient_reports_royalties_and_the_provider_decides_and_records_in
         rep["netSales"],
         json!({ "amount": "100000.00", "currency": "EUR" })
     );
-    assert_eq!(rep["submittedBy"]["email"], "member@unibl.example");
+    assert_eq!(
+        rep["submittedBy"],
+        json!({ "kind": "USER", "name": "Nemanja Savić", "user": { "email": "member@unibl.example" } })
+    );
     let report_id = rep["id"].as_str().unwrap().to_owned();
 
     // Overlapping an open report (the demo's 2026 H1, or the one just sent) is a conflict.
@@ -358,7 +361,7 @@ async fn a_partner_system_reports_royalties_with_a_scoped_token() {
     let r = app
         .gql(
             Some(&sumhs),
-            "query($id: ID!) { node(id: $id) { ... on Deal { royaltyReports(last: 1) { totalCount edges { node { periodStart status submittedBy { email } } } } } } }",
+            "query($id: ID!) { node(id: $id) { ... on Deal { royaltyReports(last: 1) { totalCount edges { node { periodStart status submittedBy { kind name institution { slug } user { email } } } } } } } }",
             json!({ "id": deal }),
         )
         .await;
@@ -366,7 +369,9 @@ async fn a_partner_system_reports_royalties_with_a_scoped_token() {
     assert_eq!(reports["totalCount"], 3);
     assert_eq!(
         reports["edges"][0]["node"],
-        json!({ "periodStart": "2027-01-01", "status": "SUBMITTED", "submittedBy": null })
+        json!({ "periodStart": "2027-01-01", "status": "SUBMITTED", "submittedBy": {
+            "kind": "API_TOKEN", "name": "UNIBL ERP", "institution": { "slug": "unibl" }, "user": null
+        } })
     );
 
     // The token's name is what the deal's history shows for a move made with it.

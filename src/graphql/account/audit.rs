@@ -7,12 +7,13 @@ use sea_orm::{ColumnTrait, Condition};
 
 use crate::error::AppError;
 use crate::graphql::{
-    account::user::User,
+    account::{token::ApiToken, user::User},
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids,
     institution::Institution,
     request,
 };
+use crate::service::audit::{API_TOKEN_PREFIX, api_token_in_label};
 
 /// One change, recorded in the same transaction as the change itself. Append-only.
 pub struct AuditEvent(pub audit_event::Model);
@@ -44,10 +45,10 @@ impl AuditEvent {
             if loaders.one::<user::Entity>(user).await?.is_none() {
                 return Ok("user".into());
             }
-        } else if let Some(token) = label.strip_prefix("api-token:") {
-            let visible = match token.parse() {
-                Ok(id) => loaders.one::<api_token::Entity>(id).await?.is_some(),
-                Err(_) => false,
+        } else if label.starts_with(API_TOKEN_PREFIX) {
+            let visible = match api_token_in_label(label) {
+                Some(id) => loaders.one::<api_token::Entity>(id).await?.is_some(),
+                None => false,
             };
             if !visible {
                 return Ok("api-token".into());
@@ -65,6 +66,18 @@ impl AuditEvent {
             .one::<user::Entity>(id)
             .await?
             .map(User))
+    }
+    /// The API token that acted, when a partner system did: its name, scopes and institution
+    /// (null for users and operators, and unless the viewer manages that token).
+    async fn actor_api_token(&self, ctx: &Context<'_>) -> Result<Option<ApiToken>> {
+        let Some(id) = crate::service::audit::api_token_in_label(&self.0.actor_label) else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<api_token::Entity>(id)
+            .await?
+            .map(ApiToken))
     }
     /// The institution whose records changed.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
@@ -102,7 +115,7 @@ pub struct AuditEventFilter {
     pub entity_id: Option<ID>,
     /// Events about objects of this type, e.g. `Technology`.
     pub entity_type: Option<String>,
-    /// Events by this user (their global id).
+    /// Events by this user or API token (its global id).
     pub actor: Option<ID>,
     /// Events of this action, e.g. `technology.update`.
     pub action: Option<String>,
@@ -127,7 +140,18 @@ impl AuditEventFilter {
             c = c.add(C::EntityType.eq(ty));
         }
         if let Some(actor) = &self.actor {
-            c = c.add(C::ActorUserId.eq(ids::decode_as("actor", "User", actor)?));
+            c = c.add(match ids::decode(actor) {
+                Some((ty, id)) if ty == "User" => C::ActorUserId.eq(id),
+                Some((ty, id)) if ty == "ApiToken" => {
+                    C::ActorLabel.eq(crate::service::audit::api_token_label(id))
+                }
+                _ => {
+                    return Err(AppError::bad_input(
+                        "actor",
+                        "not the id of a User or an ApiToken",
+                    ));
+                }
+            });
         }
         if let Some(action) = self.action {
             c = c.add(C::Action.eq(action));

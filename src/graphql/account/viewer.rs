@@ -4,7 +4,11 @@ use async_graphql::{Context, Object, Result};
 use entity::{enums::Role, institution, user};
 
 use crate::auth::PrincipalKind;
-use crate::graphql::{account::user::User, institution::Institution, request};
+use crate::graphql::{
+    account::{token::ApiToken, user::User},
+    institution::Institution,
+    request,
+};
 
 /// The subject of the current request.
 pub struct Viewer;
@@ -50,6 +54,14 @@ impl Viewer {
             .one::<institution::Entity>(id)
             .await?
             .map(Institution))
+    }
+    /// The API token asking — its name, scopes and expiry, so a partner system can check its
+    /// own credential; null unless the request authenticated with an API token.
+    async fn api_token(&self, ctx: &Context<'_>) -> Result<Option<ApiToken>> {
+        let req = request(ctx);
+        Ok(crate::service::api_tokens::own(&req.db, &req.principal)
+            .await?
+            .map(ApiToken))
     }
     /// The logged-in user; null for anonymous requests, API tokens and operator tokens.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>> {

@@ -4,7 +4,9 @@
 
 pub mod mutation;
 pub mod query;
+pub mod reports;
 pub mod royalty;
+pub mod submitter;
 pub mod terms;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};

@@ -8,13 +8,12 @@ use chrono::{DateTime, Utc};
 use entity::{
     deal,
     enums::{IncomeKind, RoyaltyReportStatus},
-    income, institution, person, royalty_report, user,
+    income, institution, person, royalty_report,
 };
 use uuid::Uuid;
 
 use crate::graphql::{
-    account::user::User,
-    deal::Deal,
+    deal::{Deal, submitter::Submitter},
     ids,
     institution::Institution,
     loaders::{LoaderContext, NewLoader},
@@ -27,7 +26,7 @@ use crate::{
     error::AppError,
     has_many,
     policy::{self, DistributionView},
-    service::{distribution, royalty as service},
+    service::{distribution, licence_terms::royalty_discrepancy, royalty as service},
 };
 
 has_many!(
@@ -52,6 +51,29 @@ impl From<royalty_report::Model> for RoyaltyReport {
     fn from(m: royalty_report::Model) -> Self {
         RoyaltyReport(m)
     }
+}
+
+impl RoyaltyReport {
+    /// The royalty the deal's terms put on the report's net sales (the terms are fixed when
+    /// the deal is opened, so this is what they said when the report came in).
+    async fn expected(&self, ctx: &Context<'_>) -> Result<Option<i64>> {
+        let deal = request(ctx)
+            .loaders
+            .one::<deal::Entity>(self.0.deal_id)
+            .await?;
+        Ok(deal.and_then(|d| crate::service::licence::royalty_on(&d, self.0.net_sales)))
+    }
+}
+
+/// A royalty report whose `royaltyDue` disagrees with the deal's terms.
+#[derive(SimpleObject)]
+pub struct RoyaltyDiscrepancy {
+    /// What the deal's terms put on the reported net sales.
+    pub expected: Money,
+    /// What the licensee reported as due.
+    pub reported: Money,
+    /// `reported` − `expected`: negative when the licensee reported less.
+    pub difference: Money,
 }
 
 /// A licensee's report of net sales and royalty due for a period.
@@ -85,31 +107,34 @@ impl RoyaltyReport {
     /// its rate, else its flat rate — to check `royaltyDue` against (null when the deal sets no
     /// royalty).
     async fn expected_royalty_due(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
-        let Some(deal) = request(ctx)
-            .loaders
-            .one::<deal::Entity>(self.0.deal_id)
+        Ok(self
+            .expected(ctx)
             .await?
-        else {
+            .map(|minor| Money::new(minor, &self.0.currency)))
+    }
+    /// Set when `royaltyDue` disagrees with `expectedRoyaltyDue` by more than one minor unit
+    /// (the report is accepted all the same, for the provider to decide on); null when they
+    /// agree or the deal sets no royalty.
+    async fn discrepancy(&self, ctx: &Context<'_>) -> Result<Option<RoyaltyDiscrepancy>> {
+        let expected = self.expected(ctx).await?;
+        let Some(difference) = royalty_discrepancy(self.0.royalty_due, expected) else {
             return Ok(None);
         };
-        Ok(crate::service::licence::royalty_on(&deal, self.0.net_sales)
-            .map(|minor| Money::new(minor, &self.0.currency)))
+        let money = |minor| Money::new(minor, &self.0.currency);
+        Ok(expected.map(|expected| RoyaltyDiscrepancy {
+            expected: money(expected),
+            reported: money(self.0.royalty_due),
+            difference: money(difference),
+        }))
     }
     /// `SUBMITTED` until the provider accepts or disputes it.
     async fn status(&self) -> RoyaltyReportStatus {
         self.0.status
     }
-    /// The user who submitted it (null when a partner system submitted it with an API token,
-    /// or when the viewer may not see that user).
-    async fn submitted_by(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        let Some(id) = self.0.submitted_by else {
-            return Ok(None);
-        };
-        Ok(request(ctx)
-            .loaders
-            .one::<user::Entity>(id)
-            .await?
-            .map(User))
+    /// Who submitted it: a user, or a partner system with an API token — by name and
+    /// institution (null only for reports an operator's token submitted).
+    async fn submitted_by(&self, ctx: &Context<'_>) -> Result<Option<Submitter>> {
+        Submitter::of(ctx, &self.0).await
     }
     /// When the provider accepted or disputed it.
     async fn decided_at(&self) -> Option<DateTime<Utc>> {

@@ -1,8 +1,10 @@
 //! `GET /graphql/ws`: GraphQL over WebSocket (`graphql-transport-ws`, and the older
 //! `graphql-ws`). The socket's credential is held by a [`session::Session`]; this module runs
-//! the connection: every message within the request-size limit, the same schema limits as HTTP
-//! (depth, complexity, aliases), a credential check before each operation and on a timer, and a
-//! close frame (4401/4403, 1009, 1013) that drops every operation in flight.
+//! the connection: every message within the request-size limit, the same limits as HTTP on
+//! every operation (depth, complexity, aliases, and the cost rate limit, charged to the same
+//! payer as the principal's HTTP requests — anonymous sockets by client address, trusted
+//! proxies' `X-Forwarded-For` included), a credential check before each operation and on a
+//! timer, and a close frame (4401/4403, 1009, 1013) that drops every operation in flight.
 
 mod session;
 
@@ -26,11 +28,11 @@ use futures_util::{SinkExt, StreamExt, future, stream::BoxStream};
 
 use super::{
     AppState,
-    graphql::{Media, ensure_code, unauthenticated},
+    graphql::{Client, Media, ensure_code, unauthenticated, with_request_data},
 };
 use crate::{
-    auth::{Lookup, bearer_from_headers},
-    graphql::AppSchema,
+    auth::{Lookup, bearer_from_headers, client_address::ClientAddress},
+    graphql::rate_limit::ChargeOutcome,
 };
 use session::Session;
 
@@ -39,6 +41,7 @@ const TOO_BIG: u16 = 1009;
 
 pub async fn subscriptions(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> HttpResponse {
@@ -64,11 +67,12 @@ pub async fn subscriptions(
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(limit)
         .max_frame_size(limit)
-        .on_upgrade(move |socket| serve(state, socket, protocol, header_token))
+        .on_upgrade(move |socket| serve(state, client, socket, protocol, header_token))
 }
 
 async fn serve(
     state: AppState,
+    client: ClientAddress,
     socket: WebSocket,
     protocol: WebSocketProtocols,
     header_token: Option<String>,
@@ -93,24 +97,40 @@ async fn serve(
             })
         });
     let executor = Guarded {
-        schema: state.schema.clone(),
+        state: state.clone(),
+        client,
         session: session.clone(),
     };
     let init = session.clone();
     let mut frames = async_graphql::http::WebSocket::new(executor, input, protocol)
         .on_connection_init(move |payload| async move { init.init(payload).await });
+    // The timer runs from one check to the next whatever the socket carries: traffic (events,
+    // pings) must not postpone it, or a busy socket would outlive its credential.
+    let mut regular_check = session.after_interval();
     loop {
-        let next_check = tokio::time::sleep_until(session.next_check().await);
+        let next_check = tokio::time::sleep_until(session.next_check(regular_check).await);
         tokio::select! {
             // A requested close wins over whatever the protocol would send next.
             biased;
             _ = hung_up.changed() => break,
             _ = next_check => {
                 session.recheck().await;
+                regular_check = session.after_interval();
             }
             frame = frames.next() => match frame {
                 Some(WsMessage::Text(text)) => {
-                    if sink.send(Message::Text(text.into())).await.is_err() {
+                    // A client that stops reading fills the socket's buffers and would hold
+                    // this task (and the credential checks it makes) forever: one that does
+                    // not take a message within the recheck interval is cut off.
+                    let sent = tokio::time::timeout(
+                        session.recheck_every(),
+                        sink.send(Message::Text(text.into())),
+                    )
+                    .await;
+                    if !matches!(sent, Ok(Ok(()))) {
+                        if sent.is_err() {
+                            tracing::info!("closing a WebSocket whose client stopped reading");
+                        }
                         return;
                     }
                 }
@@ -148,16 +168,29 @@ fn close(code: u16, reason: String) -> Message {
     }))
 }
 
-/// The schema, behind a credential check before every operation.
+/// The schema, behind a credential check before every operation; each operation carries what
+/// an HTTP request does (the client's address, the cost budget it is charged to, …), so the
+/// rate limit charges a socket's operations to the same payer as its HTTP requests.
 #[derive(Clone)]
 struct Guarded {
-    schema: AppSchema,
+    state: AppState,
+    client: ClientAddress,
     session: Arc<Session>,
+}
+
+impl Guarded {
+    fn prepare(&self, request: Request) -> Request {
+        with_request_data(&self.state, self.client, request).data(ChargeOutcome::default())
+    }
 }
 
 impl Executor for Guarded {
     async fn execute(&self, request: Request) -> Response {
-        self.schema.execute(request).await
+        // The WebSocket protocol runs every operation as a stream; this is for completeness.
+        self.execute_stream(request, None)
+            .next()
+            .await
+            .unwrap_or_default()
     }
 
     fn execute_stream(
@@ -165,8 +198,8 @@ impl Executor for Guarded {
         request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let (schema, session) = (self.schema.clone(), self.session.clone());
-        let mut pending = Some((request, session_data));
+        let (schema, session) = (self.state.schema.clone(), self.session.clone());
+        let mut pending = Some((self.prepare(request), session_data));
         futures_util::stream::once(async move { session.recheck().await })
             .flat_map(move |valid| match pending.take() {
                 Some((request, session_data)) if valid => {

@@ -5,7 +5,9 @@
 //! Bound: a socket closes at its credential's expiry instant, and within
 //! `BIOBRIDGE_WS_RECHECK_SECS` (default 5 s) of a revocation, a disabled user, a password change
 //! or a change of the rights the credential carries — on any instance, since the check bypasses
-//! the API-token cache.
+//! the API-token cache — however busy the socket is (traffic does not postpone the timer), and
+//! at once when the client sends an operation. A socket whose client stops reading is dropped
+//! within the same interval, so no socket outlives the bound by stalling.
 
 use std::{sync::Arc, time::Duration};
 
@@ -56,7 +58,7 @@ impl Session {
         &self.state.auth
     }
 
-    fn recheck_every(&self) -> Duration {
+    pub fn recheck_every(&self) -> Duration {
         Duration::from_secs(self.state.config.ws_recheck_secs)
     }
 
@@ -132,10 +134,14 @@ impl Session {
         }
     }
 
-    /// When the credential must be checked next: after the recheck interval, or at its
-    /// expiry if that comes first.
-    pub async fn next_check(&self) -> Instant {
-        let regular = Instant::now() + self.recheck_every();
+    /// One recheck interval from now.
+    pub fn after_interval(&self) -> Instant {
+        Instant::now() + self.recheck_every()
+    }
+
+    /// When the credential must be checked next: at `regular` (the end of the running
+    /// interval), or at its expiry if that comes first.
+    pub async fn next_check(&self, regular: Instant) -> Instant {
         let held = self.held.lock().await;
         let expiry = held.as_ref().and_then(|h| h.expires_at).map(|exp| {
             let left = (exp - Utc::now()).to_std().unwrap_or(Duration::ZERO);

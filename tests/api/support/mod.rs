@@ -181,6 +181,23 @@ impl TestApp {
         serve_router(self.router.clone()).await
     }
 
+    /// Serves the router as `biobridge serve` does (the real accept loop, which tells handlers
+    /// the TCP peer, so client addresses and trusted proxies apply); ends with the test.
+    pub async fn serve_as_deployed(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a local port");
+        let addr = listener.local_addr().unwrap();
+        let limits = biobridge::http::ConnectionLimits::from_config(&self.config);
+        tokio::spawn(biobridge::http::serve_until(
+            listener,
+            self.router.clone(),
+            limits,
+            std::future::pending(),
+        ));
+        addr
+    }
+
     /// A second server on the same database, as another instance of a deployment would be:
     /// its own connection pool, caches and event feed. Returns its address and its feed.
     pub async fn serve_second_instance(

@@ -28,6 +28,11 @@ pub struct WsClient {
 impl WsClient {
     /// Opens `/graphql/ws` with `graphql-transport-ws`, without saying anything yet.
     pub async fn open(addr: SocketAddr) -> WsClient {
+        Self::open_with(addr, &[]).await
+    }
+
+    /// [`WsClient::open`], with extra headers on the upgrade request (as a proxy adds them).
+    pub async fn open_with(addr: SocketAddr, headers: &[(&'static str, &str)]) -> WsClient {
         let mut request = format!("ws://{addr}/graphql/ws")
             .into_client_request()
             .unwrap();
@@ -35,8 +40,44 @@ impl WsClient {
             "sec-websocket-protocol",
             HeaderValue::from_static("graphql-transport-ws"),
         );
+        for (name, value) in headers {
+            request
+                .headers_mut()
+                .insert(*name, HeaderValue::from_str(value).unwrap());
+        }
         let (socket, _) = connect_async(request).await.expect("WebSocket upgrade");
         WsClient { socket }
+    }
+
+    /// Opens and initialises over `stream`, a TCP connection the test set up itself (say,
+    /// with a small receive buffer); panics unless acknowledged.
+    pub async fn connect_over(
+        stream: tokio::net::TcpStream,
+        addr: SocketAddr,
+        token: Option<&str>,
+    ) -> WsClient {
+        let mut request = format!("ws://{addr}/graphql/ws")
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            HeaderValue::from_static("graphql-transport-ws"),
+        );
+        let (socket, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+            .await
+            .expect("WebSocket upgrade");
+        let mut client = WsClient { socket };
+        let ack = client.init(token).await;
+        assert!(
+            matches!(&ack, Frame::Json(v) if v["type"] == "connection_ack"),
+            "expected connection_ack, got {ack:?}"
+        );
+        client
+    }
+
+    /// The next frame if one comes within `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Frame> {
+        tokio::time::timeout(wait, self.next()).await.ok()
     }
 
     /// Opens and initialises with `connectionParams`; panics unless acknowledged.

@@ -138,6 +138,14 @@ fn targets() -> Vec<Target> {
                     "{ deals(first: 100) { edges { node { royaltyReports(first: 20) { totalCount edges { node { id } } } } } } }",
                     "/deals/edges/*/node/royaltyReports",
                 ),
+                list(
+                    "{ royaltyReports(first: 100) { totalCount edges { node { id } } } }",
+                    "/royaltyReports",
+                ),
+                search(
+                    "query($licence: ID) { royaltyReports(first: 100, filter: { dealId: $licence, periodFrom: \"2000-01-01\", periodTo: \"2100-01-01\" }, orderBy: { field: STATUS }) { totalCount edges { node { id } } } }",
+                    "/royaltyReports",
+                ),
                 nested(
                     r#"{ technology(reference: "SUMHS-2025-001") { deals { edges { node { royaltyReports(first: 100) { totalCount edges { node { id } } } } } } } }"#,
                     "/technology/deals/edges/*/node/royaltyReports",

@@ -90,12 +90,46 @@ async fn stakes(app: &TestApp, v: &mut Value) {
     )
     .await["recordIncome"]["income"]["id"]
         .clone();
+    // The external licensee reports on paper; the center records its report as it came in.
+    let report = galenika_report(app, deal["id"].as_str().unwrap()).await;
     let v = v.as_object_mut().unwrap();
+    v.insert("galenikaReport".into(), report);
     v.insert("coInvented".into(), tech);
     v.insert("coDraft".into(), draft);
     v.insert("coPublished".into(), published["id"].clone());
     v.insert("galenika".into(), deal["id"].clone());
     v.insert("galenikaIncome".into(), income);
+}
+
+/// A royalty report on deal `deal` (a global id), written as the row it would be; its global id.
+async fn galenika_report(app: &TestApp, deal: &str) -> Value {
+    use sea_orm::{ActiveModelTrait, Set};
+    let deal_id =
+        biobridge::graphql::ids::decode_as("deal", "Deal", &async_graphql::ID(deal.into()))
+            .unwrap();
+    let id = uuid::Uuid::now_v7();
+    let now = chrono::Utc::now();
+    entity::royalty_report::ActiveModel {
+        id: Set(id),
+        deal_id: Set(deal_id),
+        period_start: Set("2026-01-01".parse().unwrap()),
+        period_end: Set("2026-06-30".parse().unwrap()),
+        net_sales: Set(5_000_000),
+        royalty_due: Set(200_000),
+        currency: Set("EUR".into()),
+        submitted_by: Set(None),
+        submitted_by_api_token_id: Set(None),
+        status: Set(entity::enums::RoyaltyReportStatus::Submitted),
+        decided_at: Set(None),
+        dispute_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    json!(biobridge::graphql::ids::encode("RoyaltyReport", id).0)
 }
 
 fn targets() -> Vec<Target> {
@@ -209,6 +243,35 @@ fn targets() -> Vec<Target> {
             ],
             probe: Some(
                 "mutation($id: ID!) { transitionDeal(input: { id: $id, to: TERMINATED, expectedVersion: 999 }) { deal { id } } }",
+            ),
+            scopes: DEAL_SCOPES,
+            sees: STAKE,
+            ..Default::default()
+        },
+        Target {
+            name: "a royalty report on it (the co-owner shares in the royalty)",
+            locate: (
+                "query($galenikaReport: ID!) { node(id: $galenikaReport) { id } }",
+                "/node",
+            ),
+            key: ID,
+            node: true,
+            paths: vec![
+                list(
+                    "{ royaltyReports(first: 100) { totalCount edges { node { id } } } }",
+                    "/royaltyReports",
+                ),
+                search(
+                    "query($galenika: ID) { royaltyReports(first: 100, filter: { dealId: $galenika, status: SUBMITTED, periodFrom: \"2026-06-30\" }) { totalCount edges { node { id } } } }",
+                    "/royaltyReports",
+                ),
+                nested(
+                    "query($galenika: ID!) { node(id: $galenika) { ... on Deal { royaltyReports(first: 20) { totalCount edges { node { id } } } } } }",
+                    "/node/royaltyReports",
+                ),
+            ],
+            probe: Some(
+                "mutation($id: ID!) { decideRoyaltyReport(input: { id: $id, status: DISPUTED, reason: \"r\" }) { royaltyReport { id } } }",
             ),
             scopes: DEAL_SCOPES,
             sees: STAKE,
