@@ -46,6 +46,9 @@ pub enum AdminCommand {
         /// Web site (https://…).
         #[arg(long)]
         website: Option<String>,
+        /// ROR id (Research Organization Registry), e.g. 03vek6s52 or https://ror.org/03vek6s52.
+        #[arg(long)]
+        ror_id: Option<String>,
     },
     /// Create a user. The password is read from the terminal (without echo) or, when stdin is
     /// not a terminal, as the first line of stdin — never from an argument.
@@ -109,6 +112,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
             membership,
             local_name,
             website,
+            ror_id,
         } => {
             let input = institutions::NewInstitution {
                 slug,
@@ -132,6 +136,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
                 )?,
                 joined_on: None,
                 website,
+                ror_id,
                 inventor_share_bp: 5000,
             };
             let slug = input.slug.clone();

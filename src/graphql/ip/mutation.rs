@@ -143,6 +143,7 @@ impl IpMutation {
     async fn create_ip_asset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateIpAssetInput,
     ) -> Result<CreateIpAssetPayload> {
         let req = request(ctx);
@@ -179,6 +180,7 @@ impl IpMutation {
     async fn update_ip_asset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateIpAssetInput,
     ) -> Result<UpdateIpAssetPayload> {
         let req = request(ctx);
@@ -212,6 +214,7 @@ impl IpMutation {
     async fn transition_ip_asset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: TransitionIpAssetInput,
     ) -> Result<TransitionIpAssetPayload> {
         let req = request(ctx);
@@ -233,6 +236,7 @@ impl IpMutation {
     async fn set_ip_ownership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetIpOwnershipInput,
     ) -> Result<SetIpOwnershipPayload> {
         let req = request(ctx);
