@@ -77,6 +77,9 @@ impl ActiveModelBehavior for ActiveModel {}
 /// A program is found by title and description.
 impl crate::search::Searchable for Model {
     fn search_text(&self) -> String {
-        crate::search::text([self.title.as_str(), self.description.as_deref().unwrap_or("")])
+        crate::search::text([
+            self.title.as_str(),
+            self.description.as_deref().unwrap_or(""),
+        ])
     }
 }

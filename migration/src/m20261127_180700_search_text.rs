@@ -78,7 +78,10 @@ async fn backfill(
         }
         let update = Query::update()
             .table(table)
-            .value("search_text", search::text(parts.iter().map(String::as_str)))
+            .value(
+                "search_text",
+                search::text(parts.iter().map(String::as_str)),
+            )
             .and_where(Expr::col("id").eq(id))
             .to_owned();
         manager.exec_stmt(update).await?;

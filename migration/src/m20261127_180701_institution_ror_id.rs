@@ -39,12 +39,7 @@ impl MigrationTrait for Migration {
             .drop_index(Index::drop().name(INDEX).table(TABLE).to_owned())
             .await?;
         manager
-            .alter_table(
-                Table::alter()
-                    .table(TABLE)
-                    .drop_column("ror_id")
-                    .to_owned(),
-            )
+            .alter_table(Table::alter().table(TABLE).drop_column("ror_id").to_owned())
             .await
     }
 }

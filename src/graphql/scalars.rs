@@ -104,7 +104,9 @@ mod tests {
     fn timestamps_parse_any_offset_to_microseconds() {
         let parse = |s: &str| Timestamp::parse(Value::String(s.into()));
         assert_eq!(
-            parse("2026-11-27T18:50:40.1234567+01:00").unwrap().to_string(),
+            parse("2026-11-27T18:50:40.1234567+01:00")
+                .unwrap()
+                .to_string(),
             "2026-11-27T17:50:40.123456Z"
         );
         assert_eq!(

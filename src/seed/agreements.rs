@@ -2,7 +2,10 @@
 
 use entity::enums::{AgreementKind, AgreementStatus, Membership};
 use entity::{agreement, agreement_party};
-use sea_orm::{ActiveValue::{NotSet, Set}, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::institutions::INSTITUTIONS;

@@ -9,7 +9,10 @@ use entity::enums::{
     ProgramKind, TechnologyField as F, TechnologyStage as S, VentureStage, Visibility,
 };
 use entity::{venture, venture_founder};
-use sea_orm::{ActiveValue::{NotSet, Set}, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{

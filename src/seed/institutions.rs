@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use entity::enums::{InstitutionKind, Membership, Region, Role};
 use entity::{institution, person, user};
-use sea_orm::{ActiveValue::{NotSet, Set}, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{Ctx, date, tags};

@@ -434,26 +434,28 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
             "medicinal plants",
         ],
         disclosed_on: date(2025, 7, 3),
-        translations: &[(
-            "sr-latn",
-            "Nanostrukturisani lipidni nosači ekstrakta kantariona za zarastanje opekotina",
-            "Nanostrukturisani lipidni nosači veličine oko 180 nm sa ekstraktom kantariona \
+        translations: &[
+            (
+                "sr-latn",
+                "Nanostrukturisani lipidni nosači ekstrakta kantariona za zarastanje opekotina",
+                "Nanostrukturisani lipidni nosači veličine oko 180 nm sa ekstraktom kantariona \
              (Hypericum perforatum) bogatim hiperforinom, iz samoniklih populacija u Srbiji, \
              ugrađeni u termosenzitivni poloksamerski gel. Nosači štite hiperforin osetljiv na \
              svetlost i kiseonik, četiri puta povećavaju njegovo zadržavanje u koži i ubrzali su \
              reepitelizaciju opekotina drugog stepena kod pacova u poređenju sa \
              srebro-sulfadiazinom.",
-        ),
-        (
-            "sr-cyrl",
-            "Наноструктурисани липидни носачи екстракта кантариона за зарастање опекотина",
-            "Наноструктурисани липидни носачи величине око 180 nm са екстрактом кантариона \
+            ),
+            (
+                "sr-cyrl",
+                "Наноструктурисани липидни носачи екстракта кантариона за зарастање опекотина",
+                "Наноструктурисани липидни носачи величине око 180 nm са екстрактом кантариона \
              (Hypericum perforatum) богатим хиперфорином, из самониклих популација у Србији, \
              уграђени у термосензитивни полоксамерски гел. Носачи штите хиперфорин осетљив на \
              светлост и кисеоник, четири пута повећавају његово задржавање у кожи и убрзали су \
              реепителизацију опекотина другог степена код пацова у поређењу са \
              сребро-сулфадиазином.",
-        )],
+            ),
+        ],
         inventors: &[("ivana.stankovic", 7000), ("marko.nikolic", 3000)],
     },
     TechRow {

@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use entity::enums::{EnrollmentStatus, ProgramKind, TechnologyField, Visibility};
 use entity::{enrollment, training_program};
-use sea_orm::{ActiveValue::{NotSet, Set}, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{Ctx, at, date};

@@ -2,7 +2,11 @@
 
 use entity::enums::VentureStage;
 use entity::{venture, venture_founder, venture_milestone};
-use sea_orm::{ActiveModelTrait, ActiveValue::{NotSet, Set}, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{Ctx, date};

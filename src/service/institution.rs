@@ -288,7 +288,9 @@ mod tests {
         assert_eq!(check_ror(None).unwrap(), None);
         assert_eq!(check_ror(Some("  ")).unwrap(), None);
         assert_eq!(
-            check_ror(Some("https://ror.org/03vek6s52")).unwrap().as_deref(),
+            check_ror(Some("https://ror.org/03vek6s52"))
+                .unwrap()
+                .as_deref(),
             Some("03vek6s52")
         );
         let err = check_ror(Some("03vek6s53")).unwrap_err();

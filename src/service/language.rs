@@ -88,7 +88,8 @@ fn normalise(tag: &str) -> Option<String> {
     let mut subtags = tag.split('-');
     let first = subtags.next()?;
     let first_ok = (1..=8).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_lowercase());
-    let rest_ok = subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let rest_ok =
+        subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
     (first_ok && rest_ok && tag.len() <= 35).then_some(tag)
 }
 
@@ -194,7 +195,11 @@ mod tests {
     #[test]
     fn chinese_falls_back_across_regions_and_scripts() {
         for asked in ["zh-CN", "zh-Hans", "zh_cn", "zh-Hans-CN", "ZH-sg"] {
-            assert_eq!(pick(&Preferences::one(asked), &["sr", "zh"]), Some("zh"), "{asked}");
+            assert_eq!(
+                pick(&Preferences::one(asked), &["sr", "zh"]),
+                Some("zh"),
+                "{asked}"
+            );
         }
         // A Simplified text is preferred to the bare tag for a Simplified reader…
         assert_eq!(
@@ -206,7 +211,10 @@ mod tests {
             pick(&Preferences::one("zh-TW"), &["zh", "zh-hant"]),
             Some("zh-hant")
         );
-        assert_eq!(pick(&Preferences::one("zh-HK"), &["zh-hans"]), Some("zh-hans"));
+        assert_eq!(
+            pick(&Preferences::one("zh-HK"), &["zh-hans"]),
+            Some("zh-hans")
+        );
         assert_eq!(pick(&Preferences::one("zh"), &["zh-hans"]), Some("zh-hans"));
     }
 
@@ -227,8 +235,14 @@ mod tests {
         );
         assert_eq!(pick(&Preferences::one("sr"), &["hr", "zh"]), Some("hr"));
         assert_eq!(pick(&Preferences::one("sr"), &["bs", "hr"]), Some("bs"));
-        assert_eq!(pick(&Preferences::one("bs"), &["sr-latn", "hr"]), Some("hr"));
-        assert_eq!(pick(&Preferences::one("hr"), &["sr-cyrl", "sr"]), Some("sr"));
+        assert_eq!(
+            pick(&Preferences::one("bs"), &["sr-latn", "hr"]),
+            Some("hr")
+        );
+        assert_eq!(
+            pick(&Preferences::one("hr"), &["sr-cyrl", "sr"]),
+            Some("sr")
+        );
         // Serbian Cyrillic is the last resort for a Latin reader, before English.
         assert_eq!(pick(&Preferences::one("hr"), &["sr-cyrl"]), Some("sr-cyrl"));
         assert_eq!(pick(&Preferences::one("hr"), &["zh"]), None);
@@ -247,7 +261,10 @@ mod tests {
     #[test]
     fn accept_language_is_read_by_weight() {
         let p = Preferences::from_accept_language("de;q=0.5, zh-CN, en;q=0.8");
-        assert_eq!(p, Preferences(vec!["zh-cn".into(), "en".into(), "de".into()]));
+        assert_eq!(
+            p,
+            Preferences(vec!["zh-cn".into(), "en".into(), "de".into()])
+        );
         assert_eq!(pick(&p, &["de", "zh"]), Some("zh"));
         // English outranks German, so German is never reached.
         assert_eq!(pick(&p, &["de"]), None);
@@ -257,7 +274,10 @@ mod tests {
         // Refused and malformed entries are dropped.
         let p = Preferences::from_accept_language("zh;q=0, hr;q=abc, ;q=1, bs;q=2, sr");
         assert_eq!(p, Preferences(vec!["sr".into()]));
-        assert_eq!(Preferences::from_accept_language(""), Preferences::default());
+        assert_eq!(
+            Preferences::from_accept_language(""),
+            Preferences::default()
+        );
     }
 
     #[test]

@@ -23,17 +23,19 @@ pub fn check(field: &str, ror: &str) -> AppResult<String> {
         })
         .unwrap_or(raw)
         .to_ascii_lowercase();
-    let bad = |why: &str| {
-        AppError::bad_input(field, format!("{ror:?} is not a ROR id: {why}"))
-    };
+    let bad = |why: &str| AppError::bad_input(field, format!("{ror:?} is not a ROR id: {why}"));
     let bytes = id.as_bytes();
     if bytes.len() != 9 || bytes[0] != b'0' {
-        return Err(bad("use 0, six letters or digits and two check digits, e.g. 03vek6s52"));
+        return Err(bad(
+            "use 0, six letters or digits and two check digits, e.g. 03vek6s52",
+        ));
     }
     let mut value: u64 = 0;
     for b in &bytes[..7] {
         let Some(digit) = ALPHABET.iter().position(|a| a == b) else {
-            return Err(bad("use digits and the letters of Crockford's base 32 (no i, l, o, u)"));
+            return Err(bad(
+                "use digits and the letters of Crockford's base 32 (no i, l, o, u)",
+            ));
         };
         value = value * 32 + digit as u64;
     }
@@ -71,7 +73,10 @@ mod tests {
             let id = check("rorId", ok).unwrap_or_else(|e| panic!("{ok}: {e:?}"));
             assert_eq!(id.len(), 9);
         }
-        assert_eq!(check("rorId", "https://ror.org/03VEK6S52").unwrap(), "03vek6s52");
+        assert_eq!(
+            check("rorId", "https://ror.org/03VEK6S52").unwrap(),
+            "03vek6s52"
+        );
     }
 
     #[test]
@@ -80,11 +85,11 @@ mod tests {
             "",
             "03vek6s5",
             "03vek6s521",
-            "13vek6s52",   // must start with 0
-            "03vek6s53",   // check digits off by one
-            "03vek6s25",   // check digits swapped
-            "03vek6i52",   // i is not in the alphabet
-            "03vek6sab",   // check digits are decimal
+            "13vek6s52", // must start with 0
+            "03vek6s53", // check digits off by one
+            "03vek6s25", // check digits swapped
+            "03vek6i52", // i is not in the alphabet
+            "03vek6sab", // check digits are decimal
             "https://orcid.org/03vek6s52",
             "03vek-s52",
             "03vek6s5²",

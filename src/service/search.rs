@@ -7,8 +7,7 @@ use std::str::FromStr;
 
 use entity::search::Searchable;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, PrimaryKeyTrait,
-    QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, PrimaryKeyTrait, QueryFilter,
     sea_query::{Expr, LikeExpr},
 };
 use uuid::Uuid;

@@ -14,8 +14,8 @@ use entity::{
     training_program,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    NotSet, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde_json::json;

@@ -8,8 +8,8 @@
 use chrono::Utc;
 use entity::{enums::VentureStage, institution, person, technology, venture, venture_founder};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    NotSet, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
     policy,
-    service::{audit, search, money, text, txn, update_versioned},
+    service::{audit, money, search, text, txn, update_versioned},
 };
 
 /// A founder of a venture and their role (`CEO`, `CSO`, …).

@@ -47,7 +47,10 @@ async fn every_argument_and_connection_type_has_a_description() {
         }
     }
     // The walk saw the schema, not an empty answer.
-    assert!(arguments > 200 && connections > 30, "{arguments} arguments, {connections} types");
+    assert!(
+        arguments > 200 && connections > 30,
+        "{arguments} arguments, {connections} types"
+    );
     assert!(
         missing.is_empty(),
         "{} without a description:\n{}",

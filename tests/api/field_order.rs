@@ -146,7 +146,10 @@ async fn nested_fields_come_in_query_order_whatever_resolves_first() {
     assert_eq!(conn.keys(), ["edges", "totalCount"]);
     for edge in conn.get("edges").items() {
         let node = edge.get("node");
-        assert_eq!(node.keys(), ["inventors", "title", "owner", "id", "reference"]);
+        assert_eq!(
+            node.keys(),
+            ["inventors", "title", "owner", "id", "reference"]
+        );
         assert_eq!(node.get("owner").keys(), ["slug", "name"]);
     }
 }

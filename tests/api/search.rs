@@ -7,7 +7,13 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, nodes};
 
 /// The `field` of every row `list(filter: { search: $s })` finds, as `token` sees them.
-async fn found(app: &TestApp, token: Option<&str>, list: &str, field: &str, s: &str) -> Vec<String> {
+async fn found(
+    app: &TestApp,
+    token: Option<&str>,
+    list: &str,
+    field: &str,
+    s: &str,
+) -> Vec<String> {
     let query = format!(
         "query($s: String) {{ {list}(first: 100, filter: {{ search: $s }}) {{ totalCount edges {{ node {{ {field} }} }} }} }}"
     );
@@ -26,25 +32,49 @@ async fn people_are_found_whatever_the_diacritics() {
     let member = app.user_token("member@sumhs.example").await;
     let m = Some(member.as_str());
     for s in ["sarić", "Saric", "ŠARIĆ", "šaric", "Шарић", "milana sar"] {
-        assert_eq!(found(&app, m, "people", "fullName", s).await, ["Milana Šarić"], "{s}");
+        assert_eq!(
+            found(&app, m, "people", "fullName", s).await,
+            ["Milana Šarić"],
+            "{s}"
+        );
     }
-    assert_eq!(found(&app, m, "people", "fullName", "Topic").await, ["Goran Topić"]);
-    assert_eq!(found(&app, m, "people", "fullName", "hodzic").await, ["Amra Hodžić"]);
+    assert_eq!(
+        found(&app, m, "people", "fullName", "Topic").await,
+        ["Goran Topić"]
+    );
+    assert_eq!(
+        found(&app, m, "people", "fullName", "hodzic").await,
+        ["Amra Hodžić"]
+    );
     // Title and expertise are searched too, folded the same way.
     let r = found(&app, m, "people", "fullName", "PHARMACÓGNOSY").await;
     assert_eq!(r, ["Goran Topić"]);
     // Every word must occur; wildcards are literal.
-    assert!(found(&app, m, "people", "fullName", "saric topic").await.is_empty());
+    assert!(
+        found(&app, m, "people", "fullName", "saric topic")
+            .await
+            .is_empty()
+    );
     assert!(found(&app, m, "people", "fullName", "%").await.is_empty());
     // Names are for member institutions: an anonymous search finds nobody.
-    assert!(found(&app, None, "people", "fullName", "saric").await.is_empty());
+    assert!(
+        found(&app, None, "people", "fullName", "saric")
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]
 async fn technologies_are_found_in_any_script_of_their_translations() {
     let app = TestApp::new().await;
     // UNIBL-2025-002 (PUBLIC) has Serbian in both scripts and Bosnian.
-    for s in ["smilja", "СМИЉА", "smílja", "Hercegovini cvijeta", "Херцеговини"] {
+    for s in [
+        "smilja",
+        "СМИЉА",
+        "smílja",
+        "Hercegovini cvijeta",
+        "Херцеговини",
+    ] {
         assert_eq!(
             found(&app, None, "technologies", "reference", s).await,
             ["UNIBL-2025-002"],
@@ -60,7 +90,11 @@ async fn technologies_are_found_in_any_script_of_their_translations() {
             "{s}"
         );
     }
-    assert!(found(&app, None, "technologies", "reference", "кантариона").await.is_empty());
+    assert!(
+        found(&app, None, "technologies", "reference", "кантариона")
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -71,7 +105,10 @@ async fn programs_ventures_and_agreements_are_searched_and_kept_current() {
     let ids = app
         .gql(m, r#"{ sumhs: institution(slug: "sumhs") { id } unibl: institution(slug: "unibl") { id } }"#, json!({}))
         .await;
-    let (sumhs, unibl) = (ids.data()["sumhs"]["id"].clone(), ids.data()["unibl"]["id"].clone());
+    let (sumhs, unibl) = (
+        ids.data()["sumhs"]["id"].clone(),
+        ids.data()["unibl"]["id"].clone(),
+    );
 
     // Seeded rows.
     let agreements = found(&app, m, "agreements", "title", "BANJA LUKÁ").await;
@@ -116,14 +153,50 @@ async fn programs_ventures_and_agreements_are_searched_and_kept_current() {
         .await;
     let person = r.data()["createPerson"]["person"].clone();
 
-    assert_eq!(found(&app, m, "agreements", "title", "cacak sangaj").await.len(), 1);
-    assert_eq!(found(&app, m, "agreements", "title", "DJAKOVA cuprije").await.len(), 1);
-    assert_eq!(found(&app, m, "trainingPrograms", "title", "skola zepce").await.len(), 1);
-    assert_eq!(found(&app, m, "trainingPrograms", "title", "djerdapa").await.len(), 1);
-    assert_eq!(found(&app, m, "ventures", "name", "ljekarna saric").await.len(), 1);
-    assert_eq!(found(&app, m, "ventures", "name", "cajevi jesen").await.len(), 1);
-    assert_eq!(found(&app, m, "people", "fullName", "djordje cosic").await, ["Đorđe Ćosić"]);
-    assert_eq!(found(&app, m, "people", "fullName", "cajevi").await, ["Đorđe Ćosić"]);
+    assert_eq!(
+        found(&app, m, "agreements", "title", "cacak sangaj")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        found(&app, m, "agreements", "title", "DJAKOVA cuprije")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        found(&app, m, "trainingPrograms", "title", "skola zepce")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        found(&app, m, "trainingPrograms", "title", "djerdapa")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        found(&app, m, "ventures", "name", "ljekarna saric")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        found(&app, m, "ventures", "name", "cajevi jesen")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(
+        found(&app, m, "people", "fullName", "djordje cosic").await,
+        ["Đorđe Ćosić"]
+    );
+    assert_eq!(
+        found(&app, m, "people", "fullName", "cajevi").await,
+        ["Đorđe Ćosić"]
+    );
 
     // …and by their new words, not their old ones, after an edit.
     let edit = |mutation: &str, input: &str, row: &Value| {
@@ -134,21 +207,57 @@ async fn programs_ventures_and_agreements_are_searched_and_kept_current() {
         )
     };
     for q in [
-        edit("updateAgreement", r#"title: "Sporazum — Niš i Leskovac""#, &agreement),
-        edit("updateTrainingProgram", r#"title: "Ljetna škola — Tešanj""#, &program),
+        edit(
+            "updateAgreement",
+            r#"title: "Sporazum — Niš i Leskovac""#,
+            &agreement,
+        ),
+        edit(
+            "updateTrainingProgram",
+            r#"title: "Ljetna škola — Tešanj""#,
+            &program,
+        ),
         edit("updateVenture", r#"name: "Ljekarna Kovačević""#, &venture),
         edit("updatePerson", r#"fullName: "Đorđe Šćekić""#, &person),
     ] {
         app.gql(m, &q, json!({})).await.data();
     }
-    assert!(found(&app, m, "agreements", "title", "cacak").await.is_empty());
-    assert_eq!(found(&app, m, "agreements", "title", "NIS leskovac").await.len(), 1);
-    assert!(found(&app, m, "trainingPrograms", "title", "zepce").await.is_empty());
-    assert_eq!(found(&app, m, "trainingPrograms", "title", "tesanj").await.len(), 1);
+    assert!(
+        found(&app, m, "agreements", "title", "cacak")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        found(&app, m, "agreements", "title", "NIS leskovac")
+            .await
+            .len(),
+        1
+    );
+    assert!(
+        found(&app, m, "trainingPrograms", "title", "zepce")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        found(&app, m, "trainingPrograms", "title", "tesanj")
+            .await
+            .len(),
+        1
+    );
     assert!(found(&app, m, "ventures", "name", "saric").await.is_empty());
-    assert_eq!(found(&app, m, "ventures", "name", "kovacevic").await.len(), 1);
-    assert!(found(&app, m, "people", "fullName", "cosic").await.is_empty());
-    assert_eq!(found(&app, m, "people", "fullName", "scekic").await, ["Đorđe Šćekić"]);
+    assert_eq!(
+        found(&app, m, "ventures", "name", "kovacevic").await.len(),
+        1
+    );
+    assert!(
+        found(&app, m, "people", "fullName", "cosic")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        found(&app, m, "people", "fullName", "scekic").await,
+        ["Đorđe Šćekić"]
+    );
 }
 
 #[tokio::test]
@@ -166,7 +275,14 @@ async fn an_outsider_cannot_find_confidential_rows_by_searching() {
     let bg = app.user_token("member@bg.example").await;
     let unibl = app.user_token("member@unibl.example").await;
     for (token, sees) in [(&member, 1), (&bg, 0), (&unibl, 0)] {
-        let r = found(&app, Some(token), "trainingPrograms", "title", "CISCENJE cistih").await;
+        let r = found(
+            &app,
+            Some(token),
+            "trainingPrograms",
+            "title",
+            "CISCENJE cistih",
+        )
+        .await;
         assert_eq!(r.len(), sees);
     }
     // The confidential technologies: their owners find them by their English words and by a
@@ -180,7 +296,9 @@ async fn an_outsider_cannot_find_confidential_rows_by_searching() {
         let by_owner = found(&app, Some(owner), "technologies", "reference", s).await;
         assert_eq!(by_owner, [reference], "{s}");
         assert!(
-            found(&app, Some(&bg), "technologies", "reference", s).await.is_empty(),
+            found(&app, Some(&bg), "technologies", "reference", s)
+                .await
+                .is_empty(),
             "{s}"
         );
     }

@@ -123,11 +123,18 @@ async fn every_datetime_field_has_microseconds() {
         .await;
     let created = r.data()["createApiToken"].clone();
     // Input with more digits and an offset: UTC, to the microsecond.
-    assert_eq!(created["apiToken"]["expiresAt"], "2026-12-31T23:00:00.123456Z");
+    assert_eq!(
+        created["apiToken"]["expiresAt"],
+        "2026-12-31T23:00:00.123456Z"
+    );
     let token = created["token"].as_str().unwrap();
-    app.gql(Some(token), "{ technologies(first: 1) { totalCount } }", json!({}))
-        .await
-        .data();
+    app.gql(
+        Some(token),
+        "{ technologies(first: 1) { totalCount } }",
+        json!({}),
+    )
+    .await
+    .data();
 
     let r = app.gql(Some(&admin), EVERY_DATETIME, json!({})).await;
     let mut found = BTreeSet::new();
@@ -159,7 +166,10 @@ async fn a_written_time_reads_back_identically() {
         )
         .await;
     let written = r.data()["createPerson"]["person"].clone();
-    assert!(is_micros(written["createdAt"].as_str().unwrap()), "{written}");
+    assert!(
+        is_micros(written["createdAt"].as_str().unwrap()),
+        "{written}"
+    );
     let r = app
         .gql(
             Some(&member),
@@ -185,6 +195,10 @@ async fn datetime_input_must_be_rfc3339_with_an_offset() {
             )
             .await;
         assert!(r.body["errors"].is_array(), "{bad}: {}", r.body);
-        assert!(r.body["data"].is_null() || r.body.get("data").is_none(), "{}", r.body);
+        assert!(
+            r.body["data"].is_null() || r.body.get("data").is_none(),
+            "{}",
+            r.body
+        );
     }
 }

@@ -75,8 +75,18 @@ async fn serbian_reads_both_scripts_and_its_sister_languages() {
         .collect();
     languages.sort_unstable();
     assert_eq!(languages, ["bs", "sr-Cyrl", "sr-Latn"]);
-    assert!(t["latn"].as_str().unwrap().starts_with("Standardizovani ekstrakt smilja"));
-    assert!(t["cyrl"].as_str().unwrap().starts_with("Стандардизовани екстракт смиља"));
+    assert!(
+        t["latn"]
+            .as_str()
+            .unwrap()
+            .starts_with("Standardizovani ekstrakt smilja")
+    );
+    assert!(
+        t["cyrl"]
+            .as_str()
+            .unwrap()
+            .starts_with("Стандардизовани екстракт смиља")
+    );
     assert!(t["cyrlSummary"].as_str().unwrap().contains("Херцеговини"));
     assert_eq!(t["cyrlLang"], "sr-Cyrl");
     // A bare `sr` is served in Latin script.
@@ -108,7 +118,8 @@ async fn serbian_reads_both_scripts_and_its_sister_languages() {
 #[tokio::test]
 async fn accept_language_decides_when_lang_is_absent() {
     let app = TestApp::new().await;
-    let fields = r#"title summary titleLanguage zh: titleLanguage(lang: "zh") en: title(lang: "en")"#;
+    let fields =
+        r#"title summary titleLanguage zh: titleLanguage(lang: "zh") en: title(lang: "en")"#;
     let app = &app;
     let ask = move |header| technology(app, None, header, "UNIBL-2025-002", fields);
     let english = ask(None).await;

@@ -1,7 +1,7 @@
 //! The audit trail: `AuditEvent` and `auditEvents`.
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result};
 use crate::graphql::scalars::Timestamp;
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result};
 use entity::{api_token, audit_event, institution, user};
 use sea_orm::{ColumnTrait, Condition};
 
@@ -197,17 +197,27 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only items that meet every condition given.")]
-        filter: Option<AuditEventFilter>,
-        #[graphql(desc = "The order of the items; ties are broken by id.")]
-        order_by: Option<AuditEventOrder>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            AuditEventFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            AuditEventOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<AuditEvent>> {
         let req = request(ctx);

@@ -8,8 +8,8 @@ pub mod viewer;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use crate::graphql::scalars::Timestamp;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::{enums::Role, user as user_row};
 
 use crate::graphql::{account::user::User, ids, request};

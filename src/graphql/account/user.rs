@@ -1,7 +1,7 @@
 //! Users: people who log in, and the `users` list for their admins.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use crate::graphql::scalars::Timestamp;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use entity::{enums::Role, institution, user};
 use sea_orm::{ColumnTrait, Condition};
 
@@ -140,17 +140,25 @@ impl UserQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only items that meet every condition given.")]
-        filter: Option<UserFilter>,
-        #[graphql(desc = "The order of the items; ties are broken by id.")]
-        order_by: Option<UserOrder>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<UserFilter>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            UserOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<User>> {
         let req = request(ctx);

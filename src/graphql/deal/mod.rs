@@ -186,13 +186,21 @@ impl Deal {
     async fn milestones(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<terms::DealMilestone>> {
         let args = PageArgs::new(first, after, last, before);
@@ -208,13 +216,21 @@ impl Deal {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<DealEvent>> {
         let args = PageArgs::new(first, after, last, before);
@@ -225,13 +241,21 @@ impl Deal {
     async fn royalty_reports(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<RoyaltyReport>> {
         let args = PageArgs::new(first, after, last, before);
@@ -242,13 +266,21 @@ impl Deal {
     async fn incomes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Income>> {
         let args = PageArgs::new(first, after, last, before);

@@ -102,13 +102,21 @@ impl Institution {
     async fn people(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Person>> {
         let args = PageArgs::new(first, after, last, before);
@@ -119,13 +127,21 @@ impl Institution {
     async fn programs(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<TrainingProgram>> {
         let args = PageArgs::new(first, after, last, before);
@@ -136,13 +152,21 @@ impl Institution {
     async fn ventures(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Venture>> {
         let args = PageArgs::new(first, after, last, before);
@@ -153,13 +177,21 @@ impl Institution {
     async fn agreements(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Agreement>> {
         let args = PageArgs::new(first, after, last, before);
@@ -170,16 +202,25 @@ impl Institution {
     async fn deals(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
-        #[graphql(desc = "The order of the items; ties are broken by id.")]
-        order_by: Option<DealOrder>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            DealOrder,
+        >,
     ) -> Result<Page<Deal>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(crate::graphql::deal::query::institution_deals(ctx, self.0.id, order_by, args).await?)
@@ -189,16 +230,25 @@ impl Institution {
     async fn technologies(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
-        #[graphql(desc = "The order of the items; ties are broken by id.")]
-        order_by: Option<TechnologyOrder>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            TechnologyOrder,
+        >,
     ) -> Result<Page<Technology>> {
         let rows = request(ctx)
             .loaders
@@ -293,17 +343,27 @@ impl InstitutionQuery {
     async fn institutions(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only items that meet every condition given.")]
-        filter: Option<InstitutionFilter>,
-        #[graphql(desc = "The order of the items; ties are broken by id.")]
-        order_by: Option<InstitutionOrder>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            InstitutionFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            InstitutionOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Institution>> {
         let _req = request(ctx);

@@ -163,8 +163,9 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only this technology (a global id).")] id: Option<ID>,
-        #[graphql(desc = "Only this institution's technologies (a global id).")]
-        owner_id: Option<ID>,
+        #[graphql(desc = "Only this institution's technologies (a global id).")] owner_id: Option<
+            ID,
+        >,
     ) -> Result<impl Stream<Item = Result<TechnologyChange>> + use<>> {
         let id = optional_id("id", "Technology", id)?;
         let owner = optional_id("ownerId", "Institution", owner_id)?;
@@ -178,8 +179,9 @@ impl SubscriptionRoot {
     async fn ip_asset_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only this technology's IP assets (a global id).")]
-        technology_id: Option<ID>,
+        #[graphql(desc = "Only this technology's IP assets (a global id).")] technology_id: Option<
+            ID,
+        >,
     ) -> Result<impl Stream<Item = Result<IpAssetChange>> + use<>> {
         let technology = optional_id("technologyId", "Technology", technology_id)?;
         follow::<ip_asset::Entity, _, _>(ctx, "IpAsset", move |a| {

@@ -4,13 +4,13 @@ use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::person;
 use sea_orm::{ColumnTrait, Condition};
 
-use crate::{error::AppResult, service::search};
 use crate::graphql::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids,
     person::Person,
     request,
 };
+use crate::{error::AppResult, service::search};
 
 /// Filters for `people`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -84,17 +84,27 @@ impl PersonQuery {
     async fn people(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only items that meet every condition given.")]
-        filter: Option<PersonFilter>,
-        #[graphql(desc = "The order of the items; ties are broken by id.")]
-        order_by: Option<PersonOrder>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            PersonFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            PersonOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Person>> {
         let _req = request(ctx);

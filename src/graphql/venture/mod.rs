@@ -125,13 +125,21 @@ impl Venture {
     async fn founders(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<VentureFounder>> {
         let args = PageArgs::new(first, after, last, before);
@@ -142,13 +150,21 @@ impl Venture {
     async fn milestones(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given.")]
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
-        #[graphql(desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`).")]
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
-        #[graphql(desc = "Return at most this many items from the end (before `before`); at most 100.")]
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
-        #[graphql(desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`).")]
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<VentureMilestone>> {
         let rows = request(ctx)
