@@ -49,9 +49,10 @@ impl<N: OutputType> OutputType for Page<N> {
     }
 
     fn create_type_info(registry: &mut Registry) -> String {
-        let name = Connection::<EdgeCursor, N, ConnectionTotals>::create_type_info(registry);
+        let qualified = Connection::<EdgeCursor, N, ConnectionTotals>::create_type_info(registry);
         // async-graphql leaves connection types undescribed; the schema documents every type.
-        if let Some(MetaType::Object { description, .. }) = registry.types.get_mut(&name) {
+        let name = Self::type_name();
+        if let Some(MetaType::Object { description, .. }) = registry.types.get_mut(name.as_ref()) {
             description.get_or_insert_with(|| {
                 format!(
                     "A page of {}s: `edges` (or just their `nodes`) in order, `pageInfo` to \
@@ -60,7 +61,7 @@ impl<N: OutputType> OutputType for Page<N> {
                 )
             });
         }
-        name
+        qualified
     }
 
     async fn resolve(

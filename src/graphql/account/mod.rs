@@ -100,7 +100,11 @@ impl AccountMutation {
     /// authentication. Repeated failures for one e-mail address, or from one client address,
     /// are refused for a while, and so are logins while the server is busy checking others'
     /// passwords (`RATE_LIMITED`, with `extensions.retryAfter` in seconds).
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The e-mail address and password to log in with.")] input: LoginInput,
+    ) -> Result<LoginPayload> {
         let auth = authenticator(ctx)?;
         let client = ctx
             .data_opt::<ClientAddress>()

@@ -183,6 +183,9 @@ impl IpAsset {
             desc = "Also the deadlines whose last day has passed (default: only those to come)."
         )]
         include_past: bool,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
         #[graphql(
             desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."

@@ -183,7 +183,9 @@ impl IpQuery {
             desc = "How many days ahead to look, from today (1 to the maximum window)."
         )]
         within_days: i32,
-        filter: Option<DeadlineFilter>,
+        #[graphql(desc = "Only deadlines that meet every condition given.")] filter: Option<
+            DeadlineFilter,
+        >,
         #[graphql(
             desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
         )]
