@@ -51,7 +51,7 @@ impl Preferences {
             .take(16)
             .collect();
         // A stable sort keeps the header's order among equal weights.
-        weighted.sort_by(|a, b| b.0.cmp(&a.0));
+        weighted.sort_by_key(|(q, _)| std::cmp::Reverse(*q));
         Preferences(weighted.into_iter().map(|(_, tag)| tag).collect())
     }
 
