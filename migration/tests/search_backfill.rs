@@ -7,7 +7,7 @@ mod common;
 use chrono::Utc;
 use common::on_each_backend;
 use migration::sea_orm::{ConnectionTrait, DatabaseConnection};
-use migration::{Expr, ExprTrait, MigrationName, Migrator, MigratorTrait, Query};
+use migration::{Expr, ExprTrait, Migrator, MigratorTrait, Query};
 use serde_json::json;
 use uuid::Uuid;
 
