@@ -100,10 +100,12 @@ async fn generate(db: &DatabaseConnection, scale: usize) -> anyhow::Result<()> {
         let (inst, _) = pick(&mut rng);
         let id = ids.next();
         people.push(id);
+        let full_name = format!("Bench Researcher {i}");
         person_rows.push(entity::person::ActiveModel {
             id: Set(id),
             institution_id: Set(inst),
-            full_name: Set(format!("Bench Researcher {i}")),
+            search_text: Set(entity::search::text([full_name.as_str(), "benchmarking"])),
+            full_name: Set(full_name),
             email: Set(Some(format!("researcher{i}@bench.example"))),
             orcid: Set(None),
             title: Set(None),

@@ -210,6 +210,7 @@ fn constraint_field(msg: &str) -> Option<String> {
 /// Composite constraints name the list the duplicate is in, not the parent's id.
 const UNIQUE_FIELDS: &[(&str, &str)] = &[
     ("uq_institutions_slug", "slug"),
+    ("uq_institutions_ror_id", "rorId"),
     ("uq_users_email", "email"),
     ("uq_api_tokens_prefix", "token"),
     ("uq_api_tokens_secret_hash", "token"),

@@ -67,6 +67,17 @@ pub async fn seed_demo_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool>
     training::load(&ctx, training::PROGRAMS).await?;
     agreements::load(&ctx).await?;
     history::load(&mut ctx).await?;
+    // The rows were loaded in bulk; their search text is made the way every write makes it.
+    let searchable = async || -> crate::error::AppResult<()> {
+        use crate::service::search::refresh_all;
+        refresh_all::<entity::person::Entity>(&txn).await?;
+        refresh_all::<entity::training_program::Entity>(&txn).await?;
+        refresh_all::<entity::venture::Entity>(&txn).await?;
+        refresh_all::<entity::agreement::Entity>(&txn).await
+    };
+    searchable()
+        .await
+        .map_err(|e| anyhow::anyhow!("search text: {}", e.message()))?;
     txn.commit().await?;
     Ok(true)
 }
@@ -224,6 +235,22 @@ mod tests {
                 "bg", "center", "fudan", "sumhs", "unibl", "unizg", "unsa", "zju"
             ]
         );
+
+        // The universities carry well-formed demo ROR ids, each its own.
+        let rors: BTreeSet<&str> = institutions
+            .iter()
+            .filter_map(|i| i.ror_id.as_deref())
+            .collect();
+        assert_eq!(rors.len(), institutions.len() - 1, "all but the center");
+        for ror in rors {
+            assert_eq!(crate::service::ror::check("rorId", ror).unwrap(), ror);
+        }
+        // Every searchable row was given its search text.
+        for p in person::Entity::find().all(&db).await.unwrap() {
+            use entity::search::Searchable;
+            assert!(!p.search_text.is_empty());
+            assert_eq!(p.search_text, p.search_text(), "{}", p.full_name);
+        }
 
         let users = user::Entity::find().all(&db).await.unwrap();
         assert_eq!(users.len(), DEMO_LOGINS.len());

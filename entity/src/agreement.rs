@@ -19,6 +19,9 @@ pub struct Model {
     pub status: AgreementStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub summary: Option<String>,
+    /// The searchable fields folded by [`crate::search::fold`], maintained by the server.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     /// The institution that recorded the agreement: only it edits the parties of a draft.
     /// None for agreements recorded before initiators were kept.
     #[sea_orm(indexed)]
@@ -52,3 +55,10 @@ impl Related<super::institution::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// An agreement is found by title and summary.
+impl crate::search::Searchable for Model {
+    fn search_text(&self) -> String {
+        crate::search::text([self.title.as_str(), self.summary.as_deref().unwrap_or("")])
+    }
+}

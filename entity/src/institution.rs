@@ -28,6 +28,9 @@ pub struct Model {
     pub membership: Membership,
     pub joined_on: Option<Date>,
     pub website: Option<String>,
+    /// ROR id (Research Organization Registry), canonical: nine lower-case characters.
+    #[sea_orm(unique)]
+    pub ror_id: Option<String>,
     /// The inventors' part of income, in basis points (0..=10000, default 5000).
     pub inventor_share_bp: i32,
     pub created_at: DateTimeUtc,

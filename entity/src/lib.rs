@@ -5,6 +5,7 @@
 
 pub mod enums;
 pub mod prelude;
+pub mod search;
 
 pub mod agreement;
 pub mod agreement_party;

@@ -18,6 +18,9 @@ pub struct Model {
     pub title: Option<String>,
     /// JSON array of expertise tags.
     pub expertise: Json,
+    /// The searchable fields folded by [`crate::search::fold`], maintained by the server.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
@@ -98,3 +101,14 @@ impl Related<super::training_program::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A person is found by name, title and expertise (not by e-mail, which few may see).
+impl crate::search::Searchable for Model {
+    fn search_text(&self) -> String {
+        crate::search::text(
+            [self.full_name.as_str(), self.title.as_deref().unwrap_or("")]
+                .into_iter()
+                .chain(crate::search::strings(&self.expertise)),
+        )
+    }
+}

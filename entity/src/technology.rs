@@ -35,8 +35,8 @@ pub struct Model {
     pub clinical_stage: ClinicalStage,
     /// JSON array of keyword strings.
     pub keywords: Json,
-    /// Lower-cased title + summary + keywords + translations, maintained by the server for
-    /// text search.
+    /// Title, summary, keywords and translations folded by [`crate::search::fold`],
+    /// maintained by the server for text search.
     #[sea_orm(column_type = "Text")]
     pub search_text: String,
     pub disclosed_on: Date,

@@ -28,6 +28,9 @@ pub struct Model {
     pub visibility: Visibility,
     #[sea_orm(column_type = "Text", nullable)]
     pub description: Option<String>,
+    /// The searchable fields folded by [`crate::search::fold`], maintained by the server.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
@@ -70,3 +73,13 @@ impl Related<super::person::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A program is found by title and description.
+impl crate::search::Searchable for Model {
+    fn search_text(&self) -> String {
+        crate::search::text([
+            self.title.as_str(),
+            self.description.as_deref().unwrap_or(""),
+        ])
+    }
+}

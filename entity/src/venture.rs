@@ -30,6 +30,9 @@ pub struct Model {
     pub founded_on: Option<Date>,
     /// The company's legal form, e.g. `d.o.o.` or `LLC`.
     pub legal_form: Option<String>,
+    /// The searchable fields folded by [`crate::search::fold`], maintained by the server.
+    #[sea_orm(column_type = "Text")]
+    pub search_text: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
@@ -93,3 +96,14 @@ impl Related<super::person::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A venture is found by name, cohort and description.
+impl crate::search::Searchable for Model {
+    fn search_text(&self) -> String {
+        crate::search::text([
+            self.name.as_str(),
+            self.cohort.as_deref().unwrap_or(""),
+            self.description.as_deref().unwrap_or(""),
+        ])
+    }
+}

@@ -24,6 +24,8 @@ mod m20261127_180101_ip_changes;
 mod m20261127_180600_licensee_accounts;
 mod m20261127_180300_webhooks;
 mod m20261127_180400_royalty_report_api_token;
+mod m20261127_180700_search_text;
+mod m20261127_180701_institution_ror_id;
 
 pub struct Migrator;
 
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_180600_licensee_accounts::Migration),
             Box::new(m20261127_180300_webhooks::Migration),
             Box::new(m20261127_180400_royalty_report_api_token::Migration),
+            Box::new(m20261127_180700_search_text::Migration),
+            Box::new(m20261127_180701_institution_ror_id::Migration),
         ]
     }
 }

@@ -46,6 +46,9 @@ pub enum AdminCommand {
         /// Web site (https://…).
         #[arg(long)]
         website: Option<String>,
+        /// ROR id (Research Organization Registry), e.g. 03vek6s52 or https://ror.org/03vek6s52.
+        #[arg(long)]
+        ror_id: Option<String>,
         /// An e-mail domain its users' addresses lie in, e.g. `center.example`; repeat the flag
         /// for more. Users can be created only in a registered domain.
         #[arg(long = "email-domain", value_name = "DOMAIN")]
@@ -124,6 +127,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
             local_name,
             website,
             email_domains,
+            ror_id,
         } => {
             let input = institutions::NewInstitution {
                 slug,
@@ -147,6 +151,7 @@ pub async fn run(db: &DatabaseConnection, command: AdminCommand) -> anyhow::Resu
                 )?,
                 joined_on: None,
                 website,
+                ror_id,
                 inventor_share_bp: 5000,
                 email_domains,
             };

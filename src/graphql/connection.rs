@@ -4,9 +4,13 @@
 //! (already loaded for many parents at once by a DataLoader) page in memory with the same
 //! cursors, so a client cannot tell the two apart. Each entity declares only its order fields.
 
+use std::borrow::Cow;
+
 use async_graphql::{
-    Enum, InputObject, OutputType, SimpleObject,
+    ContextSelectionSet, Enum, InputObject, OutputType, Positioned, ServerResult, SimpleObject,
     connection::{Connection, CursorType, Edge},
+    parser::types::Field,
+    registry::{MetaType, Registry},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -35,7 +39,39 @@ pub struct ConnectionTotals {
     pub total_count: u64,
 }
 
-pub type Page<N> = Connection<EdgeCursor, N, ConnectionTotals>;
+/// A page of a list as the API returns it: Relay's connection with `totalCount`, whose type
+/// (`TechnologyConnection`, …) describes itself.
+pub struct Page<N: OutputType>(pub Connection<EdgeCursor, N, ConnectionTotals>);
+
+impl<N: OutputType> OutputType for Page<N> {
+    fn type_name() -> Cow<'static, str> {
+        Connection::<EdgeCursor, N, ConnectionTotals>::type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        let qualified = Connection::<EdgeCursor, N, ConnectionTotals>::create_type_info(registry);
+        // async-graphql leaves connection types undescribed; the schema documents every type.
+        let name = Self::type_name();
+        if let Some(MetaType::Object { description, .. }) = registry.types.get_mut(name.as_ref()) {
+            description.get_or_insert_with(|| {
+                format!(
+                    "A page of {}s: `edges` (or just their `nodes`) in order, `pageInfo` to \
+                     fetch the pages before and after it, and `totalCount` across all pages.",
+                    N::type_name()
+                )
+            });
+        }
+        qualified
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<async_graphql::Value> {
+        self.0.resolve(ctx, field).await
+    }
+}
 
 /// An edge's cursor, encoded only when the client selects it (most clients never do).
 pub enum EdgeCursor {
@@ -527,7 +563,7 @@ where
         let cursor = EdgeCursor::Row(Cursor::of(&row, order.column)?);
         page.edges.push(Edge::new(cursor, row.into()));
     }
-    Ok(page)
+    Ok(Page(page))
 }
 
 /// Complexity of a connection field: its children count once per row it may return.

@@ -129,7 +129,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by its global id; null when it does not exist or the viewer may not see it.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's global id.")] id: ID,
+    ) -> Result<Option<Node>> {
         Ok(load(ctx, &id).await?)
     }
 
@@ -137,7 +141,7 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
-        #[graphql(validator(max_items = 100))] ids: Vec<ID>,
+        #[graphql(validator(max_items = 100), desc = "Up to 100 global ids.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
         Ok(try_join_all(ids.iter().map(|id| load(ctx, id))).await?)
     }

@@ -12,7 +12,9 @@ use async_graphql::{
     Context, Object, ServerError, SimpleObject, ValidationResult,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation},
 };
-use chrono::{DateTime, Utc};
+use chrono::Utc;
+
+use crate::graphql::scalars::Timestamp;
 
 use crate::{
     auth::{Principal, PrincipalKind, client_address::ClientAddress},
@@ -64,7 +66,7 @@ pub struct RateLimit {
     /// Points left in the current window.
     pub remaining: i32,
     /// When the window ends and the budget is whole again.
-    pub reset_at: DateTime<Utc>,
+    pub reset_at: Timestamp,
 }
 
 fn int(n: u64) -> i32 {
@@ -87,7 +89,7 @@ impl RateLimitQuery {
             cost: int(charge.cost),
             used: int(charge.used),
             remaining: int(charge.remaining()),
-            reset_at: charge.reset_at,
+            reset_at: Timestamp(charge.reset_at),
         })
     }
 }

@@ -25,6 +25,7 @@ use crate::{
     error::AppError,
     graphql::{Executed, RequestCtx, rate_limit::ChargeOutcome},
     rate_limit::cost::Charge,
+    service::language::Preferences,
 };
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -91,6 +92,8 @@ struct Params {
     query: String,
     operation_name: Option<String>,
     variables: Option<Map<String, Value>>,
+    /// The reader's languages (`Accept-Language`), for texts served in them.
+    languages: Preferences,
 }
 
 fn errors_body(media: Media, status: StatusCode, errors: Vec<ServerError>) -> Response {
@@ -259,6 +262,7 @@ pub async fn get(
         query,
         operation_name: param("operationName"),
         variables,
+        ..Params::default()
     };
     if let Some(kind) = operation_type(&params)
         && kind != OperationType::Query
@@ -303,6 +307,15 @@ pub async fn post(
         Err(msg) => return bad_request(media, msg),
     };
     execute(state, client, &headers, media, params).await
+}
+
+/// The reader's languages from `Accept-Language` (none when absent or unreadable).
+pub fn languages_of(headers: &HeaderMap) -> Preferences {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Preferences::from_accept_language)
+        .unwrap_or_default()
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
@@ -363,6 +376,7 @@ fn parse_body(body: &[u8]) -> Result<Params, String> {
         query,
         operation_name,
         variables,
+        ..Params::default()
     })
 }
 
@@ -387,8 +401,9 @@ async fn execute(
     client: ClientAddress,
     headers: &HeaderMap,
     media: Media,
-    params: Params,
+    mut params: Params,
 ) -> Response {
+    params.languages = languages_of(headers);
     let principal = match state.auth.principal(headers).await {
         Ok(p) => p,
         Err(err @ AppError::Unauthenticated(_)) => return unauthenticated(media, err),
@@ -427,6 +442,7 @@ async fn run(
     if let Some(vars) = params.variables {
         request = request.variables(Variables::from_json(Value::Object(vars)));
     }
+    request = request.data(params.languages);
     let mut response = RequestCtx::new(state.db.clone(), principal)
         .execute(&state.schema, request)
         .await;

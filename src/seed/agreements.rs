@@ -2,7 +2,10 @@
 
 use entity::enums::{AgreementKind, AgreementStatus, Membership};
 use entity::{agreement, agreement_party};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::institutions::INSTITUTIONS;
@@ -51,6 +54,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
             status: Set(AgreementStatus::Active),
             summary: Set(Some(summary.to_owned())),
             initiator_id: Set(Some(ctx.institution(slugs[0])?)),
+            search_text: NotSet,
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

@@ -9,7 +9,10 @@ use entity::enums::{
     ProgramKind, TechnologyField as F, TechnologyStage as S, VentureStage, Visibility,
 };
 use entity::{venture, venture_founder};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{
@@ -492,6 +495,7 @@ pub(super) async fn load(ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             description: Set(None),
             founded_on: Set(Some(founded_on)),
             legal_form: Set(None),
+            search_text: NotSet,
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

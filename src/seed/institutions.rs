@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use entity::enums::{InstitutionKind, Membership, Region, Role};
 use entity::{institution, institution_email_domain, person, user};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{Ctx, date, tags};
@@ -18,6 +21,9 @@ pub(super) struct InstitutionRow {
     pub membership: Membership,
     pub joined_on: Option<NaiveDate>,
     pub website: &'static str,
+    /// A demo ROR id: well-formed, with valid check digits, but made up for the demo — not
+    /// the university's real one (the center, a fictional agency, has none).
+    pub ror_id: Option<&'static str>,
     pub inventor_share_bp: i32,
 }
 
@@ -36,6 +42,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2024, 11, 20)),
         website: "https://center.example",
+        ror_id: None,
         inventor_share_bp: 5000,
     },
     InstitutionRow {
@@ -48,6 +55,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2024, 11, 20)),
         website: "https://www.sumhs.edu.cn",
+        ror_id: Some("0m9s34633"),
         inventor_share_bp: 5000,
     },
     InstitutionRow {
@@ -60,6 +68,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2025, 3, 3)),
         website: "https://www.fudan.edu.cn",
+        ror_id: Some("0q3d25v96"),
         inventor_share_bp: 5000,
     },
     InstitutionRow {
@@ -72,6 +81,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2025, 3, 3)),
         website: "https://www.zju.edu.cn",
+        ror_id: Some("0t4f5v306"),
         // Zhejiang's own rule: 70% of transfer income to the inventors' team.
         inventor_share_bp: 7000,
     },
@@ -85,6 +95,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2025, 1, 15)),
         website: "https://www.unibl.org",
+        ror_id: Some("07e3s3e35"),
         inventor_share_bp: 5000,
     },
     InstitutionRow {
@@ -97,6 +108,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2025, 4, 22)),
         website: "https://www.bg.ac.rs",
+        ror_id: Some("028jt9712"),
         inventor_share_bp: 5000,
     },
     InstitutionRow {
@@ -109,6 +121,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Member,
         joined_on: Some(date(2025, 5, 27)),
         website: "https://www.unizg.hr",
+        ror_id: Some("0kb6cq648"),
         inventor_share_bp: 5000,
     },
     InstitutionRow {
@@ -121,6 +134,7 @@ pub(super) const INSTITUTIONS: &[InstitutionRow] = &[
         membership: Applicant,
         joined_on: None,
         website: "https://www.unsa.ba",
+        ror_id: Some("043dzvm80"),
         inventor_share_bp: 5000,
     },
 ];
@@ -276,6 +290,7 @@ pub(super) async fn load(ctx: &mut Ctx<'_>, password_hash: &str) -> anyhow::Resu
             membership: Set(i.membership),
             joined_on: Set(i.joined_on),
             website: Set(Some(i.website.to_owned())),
+            ror_id: Set(i.ror_id.map(str::to_owned)),
             inventor_share_bp: Set(i.inventor_share_bp),
             created_at: Set(now),
             updated_at: Set(now),
@@ -333,6 +348,7 @@ pub(super) async fn load(ctx: &mut Ctx<'_>, password_hash: &str) -> anyhow::Resu
             orcid: Set(p.orcid.map(str::to_owned)),
             title: Set(Some(p.title.to_owned())),
             expertise: Set(tags(p.expertise)),
+            search_text: NotSet,
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

@@ -234,7 +234,7 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
         disclosed_on: date(2025, 6, 10),
         translations: &[
             (
-                "sr",
+                "sr-latn",
                 "Standardizovani ekstrakt smilja (Helichrysum italicum) za lokalnu \
                  antiinflamatornu primjenu",
                 "Ekstrakt cvijeta smilja sakupljenog u Hercegovini, dobijen superkritičnim CO2 i \
@@ -243,6 +243,17 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
                  diklofenaka i prošao je test iritacije na rekonstruisanoj ljudskoj epidermi. \
                  Nudi se za licenciranje proizvođačima kozmetike i bezreceptnih lijekova u \
                  regionu.",
+            ),
+            (
+                "sr-cyrl",
+                "Стандардизовани екстракт смиља (Helichrysum italicum) за локалну \
+                 антиинфламаторну примјену",
+                "Екстракт цвијета смиља сакупљеног у Херцеговини, добијен суперкритичним CO2 и \
+                 стандардизован на арзанол и италидионе, формулисан као олеогел од 2%. In vitro \
+                 инхибира COX-2 и 5-LOX, код пацова је смањио едем шапе једнако као гел са 1% \
+                 диклофенака и прошао је тест иритације на реконструисаној људској епидерми. \
+                 Нуди се за лиценцирање произвођачима козметике и безрецептних лијекова у \
+                 региону.",
             ),
             (
                 "bs",
@@ -423,16 +434,28 @@ pub(super) const TECHNOLOGIES: &[TechRow] = &[
             "medicinal plants",
         ],
         disclosed_on: date(2025, 7, 3),
-        translations: &[(
-            "sr",
-            "Nanostrukturisani lipidni nosači ekstrakta kantariona za zarastanje opekotina",
-            "Nanostrukturisani lipidni nosači veličine oko 180 nm sa ekstraktom kantariona \
+        translations: &[
+            (
+                "sr-latn",
+                "Nanostrukturisani lipidni nosači ekstrakta kantariona za zarastanje opekotina",
+                "Nanostrukturisani lipidni nosači veličine oko 180 nm sa ekstraktom kantariona \
              (Hypericum perforatum) bogatim hiperforinom, iz samoniklih populacija u Srbiji, \
              ugrađeni u termosenzitivni poloksamerski gel. Nosači štite hiperforin osetljiv na \
              svetlost i kiseonik, četiri puta povećavaju njegovo zadržavanje u koži i ubrzali su \
              reepitelizaciju opekotina drugog stepena kod pacova u poređenju sa \
              srebro-sulfadiazinom.",
-        )],
+            ),
+            (
+                "sr-cyrl",
+                "Наноструктурисани липидни носачи екстракта кантариона за зарастање опекотина",
+                "Наноструктурисани липидни носачи величине око 180 nm са екстрактом кантариона \
+             (Hypericum perforatum) богатим хиперфорином, из самониклих популација у Србији, \
+             уграђени у термосензитивни полоксамерски гел. Носачи штите хиперфорин осетљив на \
+             светлост и кисеоник, четири пута повећавају његово задржавање у кожи и убрзали су \
+             реепителизацију опекотина другог степена код пацова у поређењу са \
+             сребро-сулфадиазином.",
+            ),
+        ],
         inventors: &[("ivana.stankovic", 7000), ("marko.nikolic", 3000)],
     },
     TechRow {

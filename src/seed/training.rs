@@ -3,7 +3,10 @@
 use chrono::NaiveDate;
 use entity::enums::{EnrollmentStatus, ProgramKind, TechnologyField, Visibility};
 use entity::{enrollment, training_program};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{Ctx, at, date};
@@ -82,6 +85,7 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[ProgramRow]) -> anyhow::Result<(
             capacity: Set(p.capacity),
             visibility: Set(p.visibility),
             description: Set(Some(p.description.to_owned())),
+            search_text: NotSet,
             created_at: Set(now),
             updated_at: Set(now),
             version: Set(1),

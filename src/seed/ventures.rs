@@ -2,7 +2,11 @@
 
 use entity::enums::VentureStage;
 use entity::{venture, venture_founder, venture_milestone};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::{NotSet, Set},
+    EntityTrait,
+};
 use uuid::Uuid;
 
 use super::{Ctx, date};
@@ -28,6 +32,7 @@ pub(super) async fn load(ctx: &Ctx<'_>) -> anyhow::Result<()> {
         )),
         founded_on: Set(Some(date(2025, 10, 17))),
         legal_form: Set(Some("Co., Ltd.".to_owned())),
+        search_text: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),

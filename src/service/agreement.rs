@@ -13,7 +13,7 @@ use entity::{
     institution,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
     PaginatorTrait, QueryFilter, Set,
 };
 use serde_json::json;
@@ -23,7 +23,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, txn, update_versioned},
+    service::{audit, search, text, txn, update_versioned},
 };
 
 /// A new agreement.
@@ -170,12 +170,15 @@ pub async fn create(
         status: Set(input.status),
         summary: Set(summary),
         initiator_id: Set(actor.institution_id()),
+        // Written from the stored row by `search::refresh` below.
+        search_text: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
     }
     .insert(&txn)
     .await?;
+    search::refresh::<agreement::Entity>(&txn, id).await?;
     replace_parties(&txn, id, &parties).await?;
     audit::record(
         &txn,
@@ -259,6 +262,7 @@ pub async fn update(
         None => None,
     };
     update_versioned::<agreement::Entity, _>(&txn, id, expected_version, am).await?;
+    search::refresh::<agreement::Entity>(&txn, id).await?;
     if let Some(p) = &new_parties {
         replace_parties(&txn, id, p).await?;
         log.insert("partyIds".into(), json!(p));

@@ -2,7 +2,8 @@
 //! the center's administrators (see `policy::ensure_can_manage_institutions`).
 //!
 //! Slugs are `^[a-z0-9-]{2,32}$`; countries are ISO 3166-1 alpha-2 codes (plus `XK`, the code
-//! in common use for Kosovo); the inventors' share of income is 0–10000 basis points. When an
+//! in common use for Kosovo); the inventors' share of income is 0–10000 basis points; a ROR id
+//! is checked by its check digits ([`ror`]) and names one institution only. When an
 //! institution becomes a MEMBER without a `joinedOn`, it joins today.
 
 use chrono::{NaiveDate, Utc};
@@ -18,7 +19,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, email_domains, text, txn, update_versioned},
+    service::{audit, email_domains, ror, text, txn, update_versioned},
 };
 
 /// A new institution.
@@ -33,6 +34,8 @@ pub struct NewInstitution {
     pub membership: Membership,
     pub joined_on: Option<NaiveDate>,
     pub website: Option<String>,
+    /// ROR id in any form `ror::check` accepts.
+    pub ror_id: Option<String>,
     pub inventor_share_bp: i32,
     /// The e-mail domains its users' addresses lie in (see `email_domains`).
     pub email_domains: Vec<String>,
@@ -50,6 +53,7 @@ pub struct InstitutionChanges {
     pub membership: Option<Membership>,
     pub joined_on: Option<Option<NaiveDate>>,
     pub website: Option<Option<String>>,
+    pub ror_id: Option<Option<String>>,
     pub inventor_share_bp: Option<i32>,
 }
 
@@ -72,6 +76,14 @@ pub fn check_slug(slug: &str) -> AppResult<String> {
 /// An ISO 3166-1 alpha-2 country code, upper-cased.
 pub fn check_country(country: &str) -> AppResult<String> {
     text::country("country", country)
+}
+
+/// An optional ROR id: blank is none, anything else must be one ([`ror::check`]).
+fn check_ror(ror_id: Option<&str>) -> AppResult<Option<String>> {
+    match ror_id.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(id) => ror::check("rorId", id).map(Some),
+    }
 }
 
 fn check_share(bp: i32) -> AppResult<()> {
@@ -115,6 +127,7 @@ pub async fn create(
     let local_name = text::optional("localName", input.local_name.as_deref(), 300)?;
     let country = check_country(&input.country)?;
     let website = check_website(input.website.as_deref())?;
+    let ror_id = check_ror(input.ror_id.as_deref())?;
     check_share(input.inventor_share_bp)?;
     let email_domains = email_domains::check_domains(&input.email_domains)?;
     let joined_on = input
@@ -134,6 +147,7 @@ pub async fn create(
         membership: Set(input.membership),
         joined_on: Set(joined_on),
         website: Set(website),
+        ror_id: Set(ror_id.clone()),
         inventor_share_bp: Set(input.inventor_share_bp),
         created_at: Set(now),
         updated_at: Set(now),
@@ -151,7 +165,7 @@ pub async fn create(
         id,
         json!({
             "slug": slug, "name": name, "country": country, "region": input.region,
-            "kind": input.kind, "membership": input.membership,
+            "kind": input.kind, "membership": input.membership, "rorId": ror_id,
             "inventorShareBasisPoints": input.inventor_share_bp,
             "emailDomains": email_domains,
         }),
@@ -203,6 +217,11 @@ pub async fn update(
         let w = check_website(w.as_deref())?;
         log.insert("website".into(), json!(w));
         am.website = Set(w);
+    }
+    if let Some(r) = &changes.ror_id {
+        let r = check_ror(r.as_deref())?;
+        log.insert("rorId".into(), json!(r));
+        am.ror_id = Set(r);
     }
     if let Some(bp) = changes.inventor_share_bp {
         check_share(bp)?;
@@ -267,6 +286,20 @@ mod tests {
         for bad in ["", "B", "BIH", "UK", "EU", "ZZ", "YU"] {
             assert!(check_country(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn ror_ids_are_optional_but_checked() {
+        assert_eq!(check_ror(None).unwrap(), None);
+        assert_eq!(check_ror(Some("  ")).unwrap(), None);
+        assert_eq!(
+            check_ror(Some("https://ror.org/03vek6s52"))
+                .unwrap()
+                .as_deref(),
+            Some("03vek6s52")
+        );
+        let err = check_ror(Some("03vek6s53")).unwrap_err();
+        assert!(matches!(err, AppError::BadUserInput { ref field, .. } if field == "rorId"));
     }
 
     #[test]

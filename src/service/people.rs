@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::person;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, NotSet, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -11,7 +11,7 @@ use crate::{
     auth::Principal,
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, txn, update_versioned},
+    service::{audit, search, text, txn, update_versioned},
 };
 
 /// A new person.
@@ -176,6 +176,8 @@ pub async fn create(
         orcid: Set(orcid.clone()),
         title: Set(title.clone()),
         expertise: Set(json!(expertise)),
+        // Written from the stored row by `search::refresh` below.
+        search_text: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -183,6 +185,7 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(|e| orcid_conflict(e.into()))?;
+    search::refresh::<person::Entity>(&txn, id).await?;
     audit::record(
         &txn,
         actor,
@@ -246,6 +249,7 @@ pub async fn update(
     update_versioned::<person::Entity, _>(&txn, id, expected_version, am)
         .await
         .map_err(orcid_conflict_only_on_unique)?;
+    search::refresh::<person::Entity>(&txn, id).await?;
     audit::record(
         &txn,
         actor,

@@ -17,20 +17,22 @@ use crate::{
     service::{audit, technology_reference, update_versioned},
 };
 
-/// The text a technology is found by: title, summary, keywords and translations, lower-cased.
-/// Stored in `technologies.search_text` and kept current by every write of those fields.
+/// The text a technology is found by: title, summary, keywords and translations, folded
+/// (`entity::search::fold`: lower-case, without diacritics). Stored in
+/// `technologies.search_text` and kept current by every write of those fields.
 pub fn search_text<'a>(
     title: &str,
     summary: &str,
     keywords: &[String],
     translations: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let mut parts = vec![title.to_owned(), summary.to_owned(), keywords.join(" ")];
+    let keywords = keywords.join(" ");
+    let mut parts = vec![title, summary, keywords.as_str()];
     for (t, s) in translations {
-        parts.push(t.to_owned());
-        parts.push(s.to_owned());
+        parts.push(t);
+        parts.push(s);
     }
-    parts.join("\n").to_lowercase()
+    entity::search::text(parts)
 }
 
 /// A translation of title and summary.
@@ -540,19 +542,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn search_text_holds_every_field_lower_cased() {
+    fn search_text_holds_every_field_folded() {
         let text = search_text(
             "Rapid Sepsis Assay",
             "Point-of-care",
-            &["Biomarker".into()],
-            [("快速脓毒症检测", "床旁")],
+            &["Biomarker".into(), "Šarić".into()],
+            [("快速脓毒症检测", "床旁"), ("Брзи тест", "Ćelije")],
         );
         for needle in [
             "rapid sepsis",
             "point-of-care",
             "biomarker",
+            "saric",
             "脓毒症",
             "床旁",
+            "brzi test",
+            "celije",
         ] {
             assert!(text.contains(needle), "{needle}");
         }

@@ -14,7 +14,7 @@ use entity::{
     training_program,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
     PaginatorTrait, QueryFilter, QuerySelect, Set,
     sea_query::{Expr, ExprTrait, Query},
 };
@@ -25,7 +25,7 @@ use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
     policy,
-    service::{audit, text, txn, update_versioned},
+    service::{audit, search, text, txn, update_versioned},
 };
 
 /// The statuses that hold a seat.
@@ -192,12 +192,15 @@ pub async fn create_program(
         capacity: Set(input.capacity),
         visibility: Set(input.visibility),
         description: Set(description),
+        // Written from the stored row by `search::refresh` below.
+        search_text: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
     }
     .insert(&txn)
     .await?;
+    search::refresh::<training_program::Entity>(&txn, id).await?;
     audit::record(
         &txn,
         actor,
@@ -275,6 +278,7 @@ pub async fn update_program(
         log.insert("endsOn".into(), json!(ends_on));
     }
     update_versioned::<training_program::Entity, _>(&txn, id, expected_version, am).await?;
+    search::refresh::<training_program::Entity>(&txn, id).await?;
     if let Some(capacity) = changes.capacity {
         let taken = seats_taken_in(&txn, id).await?;
         if u64::try_from(capacity).unwrap_or(0) < taken {

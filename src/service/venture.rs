@@ -8,8 +8,8 @@
 use chrono::Utc;
 use entity::{enums::VentureStage, institution, person, technology, venture, venture_founder};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
     policy,
-    service::{audit, money, text, txn, update_versioned},
+    service::{audit, money, search, text, txn, update_versioned},
 };
 
 /// A founder of a venture and their role (`CEO`, `CSO`, …).
@@ -210,12 +210,15 @@ pub async fn create(
         description: Set(description),
         founded_on: Set(input.founded_on),
         legal_form: Set(None),
+        // Written from the stored row by `search::refresh` below.
+        search_text: NotSet,
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
     }
     .insert(&txn)
     .await?;
+    search::refresh::<venture::Entity>(&txn, id).await?;
     replace_founders(&txn, actor, id, &founders).await?;
     audit::record(
         &txn,
@@ -283,6 +286,7 @@ pub async fn update(
         am.stage = Set(to);
     }
     update_versioned::<venture::Entity, _>(&txn, id, expected_version, am).await?;
+    search::refresh::<venture::Entity>(&txn, id).await?;
     if let Some(f) = &founders {
         replace_founders(&txn, actor, id, f).await?;
         log.insert("founders".into(), founders_log(f));

@@ -1,7 +1,7 @@
 //! The audit trail: `AuditEvent` and `auditEvents`.
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Result};
-use chrono::{DateTime, Utc};
 use entity::{api_token, audit_event, institution, user};
 use sea_orm::{ColumnTrait, Condition};
 
@@ -32,8 +32,8 @@ impl AuditEvent {
         ids::encode("AuditEvent", self.0.id)
     }
     /// When it happened.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        Timestamp(self.0.at)
     }
     /// Who acted: `user:<id>`, `api-token:<id>` or `operator` — or just `user` / `api-token`
     /// when the viewer may not see that user or token (another institution's account).
@@ -122,9 +122,9 @@ pub struct AuditEventFilter {
     /// The institution's global id.
     pub institution: Option<ID>,
     /// At or after this instant.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<Timestamp>,
     /// Before this instant.
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<Timestamp>,
 }
 
 impl AuditEventFilter {
@@ -165,10 +165,10 @@ impl AuditEventFilter {
             return Err(AppError::bad_input("to", "`to` lies before `from`"));
         }
         if let Some(from) = self.from {
-            c = c.add(C::At.gte(from));
+            c = c.add(C::At.gte(from.0));
         }
         if let Some(to) = self.to {
-            c = c.add(C::At.lt(to));
+            c = c.add(C::At.lt(to.0));
         }
         Ok(c)
     }
@@ -221,11 +221,27 @@ impl AuditQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AuditEventFilter>,
-        order_by: Option<AuditEventOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            AuditEventFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            AuditEventOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<AuditEvent>> {
         let req = request(ctx);

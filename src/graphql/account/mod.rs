@@ -8,8 +8,8 @@ pub mod viewer;
 
 use std::sync::Arc;
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use entity::{enums::Role, user as user_row};
 
 use crate::graphql::{account::user::User, ids, request};
@@ -42,7 +42,7 @@ pub struct LoginPayload {
     /// Send as `Authorization: Bearer <accessToken>`.
     pub access_token: String,
     /// When the access token stops working; log in again then.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Timestamp,
     /// The user who logged in.
     pub user: User,
 }
@@ -100,7 +100,11 @@ impl AccountMutation {
     /// authentication. Repeated failures for one e-mail address, or from one client address,
     /// are refused for a while, and so are logins while the server is busy checking others'
     /// passwords (`RATE_LIMITED`, with `extensions.retryAfter` in seconds).
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> Result<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The e-mail address and password to log in with.")] input: LoginInput,
+    ) -> Result<LoginPayload> {
         let auth = authenticator(ctx)?;
         let client = ctx
             .data_opt::<ClientAddress>()
@@ -118,7 +122,7 @@ impl AccountMutation {
         .await?;
         Ok(LoginPayload {
             access_token: done.access_token,
-            expires_at: done.expires_at,
+            expires_at: Timestamp(done.expires_at),
             user: User(done.user),
         })
     }
@@ -127,6 +131,7 @@ impl AccountMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateUserInput,
     ) -> Result<CreateUserPayload> {
         let req = request(ctx);
@@ -155,6 +160,7 @@ impl AccountMutation {
     async fn disable_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: DisableUserInput,
     ) -> Result<DisableUserPayload> {
         let req = request(ctx);
@@ -169,6 +175,7 @@ impl AccountMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: ChangePasswordInput,
     ) -> Result<ChangePasswordPayload> {
         let req = request(ctx);

@@ -2,7 +2,7 @@
 //! `revokeApiToken`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{api_token, institution, user};
 use sea_orm::{ColumnTrait, Condition};
 
@@ -13,7 +13,7 @@ use crate::graphql::{
     ids,
     institution::Institution,
     request,
-    scalars::string_list,
+    scalars::{Timestamp, string_list},
 };
 use crate::{error::AppError, payload, service::api_tokens as service};
 
@@ -79,22 +79,22 @@ impl ApiToken {
             .map(User))
     }
     /// When the token stops working; null: never (until revoked).
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
+    async fn expires_at(&self) -> Option<Timestamp> {
+        self.0.expires_at.map(Timestamp)
     }
     /// When the token was revoked; a revoked token is refused.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
+    async fn revoked_at(&self) -> Option<Timestamp> {
+        self.0.revoked_at.map(Timestamp)
     }
     /// When the token was last used. Current on the server that answers; the stored value
     /// trails by at most about 30 seconds.
-    async fn last_used_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
+    async fn last_used_at(&self, ctx: &Context<'_>) -> Result<Option<Timestamp>> {
         let pending = authenticator(ctx)?.pending_token_use(self.0.id);
-        Ok(self.0.last_used_at.max(pending))
+        Ok(self.0.last_used_at.max(pending).map(Timestamp))
     }
     /// When the token was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
 }
 
@@ -167,11 +167,27 @@ impl ApiTokenQuery {
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ApiTokenFilter>,
-        order_by: Option<ApiTokenOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            ApiTokenFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            ApiTokenOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<ApiToken>> {
         let req = request(ctx);
@@ -197,7 +213,7 @@ pub struct CreateApiTokenInput {
     /// `training:write`, `stats:read`.
     pub scopes: Vec<String>,
     /// When it stops working; null: never (until revoked).
-    pub expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<Timestamp>,
     /// The institution it acts for; only a center admin may name another than their own.
     pub institution_id: Option<ID>,
 }
@@ -247,6 +263,7 @@ impl ApiTokenMutation {
     async fn create_api_token(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateApiTokenInput,
     ) -> Result<CreateApiTokenPayload> {
         let req = request(ctx);
@@ -262,7 +279,7 @@ impl ApiTokenMutation {
                 institution,
                 name: input.name,
                 scopes: input.scopes,
-                expires_at: input.expires_at,
+                expires_at: input.expires_at.map(|t| t.0),
             },
         )
         .await?;
@@ -273,6 +290,7 @@ impl ApiTokenMutation {
     async fn revoke_api_token(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: RevokeApiTokenInput,
     ) -> Result<RevokeApiTokenPayload> {
         let req = request(ctx);

@@ -1,7 +1,7 @@
 //! Users: people who log in, and the `users` list for their admins.
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 use entity::{enums::Role, institution, user};
 use sea_orm::{ColumnTrait, Condition};
 
@@ -67,16 +67,16 @@ impl User {
             .map(crate::graphql::licensee::Licensee))
     }
     /// When the user was disabled; a disabled user cannot log in and their tokens are refused.
-    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disabled_at
+    async fn disabled_at(&self) -> Option<Timestamp> {
+        self.0.disabled_at.map(Timestamp)
     }
     /// When the account was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the account last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
 }
 
@@ -157,11 +157,25 @@ impl UserQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        filter: Option<UserFilter>,
-        order_by: Option<UserOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<UserFilter>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            UserOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<User>> {
         let req = request(ctx);

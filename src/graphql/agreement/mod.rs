@@ -4,7 +4,6 @@ pub mod mutation;
 pub mod query;
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
 use entity::{
     agreement, agreement_party,
     enums::{AgreementKind, AgreementStatus},
@@ -17,7 +16,7 @@ use crate::graphql::{
     ids,
     institution::Institution,
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
 };
 use crate::{error::AppResult, has_many};
 
@@ -78,9 +77,21 @@ impl Agreement {
     async fn parties(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Institution>> {
         let loaders = &request(ctx).loaders;
@@ -98,12 +109,12 @@ impl Agreement {
         )?)
     }
     /// When the agreement was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the agreement was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

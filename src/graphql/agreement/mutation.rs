@@ -77,6 +77,7 @@ impl AgreementMutation {
     async fn create_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateAgreementInput,
     ) -> Result<CreateAgreementPayload> {
         let req = request(ctx);
@@ -101,6 +102,7 @@ impl AgreementMutation {
     async fn update_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateAgreementInput,
     ) -> Result<UpdateAgreementPayload> {
         let req = request(ctx);

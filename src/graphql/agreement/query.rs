@@ -10,12 +10,12 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
-use crate::error::AppResult;
 use crate::graphql::{
     agreement::Agreement,
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids, request,
 };
+use crate::{error::AppResult, service::search};
 
 /// Filters for `agreements`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -26,6 +26,8 @@ pub struct AgreementFilter {
     pub status: Option<AgreementStatus>,
     /// The global id of an institution that must be a party.
     pub party: Option<ID>,
+    /// Words that must all occur in the title or summary; case and diacritics do not matter.
+    pub search: Option<String>,
 }
 
 impl AgreementFilter {
@@ -51,6 +53,9 @@ impl AgreementFilter {
                 )
                 .to_owned();
             c = c.add(agreement::Column::Id.in_subquery(with_party));
+        }
+        if let Some(query) = &self.search {
+            c = c.add(search::condition(agreement::Column::SearchText, query));
         }
         Ok(c)
     }
@@ -97,11 +102,27 @@ impl AgreementQuery {
     async fn agreements(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AgreementFilter>,
-        order_by: Option<AgreementOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            AgreementFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            AgreementOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Agreement>> {
         let _req = request(ctx);

@@ -10,7 +10,6 @@ pub mod submitter;
 pub mod terms;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, Union};
-use chrono::{DateTime, Utc};
 use entity::{
     deal, deal_event,
     enums::{DealKind, DealStage, Region},
@@ -24,7 +23,7 @@ use crate::graphql::{
     institution::Institution,
     money::Money,
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
     technology::Technology,
 };
 use crate::{error::AppError, has_many, service::deal as service};
@@ -204,9 +203,21 @@ impl Deal {
     async fn milestones(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<terms::DealMilestone>> {
         let args = PageArgs::new(first, after, last, before);
@@ -222,9 +233,21 @@ impl Deal {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<DealEvent>> {
         let args = PageArgs::new(first, after, last, before);
@@ -235,9 +258,21 @@ impl Deal {
     async fn royalty_reports(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<RoyaltyReport>> {
         let args = PageArgs::new(first, after, last, before);
@@ -248,21 +283,33 @@ impl Deal {
     async fn incomes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Income>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<IncomesOf, _>(ctx, self.0.id, args).await?)
     }
     /// When the deal was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the deal last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when moving the deal.
     async fn version(&self) -> i32 {
@@ -291,8 +338,8 @@ impl DealEvent {
         self.0.to_stage
     }
     /// When it happened.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        Timestamp(self.0.at)
     }
     /// Who acted: a user's name, or a partner system's API-token name.
     async fn actor_label(&self) -> &str {

@@ -189,6 +189,7 @@ impl DealMutation {
     async fn create_deal(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateDealInput,
     ) -> Result<CreateDealPayload> {
         let req = request(ctx);
@@ -232,6 +233,7 @@ impl DealMutation {
     async fn transition_deal(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: TransitionDealInput,
     ) -> Result<TransitionDealPayload> {
         let req = request(ctx);
@@ -255,6 +257,7 @@ impl DealMutation {
     async fn submit_royalty_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SubmitRoyaltyReportInput,
     ) -> Result<SubmitRoyaltyReportPayload> {
         let req = request(ctx);
@@ -277,6 +280,7 @@ impl DealMutation {
     async fn decide_royalty_report(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: DecideRoyaltyReportInput,
     ) -> Result<DecideRoyaltyReportPayload> {
         let req = request(ctx);
@@ -293,6 +297,7 @@ impl DealMutation {
     async fn record_income(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: RecordIncomeInput,
     ) -> Result<RecordIncomePayload> {
         let req = request(ctx);

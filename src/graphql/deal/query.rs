@@ -195,11 +195,25 @@ impl DealQuery {
     async fn deals(
         &self,
         ctx: &Context<'_>,
-        filter: Option<DealFilter>,
-        order_by: Option<DealOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<DealFilter>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            DealOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Deal>> {
         let req = request(ctx);

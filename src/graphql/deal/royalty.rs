@@ -4,7 +4,6 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject, dataloader::Loader};
-use chrono::{DateTime, Utc};
 use entity::{
     deal,
     enums::{IncomeKind, RoyaltyReportStatus},
@@ -20,7 +19,7 @@ use crate::graphql::{
     money::Money,
     person::Person,
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
 };
 use crate::{
     error::AppError,
@@ -137,16 +136,16 @@ impl RoyaltyReport {
         Submitter::of(ctx, &self.0).await
     }
     /// When the provider accepted or disputed it.
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+    async fn decided_at(&self) -> Option<Timestamp> {
+        self.0.decided_at.map(Timestamp)
     }
     /// Why the provider disputed it (null unless `DISPUTED`).
     async fn dispute_reason(&self) -> Option<&str> {
         self.0.dispute_reason.as_deref()
     }
     /// When it was submitted.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// Optimistic-concurrency version.
     async fn version(&self) -> i32 {
@@ -237,8 +236,8 @@ impl Income {
         }))
     }
     /// When it was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// Optimistic-concurrency version.
     async fn version(&self) -> i32 {

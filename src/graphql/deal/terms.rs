@@ -318,6 +318,7 @@ impl DealTermsMutation {
     async fn achieve_deal_milestone(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: AchieveDealMilestoneInput,
     ) -> Result<AchieveDealMilestonePayload> {
         let req = request(ctx);

@@ -3,7 +3,6 @@
 pub mod mutation;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 use entity::{
     enums::{InstitutionKind, Membership, Region},
     institution, institution_email_domain,
@@ -18,7 +17,7 @@ use crate::graphql::{
     ids,
     person::{PeopleOf, Person},
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
     technology::{Technology, TechnologyOrder},
     training::{ProgramsHostedBy, TrainingProgram},
     venture::{Venture, VenturesLedBy},
@@ -83,6 +82,11 @@ impl Institution {
     async fn website(&self) -> Option<&str> {
         self.0.website.as_deref()
     }
+    /// ROR id (Research Organization Registry), e.g. `03vek6s52`: the institution's
+    /// persistent identifier, resolvable as `https://ror.org/<rorId>`.
+    async fn ror_id(&self) -> Option<&str> {
+        self.0.ror_id.as_deref()
+    }
     /// The inventors' part of licence income, in basis points (5000 = 50%).
     async fn inventor_share_basis_points(&self) -> i32 {
         self.0.inventor_share_bp
@@ -107,12 +111,12 @@ impl Institution {
         Ok(Some(domains))
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -123,9 +127,21 @@ impl Institution {
     async fn people(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Person>> {
         let args = PageArgs::new(first, after, last, before);
@@ -136,9 +152,21 @@ impl Institution {
     async fn programs(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<TrainingProgram>> {
         let args = PageArgs::new(first, after, last, before);
@@ -149,9 +177,21 @@ impl Institution {
     async fn ventures(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Venture>> {
         let args = PageArgs::new(first, after, last, before);
@@ -162,9 +202,21 @@ impl Institution {
     async fn agreements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Agreement>> {
         let args = PageArgs::new(first, after, last, before);
@@ -175,11 +227,25 @@ impl Institution {
     async fn deals(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
-        order_by: Option<DealOrder>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            DealOrder,
+        >,
     ) -> Result<Page<Deal>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(crate::graphql::deal::query::institution_deals(ctx, self.0.id, order_by, args).await?)
@@ -189,11 +255,25 @@ impl Institution {
     async fn technologies(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
-        order_by: Option<TechnologyOrder>,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            TechnologyOrder,
+        >,
     ) -> Result<Page<Technology>> {
         let rows = request(ctx)
             .loaders
@@ -288,11 +368,27 @@ impl InstitutionQuery {
     async fn institutions(
         &self,
         ctx: &Context<'_>,
-        filter: Option<InstitutionFilter>,
-        order_by: Option<InstitutionOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            InstitutionFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            InstitutionOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Institution>> {
         let _req = request(ctx);
@@ -307,7 +403,11 @@ impl InstitutionQuery {
     }
 
     /// One institution by its slug.
-    async fn institution(&self, ctx: &Context<'_>, slug: String) -> Result<Option<Institution>> {
+    async fn institution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The institution's handle, e.g. `unibl`.")] slug: String,
+    ) -> Result<Option<Institution>> {
         let req = request(ctx);
         let found = policy::visible::<institution::Entity>(&req.principal)
             .filter(institution::Column::Slug.eq(slug))

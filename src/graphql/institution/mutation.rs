@@ -34,6 +34,9 @@ pub struct CreateInstitutionInput {
     pub joined_on: Option<Date>,
     /// An http(s) address.
     pub website: Option<String>,
+    /// ROR id (Research Organization Registry), e.g. `03vek6s52` or
+    /// `https://ror.org/03vek6s52`; the check digits are verified.
+    pub ror_id: Option<String>,
     /// The inventors' part of income, 0–10000 basis points.
     #[graphql(default = 5000)]
     pub inventor_share_basis_points: i32,
@@ -68,6 +71,8 @@ pub struct UpdateInstitutionInput {
     pub joined_on: MaybeUndefined<Date>,
     /// An http(s) address; null clears it.
     pub website: MaybeUndefined<String>,
+    /// ROR id (check digits verified); null clears it.
+    pub ror_id: MaybeUndefined<String>,
     /// The inventors' part of income, 0–10000 basis points.
     pub inventor_share_basis_points: Option<i32>,
 }
@@ -108,6 +113,7 @@ impl InstitutionMutation {
     async fn create_institution(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateInstitutionInput,
     ) -> Result<CreateInstitutionPayload> {
         let req = request(ctx);
@@ -124,6 +130,7 @@ impl InstitutionMutation {
                 membership: input.membership,
                 joined_on: input.joined_on.map(|d| d.0),
                 website: input.website,
+                ror_id: input.ror_id,
                 inventor_share_bp: input.inventor_share_basis_points,
                 email_domains: input.email_domains,
             },
@@ -136,6 +143,7 @@ impl InstitutionMutation {
     async fn update_institution(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateInstitutionInput,
     ) -> Result<UpdateInstitutionPayload> {
         let req = request(ctx);
@@ -151,6 +159,7 @@ impl InstitutionMutation {
             membership: input.membership,
             joined_on: joined_on.map(|j| j.map(|d| d.0)),
             website: input.website.into(),
+            ror_id: input.ror_id.into(),
             inventor_share_bp: input.inventor_share_basis_points,
         };
         service::update(&req.db, &req.principal, id, input.expected_version, changes).await?;

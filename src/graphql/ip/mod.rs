@@ -10,7 +10,7 @@ pub mod query;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{
     enums::{IpChangeStatus, IpKind, IpStatus},
     institution, ip_asset, ip_change, ip_ownership, technology,
@@ -23,7 +23,7 @@ use crate::graphql::{
     ip::change::{ChangesOf, IpChange},
     ip::deadline::IpDeadline,
     request,
-    scalars::{Date, string_list},
+    scalars::{Date, Timestamp, string_list},
     technology::Technology,
 };
 use crate::{has_many, service::deadlines};
@@ -114,9 +114,21 @@ impl IpAsset {
     async fn owners(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpOwnership>> {
         let args = PageArgs::new(first, after, last, before);
@@ -140,9 +152,21 @@ impl IpAsset {
     async fn family(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpAsset>> {
         let args = PageArgs::new(first, after, last, before);
@@ -157,10 +181,26 @@ impl IpAsset {
     async fn deadlines(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] include_past: bool,
+        #[graphql(
+            default = false,
+            desc = "Also the deadlines whose last day has passed (default: only those to come)."
+        )]
+        include_past: bool,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpDeadline>> {
         let today = Utc::now().date_naive();
@@ -212,12 +252,12 @@ impl IpAsset {
         )?)
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -143,6 +143,7 @@ impl IpMutation {
     async fn create_ip_asset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateIpAssetInput,
     ) -> Result<CreateIpAssetPayload> {
         let req = request(ctx);
@@ -179,6 +180,7 @@ impl IpMutation {
     async fn update_ip_asset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateIpAssetInput,
     ) -> Result<UpdateIpAssetPayload> {
         let req = request(ctx);
@@ -213,6 +215,7 @@ impl IpMutation {
     async fn transition_ip_asset(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: TransitionIpAssetInput,
     ) -> Result<TransitionIpAssetPayload> {
         let req = request(ctx);
@@ -236,6 +239,7 @@ impl IpMutation {
     async fn set_ip_ownership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetIpOwnershipInput,
     ) -> Result<SetIpOwnershipPayload> {
         let req = request(ctx);

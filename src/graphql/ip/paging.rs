@@ -113,5 +113,5 @@ where
             .into_iter()
             .map(|(k, t)| Edge::new(encode(&k).into(), t)),
     );
-    Ok(page)
+    Ok(Page(page))
 }

@@ -128,11 +128,27 @@ impl IpQuery {
     async fn ip_assets(
         &self,
         ctx: &Context<'_>,
-        filter: Option<IpAssetFilter>,
-        order_by: Option<IpAssetOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            IpAssetFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            IpAssetOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpAsset>> {
         let req = request(ctx);
@@ -162,11 +178,29 @@ impl IpQuery {
     async fn upcoming_deadlines(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 90)] within_days: i32,
-        filter: Option<DeadlineFilter>,
+        #[graphql(
+            default = 90,
+            desc = "How many days ahead to look, from today (1 to the maximum window)."
+        )]
+        within_days: i32,
+        #[graphql(desc = "Only deadlines that meet every condition given.")] filter: Option<
+            DeadlineFilter,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpDeadline>> {
         let req = request(ctx);

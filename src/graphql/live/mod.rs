@@ -110,7 +110,7 @@ impl SubscriptionRoot {
     async fn deal_changed(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The deal's global id.")] id: ID,
     ) -> Result<impl Stream<Item = Result<DealChange>> + use<>> {
         let id = ids::decode_as("id", "Deal", &id)?;
         follow::<deal::Entity, _, _>(ctx, "Deal", move |d| d.id == id)
@@ -121,7 +121,9 @@ impl SubscriptionRoot {
     async fn deals_changed(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only the deals about this technology (a global id).")]
         technology_id: Option<ID>,
+        #[graphql(desc = "Only the deals this institution provides or receives (a global id).")]
         institution_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<DealChange>> + use<>> {
         let technology = optional_id("technologyId", "Technology", technology_id)?;
@@ -137,7 +139,7 @@ impl SubscriptionRoot {
     async fn royalty_report_changed(
         &self,
         ctx: &Context<'_>,
-        deal_id: Option<ID>,
+        #[graphql(desc = "Only this deal's reports (a global id).")] deal_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<RoyaltyReportChange>> + use<>> {
         let deal = optional_id("dealId", "Deal", deal_id)?;
         follow::<royalty_report::Entity, _, _>(ctx, "RoyaltyReport", move |r| {
@@ -149,7 +151,7 @@ impl SubscriptionRoot {
     async fn income_recorded(
         &self,
         ctx: &Context<'_>,
-        deal_id: Option<ID>,
+        #[graphql(desc = "Only this deal's income (a global id).")] deal_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<IncomeRecorded>> + use<>> {
         let deal = optional_id("dealId", "Deal", deal_id)?;
         follow::<income::Entity, _, _>(ctx, "Income", move |r| deal.is_none_or(|d| r.deal_id == d))
@@ -160,8 +162,10 @@ impl SubscriptionRoot {
     async fn technology_changed(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
-        owner_id: Option<ID>,
+        #[graphql(desc = "Only this technology (a global id).")] id: Option<ID>,
+        #[graphql(desc = "Only this institution's technologies (a global id).")] owner_id: Option<
+            ID,
+        >,
     ) -> Result<impl Stream<Item = Result<TechnologyChange>> + use<>> {
         let id = optional_id("id", "Technology", id)?;
         let owner = optional_id("ownerId", "Institution", owner_id)?;
@@ -175,7 +179,9 @@ impl SubscriptionRoot {
     async fn ip_asset_changed(
         &self,
         ctx: &Context<'_>,
-        technology_id: Option<ID>,
+        #[graphql(desc = "Only this technology's IP assets (a global id).")] technology_id: Option<
+            ID,
+        >,
     ) -> Result<impl Stream<Item = Result<IpAssetChange>> + use<>> {
         let technology = optional_id("technologyId", "Technology", technology_id)?;
         follow::<ip_asset::Entity, _, _>(ctx, "IpAsset", move |a| {
@@ -187,6 +193,7 @@ impl SubscriptionRoot {
     async fn enrollment_changed(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Only this training program's enrollments (a global id).")]
         program_id: Option<ID>,
     ) -> Result<impl Stream<Item = Result<EnrollmentChange>> + use<>> {
         let program = optional_id("programId", "TrainingProgram", program_id)?;

@@ -61,6 +61,7 @@ impl PersonMutation {
     async fn create_person(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreatePersonInput,
     ) -> Result<CreatePersonPayload> {
         let req = request(ctx);
@@ -89,6 +90,7 @@ impl PersonMutation {
     async fn update_person(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdatePersonInput,
     ) -> Result<UpdatePersonPayload> {
         let req = request(ctx);

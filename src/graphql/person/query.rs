@@ -2,25 +2,23 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::person;
-use sea_orm::{
-    ColumnTrait, Condition,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
-};
+use sea_orm::{ColumnTrait, Condition};
 
-use crate::error::AppResult;
 use crate::graphql::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids,
     person::Person,
     request,
 };
+use crate::{error::AppResult, service::search};
 
 /// Filters for `people`; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct PersonFilter {
     /// The institution's global id.
     pub institution: Option<ID>,
-    /// Words that must all occur in the full name or the expertise tags (case-insensitive).
+    /// Words that must all occur in the full name, title or expertise tags; case and diacritics
+    /// do not matter (`saric` finds `Šarić`).
     pub search: Option<String>,
     /// Only people with (true) or without (false) an ORCID iD.
     pub has_orcid: Option<bool>,
@@ -33,14 +31,8 @@ impl PersonFilter {
             let inst = ids::decode_as("institution", "Institution", inst)?;
             c = c.add(person::Column::InstitutionId.eq(inst));
         }
-        for word in self.search.iter().flat_map(|s| s.split_whitespace()) {
-            let pattern = contains(&word.to_lowercase());
-            let lower = |e: Expr| Expr::expr(Func::lower(e));
-            c = c.add(
-                Condition::any()
-                    .add(lower(Expr::col(person::Column::FullName)).like(pattern.clone()))
-                    .add(lower(Expr::col(person::Column::Expertise).cast_as("text")).like(pattern)),
-            );
+        if let Some(query) = &self.search {
+            c = c.add(search::condition(person::Column::SearchText, query));
         }
         match self.has_orcid {
             Some(true) => c = c.add(person::Column::Orcid.is_not_null()),
@@ -49,15 +41,6 @@ impl PersonFilter {
         }
         Ok(c)
     }
-}
-
-/// `%word%` with LIKE's wildcards in `word` taken literally.
-fn contains(word: &str) -> LikeExpr {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// Fields `people` can be ordered by.
@@ -101,11 +84,27 @@ impl PersonQuery {
     async fn people(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PersonFilter>,
-        order_by: Option<PersonOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            PersonFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            PersonOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Person>> {
         let _req = request(ctx);

@@ -157,7 +157,13 @@ impl StatisticsQuery {
     async fn statistics(
         &self,
         ctx: &async_graphql::Context<'_>,
-        filter: Option<StatisticsFilter>,
+        #[graphql(desc = "Which records count: every condition given must hold.")] filter: Option<
+            StatisticsFilter,
+        >,
+        #[graphql(
+            desc = "ISO 4217 code money figures are converted into (with the yearly \
+                          rates set by `setExchangeRate`); by default each currency apart."
+        )]
         reporting_currency: Option<String>,
     ) -> Result<Statistics> {
         let req = request(ctx);

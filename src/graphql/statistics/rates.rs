@@ -167,6 +167,7 @@ impl StatisticsMutation {
     async fn set_exchange_rate(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetExchangeRateInput,
     ) -> Result<SetExchangeRatePayload> {
         let req = request(ctx);

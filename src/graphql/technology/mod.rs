@@ -3,15 +3,11 @@
 pub mod mutation;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 use entity::{
     enums::{ClinicalStage, Region, RegulatoryClass, TechnologyField, TechnologyStage, Visibility},
     institution, person, technology, technology_inventor, technology_translation,
 };
-use sea_orm::{
-    ColumnTrait, Condition, QueryFilter,
-    sea_query::{LikeExpr, Query},
-};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, sea_query::Query};
 
 use crate::graphql::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
@@ -21,10 +17,15 @@ use crate::graphql::{
     ip::{IpAsset, IpAssetsOf},
     person::Person,
     request,
-    scalars::{Date, string_list},
+    scalars::{Date, Timestamp, string_list},
     venture::{Venture, VenturesOf},
 };
-use crate::{auth::scope, error::AppError, has_many, policy};
+use crate::{
+    auth::scope,
+    error::AppError,
+    has_many, policy,
+    service::{language, search},
+};
 
 has_many!(
     TechnologiesOfOwner,
@@ -86,19 +87,29 @@ impl From<technology::Model> for Technology {
 }
 
 impl Technology {
+    /// The translation to serve for `lang`, or for the request's `Accept-Language` when `lang`
+    /// is not given; `None` for the canonical English text (see `service::language`).
     async fn translation(
         &self,
         ctx: &Context<'_>,
         lang: Option<String>,
     ) -> Result<Option<technology_translation::Model>> {
-        let Some(lang) = lang.map(|l| l.to_lowercase()).filter(|l| l != "en") else {
-            return Ok(None);
+        let asked = match &lang {
+            Some(tag) => language::Preferences::one(tag),
+            None => ctx
+                .data_opt::<language::Preferences>()
+                .cloned()
+                .unwrap_or_default(),
         };
         let all = request(ctx)
             .loaders
             .children::<TranslationsOf>(self.0.id)
             .await?;
-        Ok(all.into_iter().find(|t| t.lang == lang))
+        let available: Vec<&str> = all.iter().map(|t| t.lang.as_str()).collect();
+        let Some(chosen) = asked.pick(&available).map(str::to_owned) else {
+            return Ok(None);
+        };
+        Ok(all.into_iter().find(|t| t.lang == chosen))
     }
 }
 
@@ -113,29 +124,59 @@ impl Technology {
     async fn reference(&self) -> &str {
         &self.0.reference
     }
-    /// Title in `lang` (`zh`, `sr`, `hr`, `bs`, …), falling back to the canonical English title.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+    /// Title in the reader's language: `lang` if given, else the request's `Accept-Language`.
+    /// A language the title is not translated into falls back to one its reader also reads
+    /// (`zh-CN` and `zh-Hans` to `zh`; `sr` to `sr-Latn` or `sr-Cyrl`; Serbian, Bosnian,
+    /// Croatian and Montenegrin to each other), and finally to the canonical English title;
+    /// `titleLanguage` says which was served.
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A BCP 47 language tag, e.g. `zh-CN`, `sr-Cyrl` or `hr`; when \
+                          omitted, the request's `Accept-Language` header decides.")]
+        lang: Option<String>,
+    ) -> Result<String> {
         Ok(self
             .translation(ctx, lang)
             .await?
             .map(|t| t.title)
             .unwrap_or_else(|| self.0.title.clone()))
     }
-    /// Summary in `lang`, falling back to the canonical English summary.
-    async fn summary(&self, ctx: &Context<'_>, lang: Option<String>) -> Result<String> {
+    /// Summary in the reader's language, chosen as `title`'s is.
+    async fn summary(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A BCP 47 language tag, e.g. `zh-CN`, `sr-Cyrl` or `hr`; when \
+                          omitted, the request's `Accept-Language` header decides.")]
+        lang: Option<String>,
+    ) -> Result<String> {
         Ok(self
             .translation(ctx, lang)
             .await?
             .map(|t| t.summary)
             .unwrap_or_else(|| self.0.summary.clone()))
     }
-    /// Languages with a translation of title and summary.
+    /// The language `title(lang:)` and `summary(lang:)` are served in for the same `lang`
+    /// (a translation's tag such as `sr-Cyrl`, or `en` for the canonical text).
+    async fn title_language(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The `lang` given to `title` and `summary`; when omitted, the \
+                          request's `Accept-Language` header decides.")]
+        lang: Option<String>,
+    ) -> Result<String> {
+        Ok(self.translation(ctx, lang).await?.map_or_else(
+            || language::CANONICAL.to_owned(),
+            |t| language::display(&t.lang),
+        ))
+    }
+    /// Languages with a translation of title and summary, as BCP 47 tags (`zh`, `sr-Latn`).
     async fn languages(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         let all = request(ctx)
             .loaders
             .children::<TranslationsOf>(self.0.id)
             .await?;
-        Ok(all.into_iter().map(|t| t.lang).collect())
+        Ok(all.iter().map(|t| language::display(&t.lang)).collect())
     }
     /// The technology's field of application.
     async fn field(&self) -> TechnologyField {
@@ -174,9 +215,21 @@ impl Technology {
     async fn inventors(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<TechnologyInventor>> {
         let args = PageArgs::new(first, after, last, before);
@@ -187,9 +240,21 @@ impl Technology {
     async fn ip_assets(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpAsset>> {
         let args = PageArgs::new(first, after, last, before);
@@ -200,9 +265,21 @@ impl Technology {
     async fn deals(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Deal>> {
         let args = PageArgs::new(first, after, last, before);
@@ -213,9 +290,21 @@ impl Technology {
     async fn ventures(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Venture>> {
         let args = PageArgs::new(first, after, last, before);
@@ -230,12 +319,12 @@ impl Technology {
         Ok(owner.map(Institution))
     }
     /// When the record was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -262,8 +351,9 @@ pub struct TechnologyFilter {
     pub region: Option<Region>,
     /// Technologies with this visibility (among those the viewer may see).
     pub visibility: Option<Visibility>,
-    /// Words that must all occur in the title, summary, keywords or a translation
-    /// (case-insensitive).
+    /// Words that must all occur in the title, summary, keywords or a translation; case and
+    /// diacritics do not matter (`saric` finds `Šarić`, and Serbian Cyrillic is found by its
+    /// Latin spelling).
     pub search: Option<String>,
 }
 
@@ -315,8 +405,8 @@ impl TechnologyFilter {
         if let Some(v) = self.visibility {
             c = c.add(C::Visibility.eq(v));
         }
-        for word in self.search.iter().flat_map(|s| s.split_whitespace()) {
-            c = c.add(C::SearchText.like(contains(&word.to_lowercase())));
+        if let Some(query) = &self.search {
+            c = c.add(search::condition(C::SearchText, query));
         }
         Ok(c)
     }
@@ -328,15 +418,6 @@ fn institutions_where(cond: impl Into<Condition>) -> sea_orm::sea_query::SelectS
         .from(institution::Entity)
         .cond_where(cond.into())
         .to_owned()
-}
-
-/// `%word%` with LIKE's wildcards in `word` taken literally.
-fn contains(word: &str) -> LikeExpr {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// Fields `technologies` can be ordered by.
@@ -394,11 +475,27 @@ impl TechnologyQuery {
     async fn technologies(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TechnologyFilter>,
-        order_by: Option<TechnologyOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            TechnologyFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            TechnologyOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Technology>> {
         let req = request(ctx);
@@ -413,7 +510,11 @@ impl TechnologyQuery {
     }
 
     /// One technology by its reference, e.g. `SUMHS-2025-001`; null when the viewer may not see it.
-    async fn technology(&self, ctx: &Context<'_>, reference: String) -> Result<Option<Technology>> {
+    async fn technology(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The technology's reference, e.g. `SUMHS-2025-001`.")] reference: String,
+    ) -> Result<Option<Technology>> {
         let req = request(ctx);
         req.principal.require_scope(scope::TECHNOLOGY_READ)?;
         let found = policy::visible::<technology::Entity>(&req.principal)

@@ -147,6 +147,7 @@ impl TechnologyMutation {
     async fn create_technology(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateTechnologyInput,
     ) -> Result<CreateTechnologyPayload> {
         let req = request(ctx);
@@ -181,6 +182,7 @@ impl TechnologyMutation {
     async fn update_technology(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateTechnologyInput,
     ) -> Result<UpdateTechnologyPayload> {
         let req = request(ctx);
@@ -213,6 +215,7 @@ impl TechnologyMutation {
     async fn transition_technology(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: TransitionTechnologyInput,
     ) -> Result<TransitionTechnologyPayload> {
         let req = request(ctx);
@@ -232,6 +235,7 @@ impl TechnologyMutation {
     async fn set_technology_inventors(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetTechnologyInventorsInput,
     ) -> Result<SetTechnologyInventorsPayload> {
         let req = request(ctx);

@@ -6,7 +6,6 @@ pub mod query;
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{Context, ID, Object, Result, dataloader::Loader};
-use chrono::{DateTime, Utc};
 use entity::{
     enrollment,
     enums::{EnrollmentStatus, ProgramKind, TechnologyField, Visibility},
@@ -21,7 +20,7 @@ use crate::graphql::{
     loaders::{LoaderContext, NewLoader},
     person::Person,
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
 };
 use crate::{has_many, service::training as service};
 
@@ -139,21 +138,33 @@ impl TrainingProgram {
     async fn enrollments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Enrollment>> {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<EnrollmentsOfProgram, _>(ctx, self.0.id, args).await?)
     }
     /// When the program was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the program was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {
@@ -200,16 +211,16 @@ impl Enrollment {
         self.0.status
     }
     /// When the status was last decided (null while APPLIED).
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+    async fn decided_at(&self) -> Option<Timestamp> {
+        self.0.decided_at.map(Timestamp)
     }
     /// When the person applied.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the enrollment last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; may be passed as `expectedVersion` when deciding.
     async fn version(&self) -> i32 {

@@ -136,6 +136,7 @@ impl TrainingMutation {
     async fn create_training_program(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateTrainingProgramInput,
     ) -> Result<CreateTrainingProgramPayload> {
         let req = request(ctx);
@@ -168,6 +169,7 @@ impl TrainingMutation {
     async fn update_training_program(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateTrainingProgramInput,
     ) -> Result<UpdateTrainingProgramPayload> {
         let req = request(ctx);
@@ -193,6 +195,7 @@ impl TrainingMutation {
     async fn apply_to_program(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: ApplyToProgramInput,
     ) -> Result<ApplyToProgramPayload> {
         let req = request(ctx);
@@ -208,6 +211,7 @@ impl TrainingMutation {
     async fn decide_enrollment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: DecideEnrollmentInput,
     ) -> Result<DecideEnrollmentPayload> {
         let req = request(ctx);

@@ -13,7 +13,7 @@ use crate::graphql::{
     scalars::Date,
     training::TrainingProgram,
 };
-use crate::{auth::scope, error::AppResult};
+use crate::{auth::scope, error::AppResult, service::search};
 
 /// Filters for `trainingPrograms`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -32,6 +32,9 @@ pub struct TrainingProgramFilter {
     pub starts_after: Option<Date>,
     /// Programs starting on or before this date.
     pub starts_before: Option<Date>,
+    /// Words that must all occur in the title or description; case and diacritics do not
+    /// matter.
+    pub search: Option<String>,
 }
 
 impl TrainingProgramFilter {
@@ -58,6 +61,9 @@ impl TrainingProgramFilter {
         }
         if let Some(d) = self.starts_before {
             c = c.add(C::StartsOn.lte(d.0));
+        }
+        if let Some(query) = &self.search {
+            c = c.add(search::condition(C::SearchText, query));
         }
         Ok(c)
     }
@@ -103,11 +109,27 @@ impl TrainingQuery {
     async fn training_programs(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TrainingProgramFilter>,
-        order_by: Option<TrainingProgramOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            TrainingProgramFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            TrainingProgramOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<TrainingProgram>> {
         let req = request(ctx);

@@ -88,6 +88,7 @@ impl VentureEquityMutation {
     async fn record_venture_equity(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: RecordVentureEquityInput,
     ) -> Result<RecordVentureEquityPayload> {
         let req = request(ctx);
@@ -113,6 +114,7 @@ impl VentureEquityMutation {
     async fn set_venture_legal_form(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetVentureLegalFormInput,
     ) -> Result<SetVentureLegalFormPayload> {
         let req = request(ctx);

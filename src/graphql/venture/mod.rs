@@ -5,7 +5,7 @@ pub mod mutation;
 pub mod query;
 
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{
     enums::VentureStage, institution, person, technology, venture, venture_founder,
     venture_milestone,
@@ -18,7 +18,7 @@ use crate::graphql::{
     money::Money,
     person::Person,
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
     technology::Technology,
 };
 use crate::has_many;
@@ -125,9 +125,21 @@ impl Venture {
     async fn founders(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<VentureFounder>> {
         let args = PageArgs::new(first, after, last, before);
@@ -138,9 +150,21 @@ impl Venture {
     async fn milestones(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<VentureMilestone>> {
         let rows = request(ctx)
@@ -155,12 +179,12 @@ impl Venture {
         )?)
     }
     /// When the venture was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When the venture was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when updating.
     async fn version(&self) -> i32 {

@@ -126,6 +126,7 @@ impl VentureMutation {
     async fn create_venture(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateVentureInput,
     ) -> Result<CreateVenturePayload> {
         let req = request(ctx);
@@ -167,6 +168,7 @@ impl VentureMutation {
     async fn update_venture(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateVentureInput,
     ) -> Result<UpdateVenturePayload> {
         let req = request(ctx);
@@ -191,6 +193,7 @@ impl VentureMutation {
     async fn add_venture_milestone(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: AddVentureMilestoneInput,
     ) -> Result<AddVentureMilestonePayload> {
         let req = request(ctx);
@@ -205,6 +208,7 @@ impl VentureMutation {
     async fn complete_venture_milestone(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CompleteVentureMilestoneInput,
     ) -> Result<CompleteVentureMilestonePayload> {
         let req = request(ctx);

@@ -9,7 +9,7 @@ use crate::graphql::{
     ids, request,
     venture::Venture,
 };
-use crate::{auth::scope, error::AppResult};
+use crate::{auth::scope, error::AppResult, service::search};
 
 /// Filters for `ventures`; all given conditions must hold.
 #[derive(InputObject, Default)]
@@ -20,6 +20,9 @@ pub struct VentureFilter {
     pub cohort: Option<String>,
     /// The lead institution's global id.
     pub lead_institution: Option<ID>,
+    /// Words that must all occur in the name, cohort or description; case and diacritics do
+    /// not matter.
+    pub search: Option<String>,
 }
 
 impl VentureFilter {
@@ -34,6 +37,9 @@ impl VentureFilter {
         if let Some(lead) = &self.lead_institution {
             let lead = ids::decode_as("leadInstitution", "Institution", lead)?;
             c = c.add(venture::Column::LeadInstitutionId.eq(lead));
+        }
+        if let Some(query) = &self.search {
+            c = c.add(search::condition(venture::Column::SearchText, query));
         }
         Ok(c)
     }
@@ -79,11 +85,27 @@ impl VentureQuery {
     async fn ventures(
         &self,
         ctx: &Context<'_>,
-        filter: Option<VentureFilter>,
-        order_by: Option<VentureOrder>,
+        #[graphql(desc = "Only items that meet every condition given.")] filter: Option<
+            VentureFilter,
+        >,
+        #[graphql(desc = "The order of the items; ties are broken by id.")] order_by: Option<
+            VentureOrder,
+        >,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Venture>> {
         let req = request(ctx);

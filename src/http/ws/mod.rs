@@ -32,7 +32,8 @@ use super::{
 };
 use crate::{
     auth::{Lookup, bearer_from_headers, client_address::ClientAddress},
-    graphql::rate_limit::ChargeOutcome,
+    graphql::{AppSchema, rate_limit::ChargeOutcome},
+    service::language::Preferences,
 };
 use session::Session;
 
@@ -63,11 +64,13 @@ pub async fn subscriptions(
         return unauthenticated(Media::Json, err);
     }
     let limit = state.config.max_body_bytes;
+    // Browsers send their languages with the upgrade request, as with any other.
+    let languages = super::graphql::languages_of(&headers);
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(limit)
         .max_frame_size(limit)
-        .on_upgrade(move |socket| serve(state, client, socket, protocol, header_token))
+        .on_upgrade(move |socket| serve(state, client, socket, protocol, header_token, languages))
 }
 
 async fn serve(
@@ -76,8 +79,9 @@ async fn serve(
     socket: WebSocket,
     protocol: WebSocketProtocols,
     header_token: Option<String>,
+    languages: Preferences,
 ) {
-    let session = Session::new(state.clone(), header_token);
+    let session = Session::new(state.clone(), header_token, languages);
     let hangup = session.hangup.clone();
     let mut hung_up = hangup.watch();
     let (mut sink, incoming) = socket.split();

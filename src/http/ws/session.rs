@@ -20,6 +20,7 @@ use crate::{
     auth::{Authenticator, Lookup, Principal, parse_bearer},
     error::AppError,
     graphql::{RequestCtx, live::Hangup},
+    service::language::Preferences,
 };
 
 use super::super::AppState;
@@ -40,15 +41,18 @@ pub struct Session {
     state: AppState,
     /// The credential of the upgrade request's `Authorization` header, if any.
     header_token: Option<String>,
+    /// The upgrade request's `Accept-Language`.
+    languages: Preferences,
     held: Mutex<Option<Held>>,
     pub hangup: Hangup,
 }
 
 impl Session {
-    pub fn new(state: AppState, header_token: Option<String>) -> Arc<Self> {
+    pub fn new(state: AppState, header_token: Option<String>, languages: Preferences) -> Arc<Self> {
         Arc::new(Session {
             state,
             header_token,
+            languages,
             held: Mutex::new(None),
             hangup: Hangup::default(),
         })
@@ -92,6 +96,7 @@ impl Session {
         data.insert(self.state.auth.clone());
         data.insert(self.state.events.clone());
         data.insert(self.hangup.clone());
+        data.insert(self.languages.clone());
         Ok(data)
     }
 

@@ -50,6 +50,10 @@ fn targets() -> Vec<Target> {
                     "query($sumhs: ID) { agreements(first: 100, filter: { status: DRAFT, party: $sumhs }) { totalCount edges { node { id } } } }",
                     "/agreements",
                 ),
+                search(
+                    r#"{ agreements(first: 100, filter: { search: "TRANSDERMAL labóratory" }) { totalCount edges { node { id } } } }"#,
+                    "/agreements",
+                ),
                 nested(
                     r#"{ institution(slug: "unibl") { agreements(first: 100) { totalCount edges { node { id } } } } }"#,
                     "/institution/agreements",

@@ -67,6 +67,10 @@ fn targets() -> Vec<Target> {
             "/ventures",
         ),
         search(
+            r#"{ ventures(first: 100, filter: { search: "HÉALSKIN biomaterials" }) { totalCount edges { node { id } } } }"#,
+            "/ventures",
+        ),
+        search(
             "query($sumhs: ID) { ventures(first: 100, filter: { leadInstitution: $sumhs, stage: INCUBATING, cohort: \"2025-autumn\" }) { totalCount edges { node { id } } } }",
             "/ventures",
         ),

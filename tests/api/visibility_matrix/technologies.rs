@@ -91,6 +91,11 @@ fn targets() -> Vec<Target> {
                     r#"{ technologies(first: 100, filter: { search: "tanshinone", ownerSlug: "sumhs" }) { totalCount edges { node { id } } } }"#,
                     "/technologies",
                 ),
+                // Search ignores case and diacritics: still nothing for who may not see it.
+                search(
+                    r#"{ technologies(first: 100, filter: { search: "TÁNSHINONE mícroneedle" }) { totalCount edges { node { id } } } }"#,
+                    "/technologies",
+                ),
                 nested(
                     r#"{ institution(slug: "sumhs") { technologies(first: 100) { totalCount edges { node { id } } } } }"#,
                     "/institution/technologies",
@@ -129,6 +134,11 @@ fn targets() -> Vec<Target> {
                 list(TECHNOLOGIES, "/technologies"),
                 search(
                     r#"{ technologies(first: 100, filter: { ownerSlug: "unibl", visibility: CONFIDENTIAL }) { totalCount edges { node { id } } } }"#,
+                    "/technologies",
+                ),
+                // A word of its Serbian translation, asked in Cyrillic.
+                search(
+                    r#"{ technologies(first: 100, filter: { search: "ИМПЕДАНСИ" }) { totalCount edges { node { id } } } }"#,
                     "/technologies",
                 ),
                 nested(

@@ -108,6 +108,10 @@ fn targets() -> Vec<Target> {
                     "query($sumhs: ID) { trainingPrograms(first: 100, filter: { host: $sumhs, visibility: CONFIDENTIAL, kind: WORKSHOP }) { totalCount edges { node { id } } } }",
                     "/trainingPrograms",
                 ),
+                search(
+                    r#"{ trainingPrograms(first: 100, filter: { search: "PHARMÁCY refresher" }) { totalCount edges { node { id } } } }"#,
+                    "/trainingPrograms",
+                ),
                 nested(
                     r#"{ institution(slug: "sumhs") { programs(first: 100) { totalCount edges { node { id } } } } }"#,
                     "/institution/programs",
