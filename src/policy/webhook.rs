@@ -88,6 +88,7 @@ pub fn webhook_reader(institution: &institution::Model) -> Principal {
         kind: PrincipalKind::User,
         user_id: None,
         api_token_id: None,
+        licensee_of: None,
         institution: Some(PrincipalInstitution {
             id: institution.id,
             membership: institution.membership,

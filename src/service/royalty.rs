@@ -144,7 +144,10 @@ pub async fn submit(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submitter {
     pub name: String,
-    pub institution_id: Uuid,
+    /// The institution it acts for; `None` for a licensee's account or token.
+    pub institution_id: Option<Uuid>,
+    /// The licensee organisation a licensee's account or token acts for.
+    pub organization_id: Option<Uuid>,
 }
 
 /// The submitters among `ids` (users' ids, or API tokens' with `api_tokens`), by id.
@@ -169,6 +172,7 @@ pub async fn submitters(
                 let s = Submitter {
                     name: t.name,
                     institution_id: t.institution_id,
+                    organization_id: t.organization_id,
                 };
                 (t.id, s)
             })
@@ -183,6 +187,7 @@ pub async fn submitters(
                 let s = Submitter {
                     name: u.display_name,
                     institution_id: u.institution_id,
+                    organization_id: u.organization_id,
                 };
                 (u.id, s)
             })

@@ -13,6 +13,7 @@ use crate::{
     graphql::{
         account::{token::ApiToken, user::User},
         institution::Institution,
+        licensee::Licensee,
         loaders::{LoaderContext, NewLoader},
         request,
     },
@@ -55,13 +56,29 @@ impl Submitter {
     async fn name(&self) -> &str {
         &self.named.name
     }
-    /// The institution the user or token acts for (the deal's recipient).
+    /// The institution the user or token acts for (the deal's recipient); null when a
+    /// licensee outside the consortium submitted it (see `licensee`).
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        let Some(id) = self.named.institution_id else {
+            return Ok(None);
+        };
         Ok(request(ctx)
             .loaders
-            .one::<institution::Entity>(self.named.institution_id)
+            .one::<institution::Entity>(id)
             .await?
             .map(Institution))
+    }
+    /// The licensee organisation the user or token acts for, when a licensee outside the
+    /// consortium submitted it (as far as the viewer may see that organisation).
+    async fn licensee(&self, ctx: &Context<'_>) -> Result<Option<Licensee>> {
+        let Some(id) = self.named.organization_id else {
+            return Ok(None);
+        };
+        Ok(request(ctx)
+            .loaders
+            .one::<entity::external_organization::Entity>(id)
+            .await?
+            .map(Licensee))
     }
     /// The user's account (null for API tokens, and unless the viewer may see that account:
     /// the user, their institution's admins, center admins).
