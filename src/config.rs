@@ -130,6 +130,10 @@ pub struct Config {
     pub ws_recheck_secs: u64,
     /// `BIOBRIDGE_LIVE_POLL_MS`: on SQLite, how often the event log is read for new events.
     pub live_poll_ms: u64,
+    /// `BIOBRIDGE_REMINDER_LEAD_DAYS`: days before a deadline's due date that it reminds on
+    /// (comma-separated; default `90,30,7`), besides the last day of its grace period.
+    #[serde(deserialize_with = "days_list_or_csv")]
+    pub reminder_lead_days: Vec<u32>,
 }
 
 impl Default for Config {
@@ -171,6 +175,7 @@ impl Default for Config {
             graphiql: None,
             ws_recheck_secs: 5,
             live_poll_ms: 200,
+            reminder_lead_days: crate::service::deadlines::reminders::DEFAULT_LEAD_DAYS.to_vec(),
         }
     }
 }
@@ -191,6 +196,30 @@ fn list_or_csv<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
             .map(String::from)
             .collect(),
     })
+}
+
+/// A list of day counts, as a list or comma-separated (`90,30,7`).
+fn days_list_or_csv<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<u32>),
+        One(u32),
+        Csv(String),
+    }
+    match Either::deserialize(d)? {
+        Either::List(list) => Ok(list),
+        Either::One(n) => Ok(vec![n]),
+        Either::Csv(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a number of days")))
+            })
+            .collect(),
+    }
 }
 
 /// The longest `BIOBRIDGE_AUTH_CACHE_SECS` allowed.
@@ -233,6 +262,7 @@ const ENV_KEYS: &[&str] = &[
     "graphiql",
     "ws_recheck_secs",
     "live_poll_ms",
+    "reminder_lead_days",
 ];
 
 impl Config {
@@ -347,6 +377,12 @@ impl Config {
         }
         if self.ws_recheck_secs == 0 || self.live_poll_ms == 0 {
             bail!("BIOBRIDGE_WS_RECHECK_SECS and BIOBRIDGE_LIVE_POLL_MS must be greater than 0");
+        }
+        let max_lead = crate::service::deadlines::reminders::MAX_LEAD_DAYS;
+        if self.reminder_lead_days.len() > 10
+            || self.reminder_lead_days.iter().any(|d| *d > max_lead)
+        {
+            bail!("BIOBRIDGE_REMINDER_LEAD_DAYS takes at most 10 lead times of 0 to {max_lead} days");
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

@@ -19,6 +19,8 @@ mod m20261127_000003_venture_founded_on;
 mod m20261127_000004_exchange_rates;
 mod m20261127_120000_idempotency_keys;
 mod m20261127_150000_ip_international_filing_date;
+mod m20261127_180500_deadline_records;
+mod m20261127_180510_ip_responsibles;
 
 pub struct Migrator;
 
@@ -39,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_orcid_per_institution::Migration),
             Box::new(m20261127_000003_agreement_initiator::Migration),
             Box::new(m20261127_000002_royalty_dispute_reason::Migration),
+            Box::new(m20261127_180500_deadline_records::Migration),
+            Box::new(m20261127_180510_ip_responsibles::Migration),
         ]
     }
 }

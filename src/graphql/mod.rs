@@ -74,6 +74,8 @@ pub struct MutationRoot(
     account::AccountMutation,
     account::token::ApiTokenMutation,
     ip::mutation::IpMutation,
+    ip::docket::DocketMutation,
+    ip::responsible::ResponsibleMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
     venture::equity::VentureEquityMutation,

@@ -410,6 +410,9 @@ async fn run(
         .data(crate::graphql::statistics::MinCell(
             state.config.stats_min_cell,
         ))
+        .data(crate::graphql::ip::deadline::ReminderLeadDays(
+            state.config.reminder_lead_days.clone(),
+        ))
         .data(executed.clone())
         .data(client)
         .data(state.cost_limiter.clone())

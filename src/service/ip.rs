@@ -7,6 +7,7 @@
 //! changes its ownership ([`policy::ensure_co_owner`]).
 
 mod ownership;
+pub mod responsible;
 pub mod rules;
 
 pub use ownership::{OwnerShare, set_ownership};
@@ -87,7 +88,7 @@ fn dates_of(m: &ip_asset::Model) -> Dates {
 
 /// The institutions owning `asset` and the principal one (largest share), whose admins see the
 /// audit trail of the asset.
-async fn owners_of(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<(Vec<Uuid>, Option<Uuid>)> {
+pub(crate) async fn owners_of(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<(Vec<Uuid>, Option<Uuid>)> {
     let rows = ip_ownership::Entity::find()
         .filter(ip_ownership::Column::IpAssetId.eq(asset))
         .all(db)

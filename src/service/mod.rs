@@ -9,6 +9,7 @@ pub mod agreement;
 pub mod api_tokens;
 pub mod audit;
 pub mod deadlines;
+pub mod docket;
 pub mod deal;
 pub mod distribution;
 pub mod enrollment;

@@ -14,6 +14,8 @@ mod browser;
 mod connections;
 mod deals;
 mod docket;
+mod docket_responsible;
+mod docket_state;
 mod graphiql;
 mod http_spec;
 mod idempotency;

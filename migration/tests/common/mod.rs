@@ -32,6 +32,8 @@ pub const TABLES: &[&str] = &[
     "audit_events",
     "idempotency_keys",
     "exchange_rates",
+    "deadline_records",
+    "ip_responsibles",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -1,9 +1,11 @@
 //! IP assets: patents and other rights protecting a technology, their owners and deadlines.
 
 pub mod deadline;
+pub mod docket;
 pub mod mutation;
 pub mod paging;
 pub mod query;
+pub mod responsible;
 
 use std::sync::Arc;
 
@@ -11,25 +13,30 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{
     enums::{IpKind, IpStatus},
-    institution, ip_asset, ip_ownership, technology,
+    deadline_record, institution, ip_asset, ip_ownership, technology,
 };
 
 use crate::graphql::{
     connection::{self, Page, PageArgs},
     ids,
     institution::Institution,
-    ip::deadline::IpDeadline,
+    ip::deadline::{DeadlineStatus, IpDeadline},
     request,
     scalars::{Date, string_list},
     technology::Technology,
 };
-use crate::{has_many, service::deadlines};
+use crate::has_many;
 
 has_many!(IpAssetsOf, ip_asset::Entity, ip_asset::Column::TechnologyId);
 has_many!(
     OwnershipsOf,
     ip_ownership::Entity,
     ip_ownership::Column::IpAssetId
+);
+has_many!(
+    DeadlineRecordsOf,
+    deadline_record::Entity,
+    deadline_record::Column::IpAssetId
 );
 has_many!(
     FamilyChildrenOf,
@@ -146,41 +153,58 @@ impl IpAsset {
         Ok(connection::children_page::<FamilyChildrenOf, _>(ctx, self.0.id, args).await?)
     }
     /// The asset's statutory deadlines, computed from its kind, office, status and dates, by
-    /// due date. By default only those that can still be met today (due today or later, or in
-    /// their grace period); `includePast` lists the whole schedule. Rights that are over
-    /// (REFUSED, ABANDONED, LAPSED, EXPIRED) have none. A PCT application's national phases
-    /// that an asset of its family (visible to the viewer) has entered are done (`enteredBy`).
+    /// due date, each with its `status`. By default only those that can still be met today (due
+    /// today or later, or in their grace period); `includePast` lists the whole schedule;
+    /// `status` lists the deadlines in those statuses, past ones included (the docket's history:
+    /// `status: [DONE, WAIVED]`). A PCT application's
+    /// national phases that an asset of its family (visible to the viewer) has entered are done
+    /// (`enteredBy`). Rights that are over (REFUSED, ABANDONED, LAPSED, EXPIRED) keep only the
+    /// deadlines something was recorded about, as history.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn deadlines(
         &self,
         ctx: &Context<'_>,
         #[graphql(default = false)] include_past: bool,
+        status: Option<Vec<DeadlineStatus>>,
         first: Option<i32>,
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<Page<IpDeadline>> {
         let today = Utc::now().date_naive();
-        let asset = Arc::new(self.0.clone());
-        let mut facts = deadlines::AssetFacts::from(&self.0);
-        if self.0.kind == IpKind::PctApplication {
-            facts.entered_offices = request(ctx)
-                .loaders
-                .children::<FamilyChildrenOf>(self.0.id)
-                .await?
-                .into_iter()
-                .map(|child| (child.jurisdiction, child.id))
-                .collect();
-        }
-        let items = deadlines::for_asset(&facts)
+        let items = deadline::schedule(ctx, Arc::new(self.0.clone()))
+            .await?
             .into_iter()
-            .filter(|d| include_past || d.last_day() >= today)
-            .map(|d| IpDeadline::new(d, asset.clone()))
+            .filter(|d| match &status {
+                Some(wanted) => wanted.contains(&d.current_status()),
+                None => include_past || d.last_day() >= today,
+            })
             .collect();
         Ok(deadline::page(
             items,
             &PageArgs::new(first, after, last, before),
         )?)
+    }
+    /// Who answers for the asset's deadlines (and receives its reminders): the user chosen with
+    /// `setIpAssetResponsible`, else the IP administrator (oldest active INSTITUTION_ADMIN) of
+    /// the principal owner. Co-owners and center admins only (null for others).
+    async fn responsible(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<responsible::ResponsiblePerson>> {
+        let req = request(ctx);
+        let owners: Vec<uuid::Uuid> = req
+            .loaders
+            .children::<OwnershipsOf>(self.0.id)
+            .await?
+            .into_iter()
+            .map(|o| o.institution_id)
+            .collect();
+        if !crate::policy::may_see_docket_details(&req.principal, &owners) {
+            return Ok(None);
+        }
+        responsible::of(ctx, self.0.id).await
     }
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
