@@ -382,7 +382,9 @@ impl Config {
         if self.reminder_lead_days.len() > 10
             || self.reminder_lead_days.iter().any(|d| *d > max_lead)
         {
-            bail!("BIOBRIDGE_REMINDER_LEAD_DAYS takes at most 10 lead times of 0 to {max_lead} days");
+            bail!(
+                "BIOBRIDGE_REMINDER_LEAD_DAYS takes at most 10 lead times of 0 to {max_lead} days"
+            );
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

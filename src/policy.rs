@@ -11,8 +11,8 @@
 //! visible on any path.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deadline_record, deal, deal_event, deal_milestone,
-    enrollment,
+    agreement, agreement_party, api_token, audit_event, deadline_record, deal, deal_event,
+    deal_milestone, enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     income, institution, ip_asset, ip_ownership, person, royalty_report, technology,
     technology_inventor, technology_translation, training_program, user, venture,

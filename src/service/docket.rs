@@ -110,7 +110,10 @@ pub fn check_date(d: &Deadline, r: &Resolution, today: NaiveDate) -> AppResult<(
         DeadlineResolution::Waived => "decidedOn",
     };
     if r.on > today {
-        return Err(AppError::bad_input(field, "the date cannot be in the future"));
+        return Err(AppError::bad_input(
+            field,
+            "the date cannot be in the future",
+        ));
     }
     if r.resolution == DeadlineResolution::Waived {
         return Ok(());
@@ -169,8 +172,7 @@ pub async fn resolve(
         ));
     }
     let txn = super::txn::begin_write(db).await?;
-    let asset =
-        policy::find_visible::<ip_asset::Entity>(&txn, actor, asset_id, "IP asset").await?;
+    let asset = policy::find_visible::<ip_asset::Entity>(&txn, actor, asset_id, "IP asset").await?;
     let (owners, principal) = owners_of(&txn, asset_id).await?;
     policy::ensure_co_owner(actor, &owners, scope::IP_WRITE)?;
     let schedule = deadlines::for_asset(&facts_of(&txn, actor, &asset).await?);
@@ -337,10 +339,15 @@ pub async fn lapse_periodically(db: DatabaseConnection, every: Duration) {
         ticks.tick().await;
         match lapse_waived(&db, Utc::now().date_naive()).await {
             Ok(moved) if !moved.is_empty() => {
-                tracing::info!(count = moved.len(), "rights ended after a waived fee's grace period");
+                tracing::info!(
+                    count = moved.len(),
+                    "rights ended after a waived fee's grace period"
+                );
             }
             Ok(_) => {}
-            Err(err) => tracing::warn!(error = ?err, "cannot end the rights of waived fees; retrying later"),
+            Err(err) => {
+                tracing::warn!(error = ?err, "cannot end the rights of waived fees; retrying later")
+            }
         }
     }
 }
@@ -395,7 +402,10 @@ mod tests {
         let fee = cn_fee();
         // Year 6 falls due 2024-03-04, with late payment to 2024-09-04; CN sets no opening day,
         // so the period runs from the filing.
-        assert_eq!((fee.due_on, fee.last_day()), (d("2024-03-04"), d("2024-09-04")));
+        assert_eq!(
+            (fee.due_on, fee.last_day()),
+            (d("2024-03-04"), d("2024-09-04"))
+        );
         let today = d("2026-11-27");
         assert!(check_date(&fee, &done("2024-03-01"), today).is_ok());
         assert!(check_date(&fee, &done("2024-09-04"), today).is_ok());
@@ -445,7 +455,11 @@ mod tests {
             ("EXPIRY.CN", "BAD_USER_INPUT"),
             ("PCT_NATIONAL_PHASE.BA", "CONFLICT"),
         ] {
-            assert_eq!(actionable(&schedule, act).unwrap_err().code(), code, "{act}");
+            assert_eq!(
+                actionable(&schedule, act).unwrap_err().code(),
+                code,
+                "{act}"
+            );
         }
     }
 }

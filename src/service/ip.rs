@@ -88,7 +88,10 @@ fn dates_of(m: &ip_asset::Model) -> Dates {
 
 /// The institutions owning `asset` and the principal one (largest share), whose admins see the
 /// audit trail of the asset.
-pub(crate) async fn owners_of(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<(Vec<Uuid>, Option<Uuid>)> {
+pub(crate) async fn owners_of(
+    db: &impl ConnectionTrait,
+    asset: Uuid,
+) -> AppResult<(Vec<Uuid>, Option<Uuid>)> {
     let rows = ip_ownership::Entity::find()
         .filter(ip_ownership::Column::IpAssetId.eq(asset))
         .all(db)

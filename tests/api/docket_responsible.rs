@@ -51,7 +51,10 @@ async fn the_ip_administrator_answers_until_a_co_owner_chooses_someone() {
         r.data()["setIpAssetResponsible"]["ipAsset"]["responsible"],
         json!({ "email": "manager@unibl.example", "assigned": true })
     );
-    assert_eq!(who(&app, &sumhs, &d.pct).await["institution"]["slug"], "unibl");
+    assert_eq!(
+        who(&app, &sumhs, &d.pct).await["institution"]["slug"],
+        "unibl"
+    );
 
     // …and back to the default.
     let r = app
@@ -77,8 +80,10 @@ async fn only_co_owners_choose_among_their_own_users_and_see_who_answers() {
 
     // A user of an institution that owns nothing of the asset: refused, saying no more than for
     // an id that names nobody.
-    for user in [bg_user.clone(), json!("VXNlcjowMTkzMDAwMC0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDA")]
-    {
+    for user in [
+        bg_user.clone(),
+        json!("VXNlcjowMTkzMDAwMC0wMDAwLTcwMDAtODAwMC0wMDAwMDAwMDAwMDA"),
+    ] {
         let r = app
             .gql(
                 Some(&sumhs),
@@ -111,14 +116,23 @@ async fn only_co_owners_choose_among_their_own_users_and_see_who_answers() {
             json!({}),
         )
         .await;
-    let edges = r.data()["technology"]["ipAssets"]["edges"].as_array().unwrap();
+    let edges = r.data()["technology"]["ipAssets"]["edges"]
+        .as_array()
+        .unwrap();
     assert!(!edges.is_empty(), "{}", r.body);
     for e in edges {
         assert_eq!(e["node"]["responsible"], Value::Null, "{}", r.body);
         let id = e["node"]["id"].as_str().unwrap();
-        assert_eq!(who(&app, &sumhs, id).await["email"], "manager@sumhs.example");
+        assert_eq!(
+            who(&app, &sumhs, id).await["email"],
+            "manager@sumhs.example"
+        );
         let r = app
-            .gql(Some(&bg), SET, json!({ "i": { "ipAssetId": id, "userId": null } }))
+            .gql(
+                Some(&bg),
+                SET,
+                json!({ "i": { "ipAssetId": id, "userId": null } }),
+            )
             .await;
         assert_eq!(r.code(), "FORBIDDEN", "{}", r.body);
     }

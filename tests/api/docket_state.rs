@@ -84,7 +84,10 @@ async fn a_paid_fee_is_done_and_stays_done_when_a_corrected_date_moves_it() {
     let patent = granted_cn_patent(&app, &sumhs, &d.technology).await;
     let (_, list) = schedule(&app, &sumhs, &patent, Value::Null).await;
     let ninth = fee(&list, "CN", 9);
-    assert_eq!((&ninth["dueOn"], &ninth["status"]), (&json!("2027-03-04"), &json!("OPEN")));
+    assert_eq!(
+        (&ninth["dueOn"], &ninth["status"]),
+        (&json!("2027-03-04"), &json!("OPEN"))
+    );
     let id = ninth["id"].as_str().unwrap().to_owned();
 
     let r = app
@@ -100,7 +103,10 @@ async fn a_paid_fee_is_done_and_stays_done_when_a_corrected_date_moves_it() {
     assert_eq!(done["id"], id.as_str());
     assert_eq!(done["status"], "DONE");
     assert_eq!(done["actedOn"], "2026-11-02");
-    assert_eq!(done["officialFee"], json!({ "amount": "1200.00", "currency": "CNY" }));
+    assert_eq!(
+        done["officialFee"],
+        json!({ "amount": "1200.00", "currency": "CNY" })
+    );
     assert_eq!(done["note"], "CNIPA receipt 2026-88123");
 
     // Done: no longer open, still in the docket's history.
@@ -112,7 +118,9 @@ async fn a_paid_fee_is_done_and_stays_done_when_a_corrected_date_moves_it() {
         "a paid fee is still open: {}",
         r.body
     );
-    let r = app.gql(Some(&sumhs), UPCOMING, json!({ "s": ["DONE"] })).await;
+    let r = app
+        .gql(Some(&sumhs), UPCOMING, json!({ "s": ["DONE"] }))
+        .await;
     let listed = edges(&r.data()["upcomingDeadlines"]);
     assert_eq!(
         listed.iter().filter(|x| x["id"] == id.as_str()).count(),
@@ -146,8 +154,18 @@ async fn a_paid_fee_is_done_and_stays_done_when_a_corrected_date_moves_it() {
     let (_, list) = schedule(&app, &sumhs, &patent, Value::Null).await;
     let moved = fee(&list, "CN", 9);
     assert_eq!(
-        (&moved["id"], &moved["dueOn"], &moved["status"], &moved["actedOn"]),
-        (&json!(id), &json!("2027-03-01"), &json!("DONE"), &json!("2026-11-02"))
+        (
+            &moved["id"],
+            &moved["dueOn"],
+            &moved["status"],
+            &moved["actedOn"]
+        ),
+        (
+            &json!(id),
+            &json!("2027-03-01"),
+            &json!("DONE"),
+            &json!("2026-11-02")
+        )
     );
     assert_eq!(fee(&list, "CN", 10)["status"], "OPEN");
 }
@@ -167,12 +185,27 @@ async fn marking_refuses_bad_input_by_field_and_writes_nothing() {
         .unwrap();
     let long_note = "x".repeat(2001);
     for (input, field) in [
-        (json!({ "deadlineId": "bm9wZQ", "doneOn": "2026-11-02" }), "deadlineId"),
-        (json!({ "deadlineId": patent, "doneOn": "2026-11-02" }), "deadlineId"),
-        (json!({ "deadlineId": expiry, "doneOn": "2026-11-02" }), "deadlineId"),
-        (json!({ "deadlineId": ninth, "doneOn": "2999-01-01" }), "doneOn"),
+        (
+            json!({ "deadlineId": "bm9wZQ", "doneOn": "2026-11-02" }),
+            "deadlineId",
+        ),
+        (
+            json!({ "deadlineId": patent, "doneOn": "2026-11-02" }),
+            "deadlineId",
+        ),
+        (
+            json!({ "deadlineId": expiry, "doneOn": "2026-11-02" }),
+            "deadlineId",
+        ),
+        (
+            json!({ "deadlineId": ninth, "doneOn": "2999-01-01" }),
+            "doneOn",
+        ),
         // Before the period opened (the filing), after its grace period ended.
-        (json!({ "deadlineId": ninth, "doneOn": "2019-01-01" }), "doneOn"),
+        (
+            json!({ "deadlineId": ninth, "doneOn": "2019-01-01" }),
+            "doneOn",
+        ),
         (
             json!({ "deadlineId": ninth, "doneOn": "2026-11-02", "officialFee": { "amount": "-5", "currency": "CNY" } }),
             "officialFee",
@@ -192,7 +225,11 @@ async fn marking_refuses_bad_input_by_field_and_writes_nothing() {
     ] {
         let r = app.gql(Some(&sumhs), DONE, json!({ "i": input })).await;
         assert_eq!(r.code(), "BAD_USER_INPUT", "{input}: {}", r.body);
-        assert_eq!(r.body["errors"][0]["extensions"]["field"], field, "{input}: {}", r.body);
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["field"], field,
+            "{input}: {}",
+            r.body
+        );
     }
     // The 8th year's grace ended 2026-09-04: paying it on 2026-10-01 is too late.
     let eighth = fee(&list, "CN", 8)["id"].as_str().unwrap().to_owned();
@@ -203,7 +240,11 @@ async fn marking_refuses_bad_input_by_field_and_writes_nothing() {
             json!({ "i": { "deadlineId": eighth, "doneOn": "2026-10-01" } }),
         )
         .await;
-    assert_eq!(r.body["errors"][0]["extensions"]["field"], "doneOn", "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["field"], "doneOn",
+        "{}",
+        r.body
+    );
     let r = app
         .gql(
             Some(&sumhs),
@@ -211,7 +252,11 @@ async fn marking_refuses_bad_input_by_field_and_writes_nothing() {
             json!({ "i": { "deadlineId": ninth, "decidedOn": "2999-01-01" } }),
         )
         .await;
-    assert_eq!(r.body["errors"][0]["extensions"]["field"], "decidedOn", "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["field"], "decidedOn",
+        "{}",
+        r.body
+    );
     let (status, history) = schedule(&app, &sumhs, &patent, json!(["DONE", "WAIVED"])).await;
     assert_eq!((status.as_str(), history.len()), ("GRANTED", 0));
 }
@@ -285,7 +330,11 @@ async fn a_waived_fee_ends_the_right_when_its_grace_is_over_and_stays_in_its_his
             && e["changes"]["to"] == "LAPSED"),
         "{trail:?}"
     );
-    assert!(trail.iter().any(|e| e["action"] == "ipAsset.deadlineWaived"));
+    assert!(
+        trail
+            .iter()
+            .any(|e| e["action"] == "ipAsset.deadlineWaived")
+    );
 }
 
 #[tokio::test]
@@ -311,7 +360,10 @@ async fn an_entered_national_phase_is_done_and_cannot_be_recorded_again() {
             .unwrap()
     };
     let cn = phase("CN");
-    assert_eq!((&cn["status"], &cn["enteredBy"]["id"]), (&json!("DONE"), &entry));
+    assert_eq!(
+        (&cn["status"], &cn["enteredBy"]["id"]),
+        (&json!("DONE"), &entry)
+    );
     let r = app
         .gql(
             Some(&sumhs),
@@ -333,7 +385,11 @@ async fn an_entered_national_phase_is_done_and_cannot_be_recorded_again() {
     let out = &r.data()["waiveDeadline"];
     // One office given up: the application itself lives on.
     assert_eq!(
-        (&out["deadline"]["status"], &out["deadline"]["lapsesOn"], &out["ipAsset"]["status"]),
+        (
+            &out["deadline"]["status"],
+            &out["deadline"]["lapsesOn"],
+            &out["ipAsset"]["status"]
+        ),
         (&json!("WAIVED"), &Value::Null, &json!("PUBLISHED"))
     );
 }
@@ -379,7 +435,10 @@ async fn an_outsider_can_neither_record_nor_read_the_docket_of_anothers_asset() 
             "{}",
             r.body
         );
-        assert!(rows.iter().all(|x| x["note"].is_null() && x["officialFee"].is_null()));
+        assert!(
+            rows.iter()
+                .all(|x| x["note"].is_null() && x["officialFee"].is_null())
+        );
     }
     let r = app.gql(Some(&bg), SCHEDULE, json!({ "id": patent })).await;
     assert_eq!(r.data()["node"], Value::Null);
@@ -387,7 +446,11 @@ async fn an_outsider_can_neither_record_nor_read_the_docket_of_anothers_asset() 
     let (_, seen) = schedule(&app, &unibl, &patent, json!(["DONE"])).await;
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(
-        (&seen[0]["status"], &seen[0]["officialFee"], &seen[0]["note"]),
+        (
+            &seen[0]["status"],
+            &seen[0]["officialFee"],
+            &seen[0]["note"]
+        ),
         (&json!("DONE"), &Value::Null, &Value::Null)
     );
     let (_, mine) = schedule(&app, &sumhs, &patent, json!(["DONE"])).await;

@@ -150,11 +150,9 @@ pub async fn schedule(ctx: &Context<'_>, asset: Arc<ip_asset::Model>) -> Result<
             Ok(Vec::new())
         }
     };
-    let (family, records) = futures_util::future::try_join(
-        family,
-        loaders.children::<DeadlineRecordsOf>(asset.id),
-    )
-    .await?;
+    let (family, records) =
+        futures_util::future::try_join(family, loaders.children::<DeadlineRecordsOf>(asset.id))
+            .await?;
     let mut facts = deadlines::AssetFacts::from(asset.as_ref());
     facts.entered_offices = family
         .into_iter()
@@ -201,9 +199,10 @@ impl IpDeadline {
     /// The official fee paid, as recorded when it was marked done. Co-owners and center admins
     /// only (null for others).
     async fn official_fee(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
-        Ok(self.details(ctx).await?.and_then(|r| {
-            Some(Money::new(r.fee_amount?, r.fee_currency.as_deref()?))
-        }))
+        Ok(self
+            .details(ctx)
+            .await?
+            .and_then(|r| Some(Money::new(r.fee_amount?, r.fee_currency.as_deref()?))))
     }
     /// The note recorded with it. Co-owners and center admins only (null for others).
     async fn note(&self, ctx: &Context<'_>) -> Result<Option<String>> {

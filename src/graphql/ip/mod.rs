@@ -12,8 +12,9 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{
+    deadline_record,
     enums::{IpKind, IpStatus},
-    deadline_record, institution, ip_asset, ip_ownership, technology,
+    institution, ip_asset, ip_ownership, technology,
 };
 
 use crate::graphql::{

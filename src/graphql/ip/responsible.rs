@@ -34,7 +34,9 @@ impl Loader<Uuid> for ResponsibleLoader {
     type Error = Arc<AppError>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Responsible>, Self::Error> {
-        service::for_assets(&self.0.db, keys).await.map_err(Arc::new)
+        service::for_assets(&self.0.db, keys)
+            .await
+            .map_err(Arc::new)
     }
 }
 

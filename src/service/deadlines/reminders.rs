@@ -68,7 +68,12 @@ mod tests {
         let f = fee("2027-03-04", Some("2027-09-04"));
         assert_eq!(
             days(&f, &DEFAULT_LEAD_DAYS),
-            [d("2026-12-04"), d("2027-02-02"), d("2027-02-25"), d("2027-09-04")]
+            [
+                d("2026-12-04"),
+                d("2027-02-02"),
+                d("2027-02-25"),
+                d("2027-09-04")
+            ]
         );
         // No grace period: the due date is the last day, no extra reminder.
         let f = fee("2027-03-04", None);

@@ -36,7 +36,10 @@ fn targets() -> Vec<Target> {
             key: &["/id"],
             paths: vec![
                 nested(DONE_OF_PATENT, "/node/deadlines"),
-                nested(DONE_OF_TECHNOLOGY, "/technology/ipAssets/edges/*/node/deadlines"),
+                nested(
+                    DONE_OF_TECHNOLOGY,
+                    "/technology/ipAssets/edges/*/node/deadlines",
+                ),
             ],
             probe: Some(PROBE),
             scopes: IP_SCOPES,
@@ -49,7 +52,10 @@ fn targets() -> Vec<Target> {
             key: &["/id", "/officialFee/amount", "/note"],
             paths: vec![
                 nested(DONE_OF_PATENT, "/node/deadlines"),
-                nested(DONE_OF_TECHNOLOGY, "/technology/ipAssets/edges/*/node/deadlines"),
+                nested(
+                    DONE_OF_TECHNOLOGY,
+                    "/technology/ipAssets/edges/*/node/deadlines",
+                ),
             ],
             scopes: IP_SCOPES,
             sees: OWNER_ONLY,
