@@ -211,6 +211,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else if config.seed_demo && seed::seed_demo_if_empty(&db).await? {
         tracing::info!("empty database: demo data loaded");
     }
+    // Waived fees end their rights the day after the grace period: checked now and hourly.
+    tokio::spawn(crate::service::docket::lapse_periodically(
+        db.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
     let state = AppState::new(config, db)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -147,6 +147,10 @@ pub struct Config {
     /// `BIOBRIDGE_WEBHOOK_POLL_MS`: how often the delivery worker looks for new events and
     /// retries that came due.
     pub webhook_poll_ms: u64,
+    /// `BIOBRIDGE_REMINDER_LEAD_DAYS`: days before a deadline's due date that it reminds on
+    /// (comma-separated; default `90,30,7`), besides the last day of its grace period.
+    #[serde(deserialize_with = "days_list_or_csv")]
+    pub reminder_lead_days: Vec<u32>,
 }
 
 impl Default for Config {
@@ -194,6 +198,7 @@ impl Default for Config {
             webhook_retry_max_secs: 3600,
             webhook_retry_window_secs: 24 * 3600,
             webhook_poll_ms: 500,
+            reminder_lead_days: crate::service::deadlines::reminders::DEFAULT_LEAD_DAYS.to_vec(),
         }
     }
 }
@@ -214,6 +219,30 @@ fn list_or_csv<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
             .map(String::from)
             .collect(),
     })
+}
+
+/// A list of day counts, as a list or comma-separated (`90,30,7`).
+fn days_list_or_csv<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        List(Vec<u32>),
+        One(u32),
+        Csv(String),
+    }
+    match Either::deserialize(d)? {
+        Either::List(list) => Ok(list),
+        Either::One(n) => Ok(vec![n]),
+        Either::Csv(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| serde::de::Error::custom(format!("{s:?} is not a number of days")))
+            })
+            .collect(),
+    }
 }
 
 /// The longest `BIOBRIDGE_AUTH_CACHE_SECS` allowed.
@@ -262,6 +291,7 @@ const ENV_KEYS: &[&str] = &[
     "webhook_retry_max_secs",
     "webhook_retry_window_secs",
     "webhook_poll_ms",
+    "reminder_lead_days",
 ];
 
 impl Config {
@@ -390,6 +420,14 @@ impl Config {
         }
         if !(1..=7 * 24 * 3600).contains(&self.webhook_retry_window_secs) {
             bail!("BIOBRIDGE_WEBHOOK_RETRY_WINDOW_SECS must be between 1 second and 7 days");
+        }
+        let max_lead = crate::service::deadlines::reminders::MAX_LEAD_DAYS;
+        if self.reminder_lead_days.len() > 10
+            || self.reminder_lead_days.iter().any(|d| *d > max_lead)
+        {
+            bail!(
+                "BIOBRIDGE_REMINDER_LEAD_DAYS takes at most 10 lead times of 0 to {max_lead} days"
+            );
         }
         if self.jwt_ttl_secs == 0 {
             bail!("BIOBRIDGE_JWT_TTL_SECS must be greater than 0");

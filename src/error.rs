@@ -225,6 +225,8 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
         "inventors",
     ),
     ("uq_ip_ownerships_ip_asset_id_institution_id", "owners"),
+    ("uq_deadline_records_ip_asset_id_act", "deadlineId"),
+    ("uq_ip_responsibles_ip_asset_id", "ipAssetId"),
     ("uq_enrollments_program_id_person_id", "personId"),
     ("uq_venture_founders_venture_id_person_id", "founders"),
     (

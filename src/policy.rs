@@ -18,8 +18,8 @@
 //! not have, except the licensee clauses of deals, technologies and organisations.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deal, deal_event, deal_milestone,
-    enrollment,
+    agreement, agreement_party, api_token, audit_event, deadline_record, deal, deal_event,
+    deal_milestone, enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     external_organization, income, institution, institution_email_domain, ip_asset, ip_ownership,
     person, royalty_report,
@@ -437,6 +437,23 @@ impl Policy for ip_ownership::Entity {
     fn row_filter(p: &Principal) -> Condition {
         child_of::<ip_asset::Entity>(p, ip_ownership::Column::IpAssetId)
     }
+}
+
+/// What was recorded about an asset's deadlines travels with the asset; the money and notes in
+/// it only as far as [`may_see_docket_details`] allows.
+impl Policy for deadline_record::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<ip_asset::Entity>(p, deadline_record::Column::IpAssetId)
+    }
+}
+
+/// Whether `p` may read the fees paid and the notes of the docket of an asset co-owned by
+/// `owners`: its co-owners and center admins. Others who see the asset learn only whether a
+/// deadline is open, done or waived (as an office's register would tell them).
+pub fn may_see_docket_details(p: &Principal, owners: &[Uuid]) -> bool {
+    p.is_center_admin()
+        || p.confidential_reader_of()
+            .is_some_and(|inst| owners.contains(&inst))
 }
 
 /// Deals: their parties, and the IP co-owners of the deal's technology, who share in its income

@@ -326,6 +326,22 @@ impl IpStatus {
     }
 }
 
+/// What became of a statutory deadline of an IP asset, once someone recorded it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum DeadlineResolution {
+    /// The act was done: the fee paid, the application filed, the phase entered.
+    #[sea_orm(string_value = "DONE")]
+    Done,
+    /// A decision not to act: the right it keeps alive goes when the (grace) period ends.
+    #[sea_orm(string_value = "WAIVED")]
+    Waived,
+}
+
 /// The kind of a transfer agreement.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,

@@ -26,6 +26,8 @@ mod m20261127_180300_webhooks;
 mod m20261127_180400_royalty_report_api_token;
 mod m20261127_180700_search_text;
 mod m20261127_180701_institution_ror_id;
+mod m20261127_180500_deadline_records;
+mod m20261127_180510_ip_responsibles;
 
 pub struct Migrator;
 
@@ -53,6 +55,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_180400_royalty_report_api_token::Migration),
             Box::new(m20261127_180700_search_text::Migration),
             Box::new(m20261127_180701_institution_ror_id::Migration),
+            Box::new(m20261127_180500_deadline_records::Migration),
+            Box::new(m20261127_180510_ip_responsibles::Migration),
         ]
     }
 }

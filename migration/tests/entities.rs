@@ -283,6 +283,26 @@ async fn every_table(db: &DatabaseConnection) {
     );
     roundtrip!(
         db,
+        deadline_record,
+        deadline_record::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: priority.id,
+            act: "ANNUITY.CN.5".into(),
+            resolution: DeadlineResolution::Done,
+            acted_on: day(2026, 11, 2),
+            due_on: day(2026, 12, 1),
+            lapses_on: None,
+            fee_amount: Some(120_000),
+            fee_currency: Some("CNY".into()),
+            note: Some("receipt 88123".into()),
+            recorded_by: Some(admin.id),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    roundtrip!(
+        db,
         ip_change_approval,
         ip_change_approval::Model {
             id: Uuid::now_v7(),
@@ -292,6 +312,18 @@ async fn every_table(db: &DatabaseConnection) {
             decided_by_user_id: Some(admin.id),
             decided_at: Some(now),
             created_at: now,
+        }
+    );
+    roundtrip!(
+        db,
+        ip_responsible,
+        ip_responsible::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: pct.id,
+            user_id: admin.id,
+            created_at: now,
+            updated_at: now,
+            version: 1,
         }
     );
     let deal = roundtrip!(

@@ -49,6 +49,8 @@ async fn assert_indexes(db: &DatabaseConnection) {
         ),
         ("deal_events", "idx_deal_events_actor_user_id"),
         ("audit_events", "idx_audit_events_entity_type_entity_id"),
+        ("deadline_records", "uq_deadline_records_ip_asset_id_act"),
+        ("ip_responsibles", "uq_ip_responsibles_ip_asset_id"),
     ] {
         assert!(
             manager.has_index(table, index).await.unwrap(),

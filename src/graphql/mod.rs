@@ -81,6 +81,8 @@ pub struct MutationRoot(
     licensee::LicenseeMutation,
     ip::mutation::IpMutation,
     ip::consent::IpConsentMutation,
+    ip::docket::DocketMutation,
+    ip::responsible::ResponsibleMutation,
     person::mutation::PersonMutation,
     venture::mutation::VentureMutation,
     venture::equity::VentureEquityMutation,

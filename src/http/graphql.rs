@@ -514,6 +514,9 @@ pub(super) fn with_request_data(
         .data(client)
         .data(state.cost_limiter.clone())
         .data(state.webhooks.clone())
+        .data(crate::graphql::ip::deadline::ReminderLeadDays(
+            state.config.reminder_lead_days.clone(),
+        ))
 }
 
 /// The caller's query-cost budget, as `Query.rateLimit` shows it: `X-RateLimit-Limit`,

@@ -30,6 +30,7 @@
 //! 28 February (29 in a leap year), as PCT Rule 80.5 and EPC Rule 131(4) count periods.
 
 pub mod national_phase;
+pub mod reminders;
 
 use chrono::{Datelike, Months, NaiveDate};
 use entity::{
@@ -51,6 +52,19 @@ pub enum DeadlineKind {
     Renewal,
     /// The end of the right's maximum term.
     Expiry,
+}
+
+impl DeadlineKind {
+    /// The kind's name as the API spells it, used in act keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineKind::PriorityClaim => "PRIORITY_CLAIM",
+            DeadlineKind::PctNationalPhase => "PCT_NATIONAL_PHASE",
+            DeadlineKind::Annuity => "ANNUITY",
+            DeadlineKind::Renewal => "RENEWAL",
+            DeadlineKind::Expiry => "EXPIRY",
+        }
+    }
 }
 
 /// One computed deadline of an IP asset.
@@ -115,6 +129,29 @@ impl Deadline {
     /// The last day the act can be done at all: the end of the grace period, else the due date.
     pub fn last_day(&self) -> NaiveDate {
         self.grace_ends_on.unwrap_or(self.due_on)
+    }
+
+    /// The act the deadline calls for — kind, office and (for fees) the year of the right —, which
+    /// identifies it within its asset's schedule independently of its dates: `ANNUITY.CN.5`,
+    /// `PCT_NATIONAL_PHASE.BA`. A corrected filing date moves the 5th-year fee but it stays the
+    /// same act, so what was recorded about it still applies.
+    pub fn act(&self) -> String {
+        match self.fee_year {
+            Some(year) => format!("{}.{}.{year}", self.kind.code(), self.jurisdiction),
+            None => format!("{}.{}", self.kind.code(), self.jurisdiction),
+        }
+    }
+
+    /// Whether someone can act on it (mark it done or waive it): everything but the end of the
+    /// term, which no act changes.
+    pub fn is_actionable(&self) -> bool {
+        self.kind != DeadlineKind::Expiry
+    }
+
+    /// Whether leaving it undone ends the right itself (fees), not just an option (a priority
+    /// claim, one office's national phase).
+    pub fn keeps_right_alive(&self) -> bool {
+        matches!(self.kind, DeadlineKind::Annuity | DeadlineKind::Renewal)
     }
 }
 
@@ -272,6 +309,21 @@ pub fn for_asset(f: &AssetFacts) -> Vec<Deadline> {
         (a.due_on, a.kind, &a.jurisdiction).cmp(&(b.due_on, b.kind, &b.jurisdiction))
     });
     out
+}
+
+/// The schedule an asset whose right is over had while it was live, so that what was recorded
+/// about its deadlines stays visible as history: a lapsed or expired right as granted, a refused
+/// or abandoned application as under examination.
+pub fn as_last_live(f: &AssetFacts) -> Vec<Deadline> {
+    if is_live(f.status) {
+        return for_asset(f);
+    }
+    let mut live = f.clone();
+    live.status = match f.status {
+        IpStatus::Lapsed | IpStatus::Expired => IpStatus::Granted,
+        _ => IpStatus::UnderExamination,
+    };
+    for_asset(&live)
 }
 
 /// The earliest priority date: the claimed one, or the filing itself when none is claimed.

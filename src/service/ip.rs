@@ -8,6 +8,7 @@
 
 pub mod consent;
 mod ownership;
+pub mod responsible;
 pub mod rules;
 
 pub use consent::{ChangeWritten, approve, propose_abandonment, propose_ownership, reject};
@@ -89,7 +90,10 @@ fn dates_of(m: &ip_asset::Model) -> Dates {
 
 /// The institutions owning `asset` and the principal one (largest share), whose admins see the
 /// audit trail of the asset.
-async fn owners_of(db: &impl ConnectionTrait, asset: Uuid) -> AppResult<(Vec<Uuid>, Option<Uuid>)> {
+pub(crate) async fn owners_of(
+    db: &impl ConnectionTrait,
+    asset: Uuid,
+) -> AppResult<(Vec<Uuid>, Option<Uuid>)> {
     let rows = ip_ownership::Entity::find()
         .filter(ip_ownership::Column::IpAssetId.eq(asset))
         .all(db)

@@ -18,6 +18,8 @@ mod descriptions;
 mod docket;
 mod email_domains;
 mod field_order;
+mod docket_responsible;
+mod docket_state;
 mod graphiql;
 mod http_spec;
 mod idempotency;

@@ -12,6 +12,7 @@
 mod accounts;
 mod agreements;
 mod deals;
+mod docket;
 mod done_when;
 mod email;
 mod fixture;

@@ -41,6 +41,8 @@ pub const TABLES: &[&str] = &[
     "webhook_events",
     "webhook_deliveries",
     "webhook_attempts",
+    "deadline_records",
+    "ip_responsibles",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -1,20 +1,25 @@
 //! Computed IP deadlines (see `service::deadlines` for the rules) as GraphQL objects.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::{Context, Enum, Object, Result};
+use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{NaiveDate, Utc};
-use entity::ip_asset;
+use entity::{
+    deadline_record,
+    enums::{DeadlineResolution, IpKind},
+    ip_asset,
+};
 use uuid::Uuid;
 
 use crate::graphql::{
     connection::{Page, PageArgs},
-    ip::IpAsset,
-    ip::paging,
+    ids,
+    ip::{DeadlineRecordsOf, FamilyChildrenOf, IpAsset, OwnershipsOf, paging},
+    money::Money,
     request,
     scalars::Date,
 };
-use crate::{error::AppResult, service::deadlines};
+use crate::{error::AppResult, policy, service::deadlines};
 
 /// What kind of act a deadline calls for.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -32,15 +37,88 @@ pub enum DeadlineKind {
     Expiry,
 }
 
+/// The reminder lead times of this server (`BIOBRIDGE_REMINDER_LEAD_DAYS`), as request data.
+pub struct ReminderLeadDays(pub Vec<u32>);
+
+/// The lead times in force for this request (the defaults where none were given).
+pub fn lead_days<'a>(ctx: &'a Context<'_>) -> &'a [u32] {
+    ctx.data_opt::<ReminderLeadDays>()
+        .map_or(&deadlines::reminders::DEFAULT_LEAD_DAYS[..], |l| &l.0[..])
+}
+
+/// Where a deadline stands.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DeadlineStatus {
+    /// Nothing recorded: still to be done (or missed, once its last day has passed).
+    Open,
+    /// Done: marked done (`markDeadlineDone`), or a national phase a family asset entered.
+    Done,
+    /// A decision not to act (`waiveDeadline`); for a fee, the right ends after its grace period.
+    Waived,
+}
+
 /// A statutory deadline of an IP asset, computed from its dates, with the rule that made it.
 pub struct IpDeadline {
     deadline: deadlines::Deadline,
     asset: Arc<ip_asset::Model>,
+    /// What was recorded about it, if anything.
+    record: Option<Arc<deadline_record::Model>>,
 }
 
 impl IpDeadline {
-    pub fn new(deadline: deadlines::Deadline, asset: Arc<ip_asset::Model>) -> Self {
-        IpDeadline { deadline, asset }
+    pub fn new(
+        deadline: deadlines::Deadline,
+        asset: Arc<ip_asset::Model>,
+        record: Option<Arc<deadline_record::Model>>,
+    ) -> Self {
+        IpDeadline {
+            deadline,
+            asset,
+            record,
+        }
+    }
+
+    pub fn current_status(&self) -> DeadlineStatus {
+        match (&self.record, self.deadline.done_by) {
+            (_, Some(_)) => DeadlineStatus::Done,
+            (Some(r), None) if r.resolution == DeadlineResolution::Waived => DeadlineStatus::Waived,
+            (Some(_), None) => DeadlineStatus::Done,
+            (None, None) => DeadlineStatus::Open,
+        }
+    }
+
+    /// The last day the act can be done at all.
+    pub fn last_day(&self) -> NaiveDate {
+        self.deadline.last_day()
+    }
+
+    /// The reminder that has come today while the deadline is open (see `reminderDue`).
+    pub fn reminder_due_on(&self, lead_days: &[u32], today: NaiveDate) -> Option<NaiveDate> {
+        if self.current_status() != DeadlineStatus::Open {
+            return None;
+        }
+        deadlines::reminders::due(&self.deadline, lead_days, today)
+    }
+
+    /// The act the deadline calls for (its identity within the asset's schedule).
+    pub fn act(&self) -> String {
+        self.deadline.act()
+    }
+
+    /// The record's details (fee, note) if the viewer may read them: the asset's co-owners.
+    async fn details(&self, ctx: &Context<'_>) -> Result<Option<&deadline_record::Model>> {
+        let Some(record) = &self.record else {
+            return Ok(None);
+        };
+        let req = request(ctx);
+        let owners: Vec<uuid::Uuid> = req
+            .loaders
+            .children::<OwnershipsOf>(self.asset.id)
+            .await?
+            .into_iter()
+            .map(|o| o.institution_id)
+            .collect();
+        Ok(policy::may_see_docket_details(&req.principal, &owners).then_some(record.as_ref()))
     }
 
     /// Orders deadlines by due date, then asset, kind and office; unique per deadline.
@@ -59,9 +137,92 @@ pub fn page(items: Vec<IpDeadline>, args: &PageArgs) -> AppResult<Page<IpDeadlin
     paging::page_in_memory(items, IpDeadline::sort_key, args)
 }
 
+/// The whole schedule of `asset` as the viewer sees it, each deadline with what was recorded
+/// about it (batched through the loaders: the family members entering national phases, and the
+/// records). A right that is over keeps, as history, the deadlines something was recorded about.
+pub async fn schedule(ctx: &Context<'_>, asset: Arc<ip_asset::Model>) -> Result<Vec<IpDeadline>> {
+    let loaders = &request(ctx).loaders;
+    // Both at once, so that every asset of a list joins the same batches.
+    let family = async {
+        if asset.kind == IpKind::PctApplication {
+            loaders.children::<FamilyChildrenOf>(asset.id).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (family, records) =
+        futures_util::future::try_join(family, loaders.children::<DeadlineRecordsOf>(asset.id))
+            .await?;
+    let mut facts = deadlines::AssetFacts::from(asset.as_ref());
+    facts.entered_offices = family
+        .into_iter()
+        .map(|child| (child.jurisdiction, child.id))
+        .collect();
+    let records: HashMap<String, Arc<deadline_record::Model>> = records
+        .into_iter()
+        .map(|r| (r.act.clone(), Arc::new(r)))
+        .collect();
+    let live = deadlines::is_live(asset.status);
+    Ok(deadlines::as_last_live(&facts)
+        .into_iter()
+        .filter_map(|d| {
+            let record = records.get(&d.act()).cloned();
+            (live || record.is_some()).then(|| IpDeadline::new(d, asset.clone(), record))
+        })
+        .collect())
+}
+
 /// A statutory deadline of an IP asset, computed from its dates, with the rule that made it.
 #[Object]
 impl IpDeadline {
+    /// A stable id: the asset and the act (kind, office, fee year), not the date — so it survives
+    /// a corrected date, and what was recorded about the deadline with it. Pass it to
+    /// `markDeadlineDone` and `waiveDeadline`.
+    async fn id(&self) -> ID {
+        ids::encode_keyed("IpDeadline", self.asset.id, &self.deadline.act())
+    }
+    /// Open, done or waived. Visible to everyone who sees the asset; the fee and note only to
+    /// its co-owners.
+    async fn status(&self) -> DeadlineStatus {
+        self.current_status()
+    }
+    /// When it was done (DONE) or the decision not to act was taken (WAIVED); null while open
+    /// and for national phases entered by a family asset (see `enteredBy`).
+    async fn acted_on(&self) -> Option<Date> {
+        self.record.as_ref().map(|r| Date(r.acted_on))
+    }
+    /// For a waived fee: the first day the right is gone (the day after its grace period); the
+    /// asset then moves to LAPSED (granted) or ABANDONED (pending).
+    async fn lapses_on(&self) -> Option<Date> {
+        self.record.as_ref().and_then(|r| r.lapses_on).map(Date)
+    }
+    /// The official fee paid, as recorded when it was marked done. Co-owners and center admins
+    /// only (null for others).
+    async fn official_fee(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        Ok(self
+            .details(ctx)
+            .await?
+            .and_then(|r| Some(Money::new(r.fee_amount?, r.fee_currency.as_deref()?))))
+    }
+    /// The note recorded with it. Co-owners and center admins only (null for others).
+    async fn note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.details(ctx).await?.and_then(|r| r.note.clone()))
+    }
+    /// The days the deadline reminds its asset's responsible person on: each lead time before
+    /// the due date (`BIOBRIDGE_REMINDER_LEAD_DAYS`, by default 90, 30 and 7 days) and the last
+    /// day of the grace period, when there is one.
+    async fn reminders(&self, ctx: &Context<'_>) -> Vec<Date> {
+        deadlines::reminders::days(&self.deadline, lead_days(ctx))
+            .into_iter()
+            .map(Date)
+            .collect()
+    }
+    /// While the deadline is open: the latest of its `reminders` that has come (today, UTC),
+    /// until its last day; null before the first reminder and once it is done or waived.
+    async fn reminder_due(&self, ctx: &Context<'_>) -> Option<Date> {
+        self.reminder_due_on(lead_days(ctx), Utc::now().date_naive())
+            .map(Date)
+    }
     /// The last day to act (the statutory date: offices extend a period ending on a day they are
     /// closed to their next working day, which this date does not reflect).
     async fn due_on(&self) -> Date {

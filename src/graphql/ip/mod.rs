@@ -3,15 +3,18 @@
 pub mod change;
 pub mod consent;
 pub mod deadline;
+pub mod docket;
 pub mod mutation;
 pub mod paging;
 pub mod query;
+pub mod responsible;
 
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
 use chrono::Utc;
 use entity::{
+    deadline_record,
     enums::{IpChangeStatus, IpKind, IpStatus},
     institution, ip_asset, ip_change, ip_ownership, technology,
 };
@@ -21,18 +24,23 @@ use crate::graphql::{
     ids,
     institution::Institution,
     ip::change::{ChangesOf, IpChange},
-    ip::deadline::IpDeadline,
+    ip::deadline::{DeadlineStatus, IpDeadline},
     request,
     scalars::{Date, Timestamp, string_list},
     technology::Technology,
 };
-use crate::{has_many, service::deadlines};
+use crate::has_many;
 
 has_many!(IpAssetsOf, ip_asset::Entity, ip_asset::Column::TechnologyId);
 has_many!(
     OwnershipsOf,
     ip_ownership::Entity,
     ip_ownership::Column::IpAssetId
+);
+has_many!(
+    DeadlineRecordsOf,
+    deadline_record::Entity,
+    deadline_record::Column::IpAssetId
 );
 has_many!(
     FamilyChildrenOf,
@@ -173,11 +181,15 @@ impl IpAsset {
         Ok(connection::children_page::<FamilyChildrenOf, _>(ctx, self.0.id, args).await?)
     }
     /// The asset's statutory deadlines, computed from its kind, office, status and dates, by
-    /// due date. By default only those that can still be met today (due today or later, or in
-    /// their grace period); `includePast` lists the whole schedule. Rights that are over
-    /// (REFUSED, ABANDONED, LAPSED, EXPIRED) have none. A PCT application's national phases
-    /// that an asset of its family (visible to the viewer) has entered are done (`enteredBy`).
+    /// due date, each with its `status`. By default only those that can still be met today (due
+    /// today or later, or in their grace period); `includePast` lists the whole schedule;
+    /// `status` lists the deadlines in those statuses, past ones included (the docket's history:
+    /// `status: [DONE, WAIVED]`). A PCT application's
+    /// national phases that an asset of its family (visible to the viewer) has entered are done
+    /// (`enteredBy`). Rights that are over (REFUSED, ABANDONED, LAPSED, EXPIRED) keep only the
+    /// deadlines something was recorded about, as history.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
     async fn deadlines(
         &self,
         ctx: &Context<'_>,
@@ -186,6 +198,10 @@ impl IpAsset {
             desc = "Also the deadlines whose last day has passed (default: only those to come)."
         )]
         include_past: bool,
+        #[graphql(
+            desc = "Only the deadlines in these states (default: all; see `DeadlineStatus`)."
+        )]
+        status: Option<Vec<DeadlineStatus>>,
         #[graphql(
             desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
         )]
@@ -204,21 +220,13 @@ impl IpAsset {
         before: Option<String>,
     ) -> Result<Page<IpDeadline>> {
         let today = Utc::now().date_naive();
-        let asset = Arc::new(self.0.clone());
-        let mut facts = deadlines::AssetFacts::from(&self.0);
-        if self.0.kind == IpKind::PctApplication {
-            facts.entered_offices = request(ctx)
-                .loaders
-                .children::<FamilyChildrenOf>(self.0.id)
-                .await?
-                .into_iter()
-                .map(|child| (child.jurisdiction, child.id))
-                .collect();
-        }
-        let items = deadlines::for_asset(&facts)
+        let items = deadline::schedule(ctx, Arc::new(self.0.clone()))
+            .await?
             .into_iter()
-            .filter(|d| include_past || d.last_day() >= today)
-            .map(|d| IpDeadline::new(d, asset.clone()))
+            .filter(|d| match &status {
+                Some(wanted) => wanted.contains(&d.current_status()),
+                None => include_past || d.last_day() >= today,
+            })
             .collect();
         Ok(deadline::page(
             items,
@@ -250,6 +258,26 @@ impl IpAsset {
             connection::Ordering::<ip_change::Entity>::by_id(),
             &args,
         )?)
+    }
+    /// Who answers for the asset's deadlines (and receives its reminders): the user chosen with
+    /// `setIpAssetResponsible`, else the IP administrator (oldest active INSTITUTION_ADMIN) of
+    /// the principal owner. Co-owners and center admins only (null for others).
+    async fn responsible(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<responsible::ResponsiblePerson>> {
+        let req = request(ctx);
+        let owners: Vec<uuid::Uuid> = req
+            .loaders
+            .children::<OwnershipsOf>(self.0.id)
+            .await?
+            .into_iter()
+            .map(|o| o.institution_id)
+            .collect();
+        if !crate::policy::may_see_docket_details(&req.principal, &owners) {
+            return Ok(None);
+        }
+        responsible::of(ctx, self.0.id).await
     }
     /// When the record was created.
     async fn created_at(&self) -> Timestamp {

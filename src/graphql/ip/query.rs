@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{Duration, Utc};
 use entity::{
+    deadline_record,
     enums::{IpKind, IpStatus},
     ip_asset, ip_ownership,
 };
@@ -14,7 +15,7 @@ use crate::graphql::{
     connection::{self, OrderDirection, OrderField, Ordering, Page, PageArgs},
     ids,
     ip::IpAsset,
-    ip::deadline::{self, DeadlineKind, IpDeadline},
+    ip::deadline::{self, DeadlineKind, DeadlineStatus, IpDeadline},
     request,
 };
 use crate::{
@@ -113,6 +114,10 @@ pub struct DeadlineFilter {
     pub jurisdiction: Option<String>,
     /// Only deadlines of these IP assets.
     pub ip_asset: Option<IpAssetFilter>,
+    /// Only deadlines in these statuses; by default the OPEN ones (what is still to be done).
+    pub status: Option<Vec<DeadlineStatus>>,
+    /// true: only deadlines with a reminder due (`reminderDue` set); false: only those without.
+    pub reminder_due: Option<bool>,
 }
 
 /// The longest window `upcomingDeadlines` looks ahead: ten years.
@@ -172,7 +177,8 @@ impl IpQuery {
     /// Open statutory deadlines due within `withinDays` days from today (UTC; 1–3650), across
     /// the IP assets the viewer may see, by due date — including those whose due date has passed
     /// but whose grace period has not (`inGrace`). Rights that are over (REFUSED, ABANDONED,
-    /// LAPSED, EXPIRED) have none; national phases already entered are done, not listed.
+    /// LAPSED, EXPIRED) have none; deadlines done (marked done, or national phases entered) or
+    /// waived are left out unless `filter.status` asks for them.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn upcoming_deadlines(
@@ -221,7 +227,7 @@ impl IpQuery {
         let kind: Option<deadlines::DeadlineKind> = filter.kind.map(Into::into);
         // One query: the visible assets that can have deadlines at all; the rules run in memory.
         use ip_asset::Column as C;
-        let assets = policy::visible::<ip_asset::Entity>(&req.principal)
+        let candidates = policy::visible::<ip_asset::Entity>(&req.principal)
             .filter(C::Status.is_not_in(deadlines::ENDED))
             .filter(C::Kind.is_in(deadlines::KINDS_WITH_DEADLINES))
             .filter(
@@ -229,11 +235,15 @@ impl IpQuery {
                     .add(C::PriorityDate.is_not_null())
                     .add(C::FilingDate.is_not_null()),
             )
-            .filter(filter.ip_asset.unwrap_or_default().condition()?)
-            .all(&req.db)
-            .await
-            .map_err(AppError::from)?;
+            .filter(filter.ip_asset.unwrap_or_default().condition()?);
+        let records = records_of(&req.db, candidates.clone()).await?;
+        let assets = candidates.all(&req.db).await.map_err(AppError::from)?;
         let entered = entered_offices(&req.db, &req.principal, &assets).await?;
+        let statuses = filter
+            .status
+            .clone()
+            .unwrap_or_else(|| vec![DeadlineStatus::Open]);
+        let lead_days = deadline::lead_days(ctx);
         let today = Utc::now().date_naive();
         let until = today + Duration::days(within_days.into());
         let mut due = Vec::new();
@@ -243,12 +253,18 @@ impl IpQuery {
             facts.entered_offices = entered.get(&asset.id).cloned().unwrap_or_default();
             for d in deadlines::for_asset(&facts) {
                 if d.last_day() >= today
-                    && d.done_by.is_none()
                     && d.due_on <= until
                     && kind.is_none_or(|k| d.kind == k)
                     && office.as_deref().is_none_or(|o| d.jurisdiction == o)
                 {
-                    due.push(IpDeadline::new(d, asset.clone()));
+                    let record = records.get(&(asset.id, d.act())).cloned();
+                    let deadline = IpDeadline::new(d, asset.clone(), record);
+                    let reminding = deadline.reminder_due_on(lead_days, today).is_some();
+                    if statuses.contains(&deadline.current_status())
+                        && filter.reminder_due.is_none_or(|want| want == reminding)
+                    {
+                        due.push(deadline);
+                    }
                 }
             }
         }
@@ -257,6 +273,26 @@ impl IpQuery {
             &PageArgs::new(first, after, last, before),
         )?)
     }
+}
+
+/// What was recorded about the deadlines of the `assets` (a visible selection), by asset and
+/// act, in one statement.
+async fn records_of(
+    db: &sea_orm::DatabaseConnection,
+    assets: sea_orm::Select<ip_asset::Entity>,
+) -> AppResult<std::collections::HashMap<(uuid::Uuid, String), Arc<deadline_record::Model>>> {
+    use sea_orm::{EntityTrait, QuerySelect, QueryTrait};
+    let ids = assets
+        .select_only()
+        .column(ip_asset::Column::Id)
+        .into_query();
+    Ok(deadline_record::Entity::find()
+        .filter(deadline_record::Column::IpAssetId.in_subquery(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| ((r.ip_asset_id, r.act.clone()), Arc::new(r)))
+        .collect())
 }
 
 /// For the PCT applications among `assets`: the offices an asset of their family has entered

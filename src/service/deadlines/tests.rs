@@ -718,3 +718,85 @@ proptest! {
         }
     }
 }
+
+// ---- Acts: the stable identity of a deadline ---------------------------------------------------
+
+proptest! {
+    /// Within one schedule every act is named once, so a record about an act applies to exactly
+    /// one deadline.
+    #[test]
+    fn acts_are_unique_within_a_schedule(f in any_facts()) {
+        let schedule = for_asset(&f);
+        let mut acts: Vec<String> = schedule.iter().map(Deadline::act).collect();
+        acts.sort();
+        let before = acts.len();
+        acts.dedup();
+        prop_assert_eq!(before, acts.len());
+    }
+
+    /// Correcting a granted CN patent's filing date moves its fees, but each year's fee is the
+    /// same act — the record of its payment keeps applying.
+    #[test]
+    fn a_corrected_filing_date_keeps_each_fees_act(shift in 1i64..100) {
+        let mut f = facts(IpKind::InventionPatent, "CN", IpStatus::Granted);
+        f.filing_date = Some(d("2019-03-04"));
+        f.grant_date = Some(d("2022-09-30"));
+        let acts = |f: &AssetFacts| -> Vec<(String, NaiveDate)> {
+            of_kind(f, DeadlineKind::Annuity).into_iter().map(|x| (x.act(), x.due_on)).collect()
+        };
+        let before = acts(&f);
+        f.filing_date = Some(d("2019-03-04") - chrono::Duration::days(shift));
+        let after = acts(&f);
+        let year5 = |list: &[(String, NaiveDate)]| list.iter().find(|(a, _)| a == "ANNUITY.CN.5").cloned();
+        let (b, a) = (year5(&before), year5(&after));
+        prop_assert!(b.is_some() && a.is_some());
+        prop_assert_ne!(b.map(|x| x.1), a.map(|x| x.1));
+    }
+}
+
+#[test]
+fn acts_name_kind_office_and_fee_year() {
+    let mut pct = facts(IpKind::PctApplication, "WO", IpStatus::Filed);
+    pct.priority_date = Some(d("2026-01-10"));
+    pct.target_jurisdictions = vec!["ba".into(), "CN".into()];
+    let acts: Vec<String> = for_asset(&pct).iter().map(Deadline::act).collect();
+    assert_eq!(
+        acts,
+        [
+            "PRIORITY_CLAIM.WO",
+            "PCT_NATIONAL_PHASE.CN",
+            "PCT_NATIONAL_PHASE.BA"
+        ]
+    );
+    let mut us = facts(IpKind::InventionPatent, "US", IpStatus::Granted);
+    us.filing_date = Some(d("2020-05-01"));
+    us.grant_date = Some(d("2023-02-14"));
+    let fees: Vec<String> = of_kind(&us, DeadlineKind::Annuity)
+        .iter()
+        .map(Deadline::act)
+        .collect();
+    assert_eq!(fees, ["ANNUITY.US.4", "ANNUITY.US.8", "ANNUITY.US.12"]);
+    let expiry = &of_kind(&us, DeadlineKind::Expiry)[0];
+    assert_eq!(expiry.act(), "EXPIRY.US");
+    assert!(!expiry.is_actionable());
+    assert!(of_kind(&us, DeadlineKind::Annuity)[0].keeps_right_alive());
+    assert!(!for_asset(&pct)[1].keeps_right_alive());
+}
+
+#[test]
+fn an_ended_right_keeps_the_schedule_it_had_as_history() {
+    let mut f = facts(IpKind::InventionPatent, "CN", IpStatus::Lapsed);
+    f.filing_date = Some(d("2019-03-04"));
+    f.grant_date = Some(d("2022-09-30"));
+    assert!(for_asset(&f).is_empty());
+    let mut granted = f.clone();
+    granted.status = IpStatus::Granted;
+    assert_eq!(as_last_live(&f), for_asset(&granted));
+    let mut ep = facts(IpKind::InventionPatent, "EP", IpStatus::Abandoned);
+    ep.filing_date = Some(d("2021-06-01"));
+    assert!(
+        as_last_live(&ep)
+            .iter()
+            .any(|x| x.kind == DeadlineKind::Renewal)
+    );
+}
