@@ -212,7 +212,8 @@ async fn admin_of(app: &TestApp, slug: &str) -> String {
     let now = chrono::Utc::now();
     entity::user::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
-        institution_id: Set(app.institution_id(slug).await),
+        institution_id: Set(Some(app.institution_id(slug).await)),
+        organization_id: Set(None),
         email: Set(email.clone()),
         display_name: Set(format!("{slug} webhook admin")),
         role: Set(entity::enums::Role::InstitutionAdmin),

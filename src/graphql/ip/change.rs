@@ -1,8 +1,9 @@
 //! Proposed changes of jointly owned IP assets and the co-owners' answers (see
 //! `service::ip::consent`).
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, Utc};
+
 use entity::{
     enums::{IpApprovalDecision, IpChangeKind, IpChangeStatus},
     institution, ip_asset, ip_change, ip_change_approval,
@@ -94,12 +95,12 @@ impl IpChange {
             .collect())
     }
     /// When it was proposed.
-    async fn proposed_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn proposed_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When it was applied, rejected, withdrawn or superseded.
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+    async fn decided_at(&self) -> Option<Timestamp> {
+        self.0.decided_at.map(Timestamp)
     }
     /// Optimistic-concurrency version; pass it back as `expectedVersion` when answering.
     async fn version(&self) -> i32 {
@@ -138,7 +139,7 @@ impl IpChangeApproval {
         self.0.decision
     }
     /// When it answered.
-    async fn decided_at(&self) -> Option<DateTime<Utc>> {
-        self.0.decided_at
+    async fn decided_at(&self) -> Option<Timestamp> {
+        self.0.decided_at.map(Timestamp)
     }
 }

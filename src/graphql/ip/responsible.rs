@@ -67,9 +67,12 @@ impl ResponsiblePerson {
     }
     /// The user's institution.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        let Some(id) = self.0.user.institution_id else {
+            return Ok(None);
+        };
         Ok(request(ctx)
             .loaders
-            .one::<institution::Entity>(self.0.user.institution_id)
+            .one::<institution::Entity>(id)
             .await?
             .map(Institution))
     }

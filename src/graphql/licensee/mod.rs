@@ -1,8 +1,9 @@
 //! Licensee accounts: the `Licensee` type (an external organisation with accounts of its own),
 //! `inviteLicensee`, `acceptLicenseeInvitation`, `suspendLicensee` and `reactivateLicensee`.
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+
 use entity::{enums::Region, external_organization, institution};
 
 use crate::graphql::{
@@ -48,8 +49,8 @@ impl Licensee {
         self.0.identifier.as_deref()
     }
     /// Since when its accounts and API tokens are refused; null while it is active.
-    async fn suspended_at(&self) -> Option<DateTime<Utc>> {
-        self.0.suspended_at
+    async fn suspended_at(&self) -> Option<Timestamp> {
+        self.0.suspended_at.map(Timestamp)
     }
     /// The institution that registered it; its admins invite and suspend it.
     async fn registered_by(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
@@ -60,8 +61,8 @@ impl Licensee {
             .map(Institution))
     }
     /// When it was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// Incremented by every change; pass it back as `expectedVersion` where asked.
     async fn version(&self) -> i32 {
@@ -95,7 +96,7 @@ pub struct InviteLicenseePayload {
     /// until `expiresAt`, with `acceptLicenseeInvitation`.
     pub invitation_token: String,
     /// When the invitation stops working (7 days after it was made).
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: Timestamp,
     /// The e-mail address the account will log in with.
     pub email: String,
     /// The licensee organisation the account will belong to.
@@ -165,7 +166,7 @@ impl LicenseeMutation {
             .map(Licensee);
         Ok(InviteLicenseePayload {
             invitation_token: invited.token,
-            expires_at: invited.invitation.expires_at,
+            expires_at: Timestamp(invited.invitation.expires_at),
             email: invited.invitation.email,
             licensee,
         })
@@ -190,7 +191,7 @@ impl LicenseeMutation {
         .await?;
         Ok(LoginPayload {
             access_token: done.access_token,
-            expires_at: done.expires_at,
+            expires_at: Timestamp(done.expires_at),
             user: User(done.user),
         })
     }

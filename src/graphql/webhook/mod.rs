@@ -4,8 +4,9 @@
 
 pub mod mutation;
 
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use entity::{
     enums::WebhookDeliveryStatus, institution, user, webhook, webhook_attempt, webhook_delivery,
     webhook_event,
@@ -82,18 +83,19 @@ impl Webhook {
     }
     /// Until when the secret before the last rotation still signs deliveries (beside the new
     /// one); null when there is none.
-    async fn previous_secret_expires_at(&self) -> Option<DateTime<Utc>> {
+    async fn previous_secret_expires_at(&self) -> Option<Timestamp> {
         self.0
             .previous_secret_expires_at
             .filter(|at| *at > Utc::now())
+            .map(Timestamp)
     }
     /// When it was registered.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// When it was last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        Timestamp(self.0.updated_at)
     }
     /// For `expectedVersion` in `updateWebhook`.
     async fn version(&self) -> i32 {
@@ -163,8 +165,8 @@ impl WebhookDelivery {
             .map(|e| ids::encode(&e.entity_type, e.entity_id)))
     }
     /// When the change happened.
-    async fn occurred_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.event(ctx).await?.map(|e| e.occurred_at))
+    async fn occurred_at(&self, ctx: &Context<'_>) -> Result<Option<Timestamp>> {
+        Ok(self.event(ctx).await?.map(|e| Timestamp(e.occurred_at)))
     }
     /// PENDING (waiting for an attempt), DELIVERED or FAILED.
     async fn status(&self) -> WebhookDeliveryStatus {
@@ -175,8 +177,8 @@ impl WebhookDelivery {
         self.0.attempts
     }
     /// When the next attempt is due (PENDING only).
-    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        (self.0.status == WebhookDeliveryStatus::Pending).then_some(self.0.next_attempt_at)
+    async fn next_attempt_at(&self) -> Option<Timestamp> {
+        (self.0.status == WebhookDeliveryStatus::Pending).then_some(Timestamp(self.0.next_attempt_at))
     }
     /// The HTTP status of the last answer.
     async fn last_status_code(&self) -> Option<i32> {
@@ -187,12 +189,12 @@ impl WebhookDelivery {
         self.0.last_error.as_deref()
     }
     /// When the endpoint accepted it.
-    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.delivered_at
+    async fn delivered_at(&self) -> Option<Timestamp> {
+        self.0.delivered_at.map(Timestamp)
     }
     /// When it was queued.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
     /// Every attempt, first to last.
     async fn attempts(&self, ctx: &Context<'_>) -> Result<Vec<WebhookAttempt>> {
@@ -217,8 +219,8 @@ impl WebhookAttempt {
         self.0.attempt
     }
     /// When it was sent.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
+    async fn at(&self) -> Timestamp {
+        Timestamp(self.0.at)
     }
     /// The endpoint's HTTP status; null when no answer came.
     async fn status_code(&self) -> Option<i32> {

@@ -32,7 +32,7 @@ use super::{
 };
 use crate::{
     auth::{Lookup, bearer_from_headers, client_address::ClientAddress},
-    graphql::{AppSchema, rate_limit::ChargeOutcome},
+    graphql::rate_limit::ChargeOutcome,
     service::language::Preferences,
 };
 use session::Session;

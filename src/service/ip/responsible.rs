@@ -79,7 +79,7 @@ pub async fn for_assets(
             let (_, _, owner) = principal.get(asset)?;
             users
                 .iter()
-                .find(|u| u.institution_id == *owner && u.role == Role::InstitutionAdmin)
+                .find(|u| u.institution_id == Some(*owner) && u.role == Role::InstitutionAdmin)
         };
         let found = match assigned {
             Some(u) => Some(Responsible {
@@ -117,7 +117,9 @@ pub async fn set_responsible(
         let ok = user::Entity::find_by_id(id)
             .one(&txn)
             .await?
-            .is_some_and(|u| u.disabled_at.is_none() && owners.contains(&u.institution_id));
+            .is_some_and(|u| {
+                u.disabled_at.is_none() && u.institution_id.is_some_and(|i| owners.contains(&i))
+            });
         if !ok {
             return Err(AppError::bad_input(
                 "userId",
