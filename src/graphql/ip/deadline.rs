@@ -140,8 +140,18 @@ pub fn page(items: Vec<IpDeadline>, args: &PageArgs) -> AppResult<Page<IpDeadlin
 /// The whole schedule of `asset` as the viewer sees it, each deadline with what was recorded
 /// about it (batched through the loaders: the family members entering national phases, and the
 /// records). A right that is over keeps, as history, the deadlines something was recorded about.
-pub async fn schedule(ctx: &Context<'_>, asset: Arc<ip_asset::Model>) -> Result<Vec<IpDeadline>> {
+///
+/// `with_records`: whether what was recorded about the deadlines (done, waived) is wanted. The
+/// records of a live asset are read only then — a listing that shows none of their fields
+/// (see [`RECORD_FIELDS`]) and filters on no status needs none, and saves the statement; an
+/// asset that is no longer live lists only recorded deadlines, so its records are always read.
+pub async fn schedule(
+    ctx: &Context<'_>,
+    asset: Arc<ip_asset::Model>,
+    with_records: bool,
+) -> Result<Vec<IpDeadline>> {
     let loaders = &request(ctx).loaders;
+    let live = deadlines::is_live(asset.status);
     // Both at once, so that every asset of a list joins the same batches.
     let family = async {
         if asset.kind == IpKind::PctApplication {
@@ -150,9 +160,14 @@ pub async fn schedule(ctx: &Context<'_>, asset: Arc<ip_asset::Model>) -> Result<
             Ok(Vec::new())
         }
     };
-    let (family, records) =
-        futures_util::future::try_join(family, loaders.children::<DeadlineRecordsOf>(asset.id))
-            .await?;
+    let records = async {
+        if with_records || !live {
+            loaders.children::<DeadlineRecordsOf>(asset.id).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (family, records) = futures_util::future::try_join(family, records).await?;
     let mut facts = deadlines::AssetFacts::from(asset.as_ref());
     facts.entered_offices = family
         .into_iter()
@@ -162,7 +177,6 @@ pub async fn schedule(ctx: &Context<'_>, asset: Arc<ip_asset::Model>) -> Result<
         .into_iter()
         .map(|r| (r.act.clone(), Arc::new(r)))
         .collect();
-    let live = deadlines::is_live(asset.status);
     Ok(deadlines::as_last_live(&facts)
         .into_iter()
         .filter_map(|d| {
@@ -170,6 +184,27 @@ pub async fn schedule(ctx: &Context<'_>, asset: Arc<ip_asset::Model>) -> Result<
             (live || record.is_some()).then(|| IpDeadline::new(d, asset.clone(), record))
         })
         .collect())
+}
+
+/// The fields of [`IpDeadline`] that read what was recorded about a deadline.
+pub const RECORD_FIELDS: &[&str] = &[
+    "status",
+    "actedOn",
+    "lapsesOn",
+    "officialFee",
+    "note",
+    "reminderDue",
+];
+
+/// Whether a selection of deadlines (a connection's `edges { node }` or `nodes`) asks for a
+/// field that reads the records.
+pub fn selects_records(connection: &async_graphql::Lookahead<'_>) -> bool {
+    [
+        connection.field("edges").field("node"),
+        connection.field("nodes"),
+    ]
+    .iter()
+    .any(|node| RECORD_FIELDS.iter().any(|f| node.field(f).exists()))
 }
 
 /// A statutory deadline of an IP asset, computed from its dates, with the rule that made it.

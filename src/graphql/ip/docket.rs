@@ -58,7 +58,7 @@ impl DeadlinePayload {
         else {
             return Ok(None);
         };
-        Ok(deadline::schedule(ctx, Arc::new(asset))
+        Ok(deadline::schedule(ctx, Arc::new(asset), true)
             .await?
             .into_iter()
             .find(|d| d.act() == self.act))
@@ -86,6 +86,7 @@ impl DocketMutation {
     async fn mark_deadline_done(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: MarkDeadlineDoneInput,
     ) -> Result<DeadlinePayload> {
         let req = request(ctx);
@@ -118,6 +119,7 @@ impl DocketMutation {
     async fn waive_deadline(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: WaiveDeadlineInput,
     ) -> Result<DeadlinePayload> {
         let req = request(ctx);
