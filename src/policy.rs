@@ -22,9 +22,8 @@ use entity::{
     deal_milestone, enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     external_organization, income, institution, institution_email_domain, ip_asset, ip_ownership,
-    person, royalty_report,
-    technology, technology_inventor, technology_translation, training_program, user, venture,
-    venture_equity_change, venture_founder, venture_milestone,
+    person, royalty_report, technology, technology_inventor, technology_translation,
+    training_program, user, venture, venture_equity_change, venture_founder, venture_milestone,
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, Select,

@@ -21,13 +21,13 @@ mod m20261127_120000_idempotency_keys;
 mod m20261127_150000_ip_international_filing_date;
 mod m20261127_180100_institution_email_domains;
 mod m20261127_180101_ip_changes;
-mod m20261127_180600_licensee_accounts;
 mod m20261127_180300_webhooks;
 mod m20261127_180400_royalty_report_api_token;
-mod m20261127_180700_search_text;
-mod m20261127_180701_institution_ror_id;
 mod m20261127_180500_deadline_records;
 mod m20261127_180510_ip_responsibles;
+mod m20261127_180600_licensee_accounts;
+mod m20261127_180700_search_text;
+mod m20261127_180701_institution_ror_id;
 
 pub struct Migrator;
 
