@@ -106,11 +106,29 @@ impl RoyaltyReportQuery {
     async fn royalty_reports(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which items to list; each field is described on the filter type (all when absent)."
+        )]
         filter: Option<RoyaltyReportFilter>,
+        #[graphql(
+            desc = "The order of the list; each field is described on the order type (a default order when absent)."
+        )]
         order_by: Option<RoyaltyReportOrder>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<RoyaltyReport>> {
         let req = request(ctx);

@@ -174,6 +174,7 @@ impl InstitutionMutation {
     async fn set_institution_email_domains(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetInstitutionEmailDomainsInput,
     ) -> Result<SetInstitutionEmailDomainsPayload> {
         let req = request(ctx);

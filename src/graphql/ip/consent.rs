@@ -97,6 +97,7 @@ impl IpConsentMutation {
     async fn propose_ip_ownership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: ProposeIpOwnershipInput,
     ) -> Result<ProposeIpOwnershipPayload> {
         let req = request(ctx);
@@ -127,6 +128,7 @@ impl IpConsentMutation {
     async fn propose_ip_abandonment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: ProposeIpAbandonmentInput,
     ) -> Result<ProposeIpAbandonmentPayload> {
         let req = request(ctx);
@@ -147,6 +149,7 @@ impl IpConsentMutation {
     async fn approve_ip_change(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: AnswerIpChangeInput,
     ) -> Result<ApproveIpChangePayload> {
         let req = request(ctx);
@@ -160,6 +163,7 @@ impl IpConsentMutation {
     async fn reject_ip_change(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: AnswerIpChangeInput,
     ) -> Result<RejectIpChangePayload> {
         let req = request(ctx);

@@ -220,7 +220,8 @@ impl IpAsset {
         before: Option<String>,
     ) -> Result<Page<IpDeadline>> {
         let today = Utc::now().date_naive();
-        let items = deadline::schedule(ctx, Arc::new(self.0.clone()))
+        let with_records = status.is_some() || deadline::selects_records(&ctx.look_ahead());
+        let items = deadline::schedule(ctx, Arc::new(self.0.clone()), with_records)
             .await?
             .into_iter()
             .filter(|d| match &status {
@@ -240,9 +241,21 @@ impl IpAsset {
     async fn pending_changes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<IpChange>> {
         let pending: Vec<ip_change::Model> = request(ctx)

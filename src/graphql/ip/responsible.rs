@@ -108,6 +108,7 @@ impl ResponsibleMutation {
     async fn set_ip_asset_responsible(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SetIpAssetResponsibleInput,
     ) -> Result<SetIpAssetResponsiblePayload> {
         let req = request(ctx);

@@ -134,6 +134,7 @@ impl LicenseeMutation {
     async fn invite_licensee(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: InviteLicenseeInput,
     ) -> Result<InviteLicenseePayload> {
         let req = request(ctx);
@@ -177,6 +178,7 @@ impl LicenseeMutation {
     async fn accept_licensee_invitation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: AcceptLicenseeInvitationInput,
     ) -> Result<LoginPayload> {
         let auth = authenticator(ctx)?;
@@ -201,6 +203,7 @@ impl LicenseeMutation {
     async fn suspend_licensee(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SuspendLicenseeInput,
     ) -> Result<SuspendLicenseePayload> {
         set_suspended(ctx, &input.external_organization_id, true).await
@@ -210,6 +213,7 @@ impl LicenseeMutation {
     async fn reactivate_licensee(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: SuspendLicenseeInput,
     ) -> Result<SuspendLicenseePayload> {
         set_suspended(ctx, &input.external_organization_id, false).await

@@ -178,7 +178,8 @@ impl WebhookDelivery {
     }
     /// When the next attempt is due (PENDING only).
     async fn next_attempt_at(&self) -> Option<Timestamp> {
-        (self.0.status == WebhookDeliveryStatus::Pending).then_some(Timestamp(self.0.next_attempt_at))
+        (self.0.status == WebhookDeliveryStatus::Pending)
+            .then_some(Timestamp(self.0.next_attempt_at))
     }
     /// The HTTP status of the last answer.
     async fn last_status_code(&self) -> Option<i32> {
@@ -299,10 +300,25 @@ impl WebhookQuery {
     async fn webhooks(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which items to list; each field is described on the filter type (all when absent)."
+        )]
         filter: Option<WebhookFilter>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<Webhook>> {
         request(ctx).principal.forbid_api_token()?;
@@ -334,11 +350,29 @@ impl WebhookQuery {
     async fn webhook_deliveries(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which items to list; each field is described on the filter type (all when absent)."
+        )]
         filter: Option<WebhookDeliveryFilter>,
+        #[graphql(
+            desc = "The order of the list; each field is described on the order type (a default order when absent)."
+        )]
         order_by: Option<WebhookDeliveryOrder>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
         before: Option<String>,
     ) -> Result<Page<WebhookDelivery>> {
         request(ctx).principal.forbid_api_token()?;

@@ -142,6 +142,7 @@ impl WebhookMutation {
     async fn create_webhook(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: CreateWebhookInput,
     ) -> Result<CreateWebhookPayload> {
         let req = request(ctx);
@@ -163,6 +164,7 @@ impl WebhookMutation {
     async fn update_webhook(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: UpdateWebhookInput,
     ) -> Result<UpdateWebhookPayload> {
         let req = request(ctx);
@@ -188,6 +190,7 @@ impl WebhookMutation {
     async fn delete_webhook(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: DeleteWebhookInput,
     ) -> Result<DeleteWebhookPayload> {
         let req = request(ctx);
@@ -202,6 +205,7 @@ impl WebhookMutation {
     async fn rotate_webhook_secret(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: RotateWebhookSecretInput,
     ) -> Result<RotateWebhookSecretPayload> {
         let req = request(ctx);
@@ -215,6 +219,7 @@ impl WebhookMutation {
     async fn redeliver_webhook(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
         input: RedeliverWebhookInput,
     ) -> Result<RedeliverWebhookPayload> {
         let req = request(ctx);
