@@ -64,7 +64,7 @@ async fn a_token_reads_its_own_identity() {
             "user": null,
             "apiToken": {
                 "id": erp_id, "name": "unibl ERP", "scopes": ["deal:read", "deal:write"],
-                "expiresAt": "2030-01-01T00:00:00+00:00", "revokedAt": null,
+                "expiresAt": "2030-01-01T00:00:00.000000Z", "revokedAt": null,
                 "institution": { "slug": "unibl" }
             }
         })

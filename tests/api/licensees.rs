@@ -15,7 +15,7 @@ const ACCEPT: &str = "mutation($i: AcceptLicenseeInvitationInput!) { acceptLicen
 const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken user { role } } }";
 const SUSPEND: &str = "mutation($id: ID!) { suspendLicensee(input: { externalOrganizationId: $id }) { licensee { id suspendedAt } } }";
 const REACTIVATE: &str = "mutation($id: ID!) { reactivateLicensee(input: { externalOrganizationId: $id }) { licensee { id suspendedAt } } }";
-const REPORT: &str = "mutation($i: SubmitRoyaltyReportInput!) { submitRoyaltyReport(input: $i) { royaltyReport { id status submittedBy { email } } } }";
+const REPORT: &str = "mutation($i: SubmitRoyaltyReportInput!) { submitRoyaltyReport(input: $i) { royaltyReport { id status submittedBy { kind name user { email } licensee { name } } } } }";
 const PASSWORD: &str = "hemofarm-licensing-2026";
 
 /// What a viewer can count across the registry.
@@ -261,7 +261,7 @@ async fn a_licensee_reports_royalties_by_login_and_by_api_token_and_writes_nothi
     let report = r.data()["submitRoyaltyReport"]["royaltyReport"].clone();
     assert_eq!(report["status"], "SUBMITTED");
     assert_eq!(
-        report["submittedBy"]["email"], "licensing@hemofarm.example",
+        report["submittedBy"]["user"]["email"], "licensing@hemofarm.example",
         "{report}"
     );
     // The provider sees it and accepts it; the licensee sees the decision.

@@ -29,7 +29,7 @@ const EVERY_DATETIME: &str = r#"{
 }"#;
 
 /// Whether `s` is `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
-fn is_micros(s: &str) -> bool {
+pub(crate) fn is_micros(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| r.into_iter().all(|i| b[i].is_ascii_digit());
     b.len() == 27
@@ -136,14 +136,105 @@ async fn every_datetime_field_has_microseconds() {
     .await
     .data();
 
-    let r = app.gql(Some(&admin), EVERY_DATETIME, json!({})).await;
+    // Records the demo data has none of: a licensee invitation, a co-owners' proposal decided
+    // by approval, a webhook whose secret was rotated.
     let mut found = BTreeSet::new();
     let mut bad = Vec::new();
+    let unibl = app.user_token("manager@unibl.example").await;
+    let deals = app
+        .gql(
+            Some(&unibl),
+            "{ deals(first: 50) { nodes { id provider { slug } recipient { __typename } } } }",
+            json!({}),
+        )
+        .await;
+    let hemofarm = deals.data()["deals"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["provider"]["slug"] == "unibl"
+                && d["recipient"]["__typename"] == "ExternalOrganization"
+        })
+        .map(|d| d["id"].clone())
+        .expect("the demo's unibl licence to Hemofarm");
+    let r = app
+        .gql(
+            Some(&unibl),
+            "mutation($i: InviteLicenseeInput!) { inviteLicensee(input: $i) { __typename expiresAt licensee { __typename createdAt suspendedAt } } }",
+            json!({ "i": { "dealId": hemofarm, "email": "precision@hemofarm.example", "displayName": "Precision" } }),
+        )
+        .await;
+    timestamps(r.data(), &mut found, &mut bad);
+    let pct = app
+        .gql(
+            Some(&manager),
+            r#"{ ipAssets(first: 50) { nodes { id kind version owners(first: 5) { nodes { shareBasisPoints institution { id slug } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let joint = pct.data()["ipAssets"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            let owners = a["owners"]["nodes"].as_array().unwrap();
+            owners.len() == 2 && owners.iter().any(|o| o["institution"]["slug"] == "unibl")
+        })
+        .cloned()
+        .expect("the demo's sumhs/unibl co-owned asset");
+    let sumhs = joint["owners"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["institution"]["slug"] == "sumhs")
+        .unwrap()["institution"]["id"]
+        .clone();
+    let r = app
+        .gql(
+            Some(&manager),
+            "mutation($i: ProposeIpOwnershipInput!) { proposeIpOwnership(input: $i) { change { id } } }",
+            json!({ "i": { "ipAssetId": joint["id"], "owners": [{ "institutionId": sumhs, "shareBasisPoints": 10000 }] } }),
+        )
+        .await;
+    let change = r.data()["proposeIpOwnership"]["change"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&unibl),
+            "mutation($i: AnswerIpChangeInput!) { approveIpChange(input: $i) { change { __typename proposedAt decidedAt approvals { __typename decidedAt } } } }",
+            json!({ "i": { "id": change } }),
+        )
+        .await;
+    timestamps(r.data(), &mut found, &mut bad);
+    let r = app
+        .gql(
+            Some(&manager),
+            r#"mutation { createWebhook(input: { url: "https://93.184.215.14/hook", events: [TECHNOLOGY_CHANGED] }) { webhook { id } } }"#,
+            json!({}),
+        )
+        .await;
+    let hook = r.data()["createWebhook"]["webhook"]["id"].clone();
+    let r = app
+        .gql(
+            Some(&manager),
+            "mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { webhook { __typename createdAt updatedAt previousSecretExpiresAt } } }",
+            json!({ "i": { "id": hook } }),
+        )
+        .await;
+    timestamps(r.data(), &mut found, &mut bad);
+
+    let r = app.gql(Some(&admin), EVERY_DATETIME, json!({})).await;
     timestamps(r.data(), &mut found, &mut bad);
     assert!(bad.is_empty(), "not to the microsecond: {bad:?}");
     let mut expected = datetime_fields(&app).await;
     expected.insert(("LoginPayload".into(), "expiresAt".into()));
     found.insert(("LoginPayload".into(), "expiresAt".into()));
+    // Webhook deliveries and their attempts need a receiver and the delivery worker: every
+    // read of them in `webhooks` checks the precision (see `webhooks::deliveries`).
+    for field in ["occurredAt", "nextAttemptAt", "createdAt", "deliveredAt"] {
+        found.insert(("WebhookDelivery".into(), field.into()));
+    }
+    found.insert(("WebhookAttempt".into(), "at".into()));
     let missing: Vec<_> = expected.difference(&found).collect();
     assert!(
         missing.is_empty(),

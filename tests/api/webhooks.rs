@@ -33,7 +33,7 @@ const DELETE: &str = "mutation($id: ID!) { deleteWebhook(input: { id: $id }) { d
 const ROTATE: &str = "mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret webhook { previousSecretExpiresAt } } }";
 const REDELIVER: &str = "mutation($id: ID!) { redeliverWebhook(input: { deliveryId: $id }) { delivery { id status } } }";
 const WEBHOOKS: &str = "{ webhooks { totalCount edges { node { id url institution { slug } } } } }";
-const DELIVERIES: &str = "query($hook: ID) { webhookDeliveries(filter: { webhookId: $hook }) { totalCount edges { node { id eventId eventKind action objectId status attemptCount lastStatusCode lastError deliveredAt attempts { attempt statusCode latencyMs error } } } } }";
+const DELIVERIES: &str = "query($hook: ID) { webhookDeliveries(filter: { webhookId: $hook }) { totalCount edges { node { id eventId eventKind action objectId status attemptCount lastStatusCode lastError occurredAt nextAttemptAt createdAt deliveredAt attempts { attempt at statusCode latencyMs error } } } } }";
 const CREATE_TECHNOLOGY: &str =
     "mutation($i: CreateTechnologyInput!) { createTechnology(input: $i) { technology { id } } }";
 const UPDATE_TECHNOLOGY: &str = "mutation($i: UpdateTechnologyInput!) { updateTechnology(input: $i) { technology { id version } } }";
@@ -283,12 +283,36 @@ async fn deliveries(app: &TestApp, token: &str, hook: &str) -> Vec<Value> {
     let r = app
         .gql(Some(token), DELIVERIES, json!({ "hook": hook }))
         .await;
-    r.data()["webhookDeliveries"]["edges"]
+    let nodes: Vec<Value> = r.data()["webhookDeliveries"]["edges"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["node"].clone())
-        .collect()
+        .collect();
+    // Deliveries and attempts keep the API's one time precision (see `timestamps`, which
+    // cannot make deliveries of its own).
+    for d in &nodes {
+        let mut times = vec![
+            &d["occurredAt"],
+            &d["nextAttemptAt"],
+            &d["createdAt"],
+            &d["deliveredAt"],
+        ];
+        times.extend(
+            d["attempts"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| &a["at"]),
+        );
+        for t in times.into_iter().filter(|t| !t.is_null()) {
+            assert!(
+                crate::timestamps::is_micros(t.as_str().unwrap_or_default()),
+                "not to the microsecond: {t} in {d}"
+            );
+        }
+    }
+    nodes
 }
 
 /// Waits until `check` holds for the webhook's deliveries.
