@@ -216,6 +216,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         db.clone(),
         std::time::Duration::from_secs(3600),
     ));
+    // Deadlines' reminders, each sent once when it comes due: checked now and hourly.
+    tokio::spawn(crate::service::docket_reminders::remind_periodically(
+        db.clone(),
+        config.reminder_lead_days.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
     let state = AppState::new(config, db)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -130,6 +130,9 @@ pub struct Config {
     pub ws_recheck_secs: u64,
     /// `BIOBRIDGE_LIVE_POLL_MS`: on SQLite, how often the event log is read for new events.
     pub live_poll_ms: u64,
+    /// `BIOBRIDGE_LIVE_QUEUE`: how many events one subscription may fall behind (its bounded
+    /// queue) before it is told and its socket closed with 1013.
+    pub live_queue: usize,
     /// `BIOBRIDGE_WEBHOOK_ALLOW_HOSTS`: host names, IP addresses or CIDR networks webhooks may
     /// be sent to although they are internal (loopback, private, link-local, …).
     #[serde(deserialize_with = "list_or_csv")]
@@ -192,6 +195,7 @@ impl Default for Config {
             graphiql: None,
             ws_recheck_secs: 5,
             live_poll_ms: 200,
+            live_queue: crate::service::events::QUEUE,
             webhook_allow_hosts: Vec::new(),
             webhook_timeout_secs: 10,
             webhook_retry_base_ms: 5000,
@@ -285,6 +289,7 @@ const ENV_KEYS: &[&str] = &[
     "graphiql",
     "ws_recheck_secs",
     "live_poll_ms",
+    "live_queue",
     "webhook_allow_hosts",
     "webhook_timeout_secs",
     "webhook_retry_base_ms",
@@ -406,6 +411,9 @@ impl Config {
         }
         if self.ws_recheck_secs == 0 || self.live_poll_ms == 0 {
             bail!("BIOBRIDGE_WS_RECHECK_SECS and BIOBRIDGE_LIVE_POLL_MS must be greater than 0");
+        }
+        if !(1..=65_536).contains(&self.live_queue) {
+            bail!("BIOBRIDGE_LIVE_QUEUE must be between 1 and 65536");
         }
         if !(1..=300).contains(&self.webhook_timeout_secs) {
             bail!("BIOBRIDGE_WEBHOOK_TIMEOUT_SECS must be between 1 and 300");

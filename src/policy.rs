@@ -18,7 +18,7 @@
 //! not have, except the licensee clauses of deals, technologies and organisations.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deadline_record, deal, deal_event,
+    agreement, agreement_party, api_token, audit_event, deadline_record, deadline_reminder, deal, deal_event,
     deal_milestone, enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     external_organization, income, institution, institution_email_domain, ip_asset, ip_ownership,
@@ -443,6 +443,27 @@ impl Policy for ip_ownership::Entity {
 impl Policy for deadline_record::Entity {
     fn row_filter(p: &Principal) -> Condition {
         child_of::<ip_asset::Entity>(p, deadline_record::Column::IpAssetId)
+    }
+}
+
+/// Reminders the docket sent: for the asset's co-owners (the responsible person's institution
+/// among them) and center admins, while they may see the asset. Others who see the asset are
+/// not reminded of its deadlines.
+impl Policy for deadline_reminder::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        let visible = child_of::<ip_asset::Entity>(p, deadline_reminder::Column::IpAssetId);
+        if p.is_center_admin() {
+            return visible;
+        }
+        let Some(inst) = p.confidential_reader_of() else {
+            return nothing();
+        };
+        let owned = Query::select()
+            .column(ip_ownership::Column::IpAssetId)
+            .from(ip_ownership::Entity)
+            .and_where(Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId)).eq(inst))
+            .to_owned();
+        visible.add(deadline_reminder::Column::IpAssetId.in_subquery(owned))
     }
 }
 

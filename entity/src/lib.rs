@@ -12,6 +12,7 @@ pub mod agreement_party;
 pub mod api_token;
 pub mod audit_event;
 pub mod deadline_record;
+pub mod deadline_reminder;
 pub mod deal;
 pub mod deal_event;
 pub mod deal_milestone;

@@ -5,6 +5,7 @@ pub use super::agreement_party::Entity as AgreementParty;
 pub use super::api_token::Entity as ApiToken;
 pub use super::audit_event::Entity as AuditEvent;
 pub use super::deadline_record::Entity as DeadlineRecord;
+pub use super::deadline_reminder::Entity as DeadlineReminder;
 pub use super::deal::Entity as Deal;
 pub use super::deal_event::Entity as DealEvent;
 pub use super::deal_milestone::Entity as DealMilestone;

@@ -303,6 +303,19 @@ async fn every_table(db: &DatabaseConnection) {
     );
     roundtrip!(
         db,
+        deadline_reminder,
+        deadline_reminder::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: priority.id,
+            act: "ANNUITY.CN.5".into(),
+            remind_on: day(2026, 9, 2),
+            due_on: day(2026, 12, 1),
+            lead_days: Some(90),
+            created_at: now,
+        }
+    );
+    roundtrip!(
+        db,
         ip_change_approval,
         ip_change_approval::Model {
             id: Uuid::now_v7(),

@@ -51,6 +51,10 @@ async fn assert_indexes(db: &DatabaseConnection) {
         ("audit_events", "idx_audit_events_entity_type_entity_id"),
         ("deadline_records", "uq_deadline_records_ip_asset_id_act"),
         ("ip_responsibles", "uq_ip_responsibles_ip_asset_id"),
+        (
+            "deadline_reminders",
+            "uq_deadline_reminders_ip_asset_id_act_remind_on",
+        ),
     ] {
         assert!(
             manager.has_index(table, index).await.unwrap(),

@@ -61,7 +61,11 @@ impl AppState {
         let jwt = JwtKeys::from_config(&config)?;
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
-        let events = EventBus::start(&db, Duration::from_millis(config.live_poll_ms));
+        let events = EventBus::start(
+            &db,
+            Duration::from_millis(config.live_poll_ms),
+            config.live_queue,
+        );
         let webhooks = Webhooks::from_config(&config)?;
         crate::service::webhooks::delivery::start(&db, &webhooks);
         Ok(AppState {

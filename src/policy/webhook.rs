@@ -3,7 +3,7 @@
 //! the moment of delivery, judged by the same row filters as every read (see [`may_see_change`]).
 
 use entity::{
-    deal, enrollment, enums::Membership, enums::Role, income, institution, ip_asset,
+    deadline_reminder, deal, enrollment, enums::Membership, enums::Role, income, institution, ip_asset,
     royalty_report, technology, webhook, webhook_attempt, webhook_delivery, webhook_event,
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, sea_query::Query};
@@ -122,6 +122,7 @@ pub async fn may_see_change(
         "Technology" => exists::<technology::Entity>(db, p, id).await,
         "IpAsset" => exists::<ip_asset::Entity>(db, p, id).await,
         "Enrollment" => exists::<enrollment::Entity>(db, p, id).await,
+        "DeadlineReminder" => exists::<deadline_reminder::Entity>(db, p, id).await,
         _ => Ok(false),
     }
 }

@@ -277,7 +277,7 @@ async fn end_right(
 
 /// The docket acting on its own: a center admin of no institution, as the audit trail shows it
 /// ("operator").
-fn docket_clock() -> Principal {
+pub fn docket_clock() -> Principal {
     Principal {
         kind: PrincipalKind::User,
         role: Some(Role::CenterAdmin),

@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod deal;
 pub mod distribution;
 pub mod docket;
+pub mod docket_reminders;
 pub mod email_domains;
 pub mod enrollment;
 pub mod events;

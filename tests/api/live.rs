@@ -408,3 +408,70 @@ async fn a_change_on_one_instance_reaches_a_subscriber_on_another() {
     assert_eq!(change["action"], "technology.create");
     assert_eq!(change["technology"]["reference"], "SUMHS-2026-802");
 }
+
+/// PostgreSQL: when the listener's connection is lost (here its backend is terminated), the
+/// instance listens again and reads the audit events committed meanwhile, so its subscribers
+/// miss none. The lost event is an audit row written without its `NOTIFY`, as happens to one
+/// committed while nobody listened; without the catch-up, it would never arrive.
+#[tokio::test]
+async fn events_committed_while_the_listener_was_down_are_caught_up() {
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, Set, Statement};
+
+    let app = app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        eprintln!("PostgreSQL only: SQLite reads the event log itself");
+        return;
+    }
+    let addr = app.serve().await;
+    let sumhs = app.user_token("member@sumhs.example").await;
+    let mut socket = WsClient::connect(addr, Some(&sumhs)).await;
+    socket.subscribe("t", TECHNOLOGIES, json!({})).await;
+    listening(&app.events, 1).await;
+
+    // A change whose notification is lost…
+    let r = app
+        .gql(
+            Some(&sumhs),
+            r#"{ technology(reference: "SUMHS-2025-001") { id } }"#,
+            json!({}),
+        )
+        .await;
+    let global = r.data()["technology"]["id"].as_str().unwrap().to_owned();
+    let technology = biobridge::graphql::ids::decode(&global).unwrap().1;
+    entity::audit_event::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        at: Set(chrono::Utc::now()),
+        actor_user_id: Set(None),
+        actor_label: Set("operator".into()),
+        institution_id: Set(Some(app.institution_id("sumhs").await)),
+        action: Set("technology.update".into()),
+        entity_type: Set("Technology".into()),
+        entity_id: Set(technology),
+        changes: Set(json!({})),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    // …and the listener's connection cut.
+    let cut = app
+        .db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pg_terminate_backend(pid) AS cut FROM pg_stat_activity \
+             WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(cut.len(), 1, "one listener to cut");
+
+    let (_, payload) = socket.next_payload().await;
+    let change = &payload["data"]["technologyChanged"];
+    assert_eq!(change["action"], "technology.update", "{payload}");
+    assert_eq!(change["technology"]["reference"], "SUMHS-2025-001");
+    // Listening again: a change made now arrives, once.
+    public_technology(&app, "SUMHS-2026-803").await;
+    let (_, payload) = socket.next_payload().await;
+    let change = &payload["data"]["technologyChanged"];
+    assert_eq!(change["action"], "technology.create", "{payload}");
+    assert_eq!(change["technology"]["reference"], "SUMHS-2026-803");
+}

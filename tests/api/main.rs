@@ -36,6 +36,7 @@ mod licensees;
 mod limits;
 mod live;
 mod live_limits;
+mod live_reminders;
 mod login;
 mod login_limits;
 mod outage;

@@ -946,3 +946,83 @@ async fn bad_input_is_refused_and_paused_webhooks_hear_nothing() {
     assert!(receiver.received().is_empty());
     assert!(deliveries(&app, &manager, &hook).await.is_empty());
 }
+
+/// The docket's reminders (`DEADLINE_REMINDER`) reach the webhooks of the asset's co-owners,
+/// signed, naming the deadline and the asset; bg's webhook hears only of its own patent, never
+/// of the PCT application sumhs and unibl co-own.
+#[tokio::test]
+async fn deadline_reminders_reach_only_the_co_owners_webhooks() {
+    use crate::live_reminders::{deadline_id, granted_cn_patent, owned_by, remind, uuid_of};
+    use biobridge::graphql::ids;
+
+    let app = app().await;
+    let (bg_inbox, unibl_inbox) = (Receiver::start().await, Receiver::start().await);
+    let bg_admin = admin_of(&app, "bg").await;
+    let unibl_admin = app.user_token("manager@unibl.example").await;
+    let (bg_hook, _) = register(&app, &bg_admin, &bg_inbox.url, &["DEADLINE_REMINDER"]).await;
+    let (_, unibl_secret) =
+        register(&app, &unibl_admin, &unibl_inbox.url, &["DEADLINE_REMINDER"]).await;
+    let bg = app.user_token("member@bg.example").await;
+    let bg_patent = uuid_of(&granted_cn_patent(&app, &bg, "BG-2026-802").await);
+
+    let sent = remind(&app, "2027-08-16").await;
+    let unibl_owns = owned_by(&app, "unibl").await;
+    let for_unibl: Vec<_> = sent
+        .iter()
+        .filter(|r| unibl_owns.contains(&r.ip_asset_id))
+        .collect();
+    let cn = for_unibl
+        .iter()
+        .find(|r| r.act == "PCT_NATIONAL_PHASE.CN")
+        .unwrap_or_else(|| panic!("{sent:?}"));
+    for r in &for_unibl {
+        unibl_inbox.wait_for(&r.id.to_string()).await;
+    }
+    let got = unibl_inbox.wait_for(&cn.id.to_string()).await;
+    assert!(signature_verifies(&unibl_secret, &got));
+    let body = got.json();
+    assert_eq!(body["type"], "deadline.reminder");
+    let data = &body["data"];
+    assert_eq!(data["action"], "ipAsset.deadlineReminder");
+    assert_eq!(data["deadlineId"], deadline_id(cn).as_str());
+    assert_eq!(
+        data["ipAssetId"],
+        ids::encode("IpAsset", cn.ip_asset_id).0.as_str()
+    );
+    assert_eq!(
+        (&data["remindOn"], &data["dueOn"], &data["leadDays"]),
+        (&json!("2027-08-16"), &json!("2027-09-15"), &json!(30))
+    );
+    // Each reminder once.
+    assert_eq!(unibl_inbox.received().len(), for_unibl.len());
+
+    // bg's marker: its own patent's next reminder, fanned out after everything of the first run.
+    let later = remind(&app, "2027-09-08").await;
+    let marker = later
+        .iter()
+        .find(|r| r.ip_asset_id == bg_patent)
+        .unwrap_or_else(|| panic!("{later:?}"));
+    bg_inbox.wait_for(&marker.id.to_string()).await;
+    let own: Vec<String> = sent
+        .iter()
+        .chain(&later)
+        .filter(|r| r.ip_asset_id == bg_patent)
+        .map(|r| ids::encode("DeadlineReminder", r.id).0)
+        .collect();
+    let log = deliveries(&app, &bg_admin, &bg_hook).await;
+    assert!(log.len() >= 2, "{log:?}");
+    for d in &log {
+        assert_eq!(d["eventKind"], "DEADLINE_REMINDER");
+        assert!(
+            own.iter().any(|id| d["objectId"] == id.as_str()),
+            "bg was owed a reminder of another's asset: {d}"
+        );
+    }
+    for body in bg_inbox.bodies() {
+        assert_eq!(
+            body["data"]["ipAssetId"],
+            ids::encode("IpAsset", bg_patent).0.as_str(),
+            "{body}"
+        );
+    }
+}

@@ -43,6 +43,7 @@ pub const TABLES: &[&str] = &[
     "webhook_attempts",
     "deadline_records",
     "ip_responsibles",
+    "deadline_reminders",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

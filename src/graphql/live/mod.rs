@@ -4,10 +4,11 @@
 //! The socket layer (`http::ws`) keeps that principal current: it closes the socket when the
 //! credential ends or its rights change.
 
+mod reminder;
 mod stream;
 
 use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
-use entity::{deal, enrollment, income, ip_asset, royalty_report, technology};
+use entity::{deadline_reminder, deal, enrollment, income, ip_asset, royalty_report, technology};
 use futures_util::Stream;
 
 use crate::graphql::{
@@ -21,8 +22,9 @@ use crate::graphql::{
     training::Enrollment,
 };
 
+pub use reminder::{DeadlineApproaching, ReminderKind};
 pub use stream::Hangup;
-use stream::follow;
+use stream::{follow, follow_checked};
 
 macro_rules! change_type {
     ($(#[doc = $doc:literal])* $name:ident { $(#[doc = $fdoc:literal])* $field:ident: $ty:ty }) => {
@@ -187,6 +189,51 @@ impl SubscriptionRoot {
         follow::<ip_asset::Entity, _, _>(ctx, "IpAsset", move |a| {
             technology.is_none_or(|t| a.technology_id == t)
         })
+    }
+
+    /// The docket's reminders (each lead time before a deadline's due date, and the last day of
+    /// its grace period) for the deadlines of the IP assets the viewer's institution co-owns,
+    /// due within `withinDays` of the reminder's day; `institutionId` keeps one owner's assets.
+    /// Each reminder is sent once, when it comes due; a deadline done or waived since is not.
+    async fn deadline_approaching(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Only deadlines due within this many days of the reminder (0 to 3650; the last day of grace always is).",
+            default = 30
+        )]
+        within_days: i32,
+        #[graphql(desc = "Only the IP assets this institution (co-)owns (a global id).")]
+        institution_id: Option<ID>,
+    ) -> Result<impl Stream<Item = Result<DeadlineApproaching>> + use<>> {
+        let max = crate::service::deadlines::reminders::MAX_LEAD_DAYS as i32;
+        if !(0..=max).contains(&within_days) {
+            return Err(crate::error::AppError::bad_input(
+                "withinDays",
+                format!("between 0 and {max} days"),
+            )
+            .into_graphql());
+        }
+        let institution = optional_id("institutionId", "Institution", institution_id)?;
+        let check: stream::Check<deadline_reminder::Model> = std::sync::Arc::new(
+            move |db, principal, reminder| {
+                Box::pin(async move {
+                    use crate::service::docket_reminders as reminders;
+                    if let Some(i) = institution
+                        && !reminders::owned_by(&db, &reminder, i).await?
+                    {
+                        return Ok(false);
+                    }
+                    reminders::still_open(&db, &principal, &reminder).await
+                })
+            },
+        );
+        follow_checked::<deadline_reminder::Entity, _, _>(
+            ctx,
+            crate::service::docket_reminders::ENTITY_TYPE,
+            move |r| (r.due_on - r.remind_on).num_days() <= i64::from(within_days),
+            Some(check),
+        )
     }
 
     /// Enrollments applied for or decided; `programId` keeps one training program's.

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, Result};
-use futures_util::{Stream, StreamExt, stream};
+use futures_util::{Stream, StreamExt, future::BoxFuture, stream};
 use tokio::sync::{broadcast, watch};
 
 use crate::{
-    error::AppError,
+    error::{AppError, AppResult},
     graphql::request,
     policy::{self, Policy},
     service::events::{ChangeEvent, EventBus},
@@ -58,6 +58,14 @@ fn unavailable(message: String) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", "UNAVAILABLE"))
 }
 
+/// A further test of a row the subscriber may see, that needs the database (e.g. whether a
+/// reminded deadline is still open): `Ok(false)` skips the event.
+pub type Check<M> = Arc<
+    dyn Fn(sea_orm::DatabaseConnection, Arc<crate::auth::Principal>, M) -> BoxFuture<'static, AppResult<bool>>
+        + Send
+        + Sync,
+>;
+
 struct Follower<E: Policy, K> {
     events: broadcast::Receiver<Event>,
     entity_type: &'static str,
@@ -65,6 +73,7 @@ struct Follower<E: Policy, K> {
     principal: Arc<crate::auth::Principal>,
     hangup: Option<Hangup>,
     keep: K,
+    check: Option<Check<E::Model>>,
     entity: std::marker::PhantomData<fn() -> E>,
 }
 
@@ -93,10 +102,24 @@ where
                 continue;
             }
             // Re-read now, as the subscriber: only what it may see at delivery reaches it.
-            match policy::find_visible::<E>(&self.db, &self.principal, event.entity_id, "row").await
+            let row = match policy::find_visible::<E>(
+                &self.db,
+                &self.principal,
+                event.entity_id,
+                "row",
+            )
+            .await
             {
-                Ok(row) if (self.keep)(&row) => return Some(Ok((event, row))),
+                Ok(row) if (self.keep)(&row) => row,
                 Ok(_) | Err(AppError::NotFound(_)) => continue,
+                Err(err) => return Some(Err(err.into_graphql())),
+            };
+            let Some(check) = &self.check else {
+                return Some(Ok((event, row)));
+            };
+            match check(self.db.clone(), self.principal.clone(), row.clone()).await {
+                Ok(true) => return Some(Ok((event, row))),
+                Ok(false) => continue,
                 Err(err) => return Some(Err(err.into_graphql())),
             }
         }
@@ -116,6 +139,22 @@ where
     T: From<(Event, E::Model)> + Send + 'static,
     K: Fn(&E::Model) -> bool + Send + Sync + 'static,
 {
+    follow_checked::<E, T, K>(ctx, entity_type, keep, None)
+}
+
+/// [`follow`], with a further `check` of each row that passed `keep`.
+pub fn follow_checked<E, T, K>(
+    ctx: &Context<'_>,
+    entity_type: &'static str,
+    keep: K,
+    check: Option<Check<E::Model>>,
+) -> Result<impl Stream<Item = Result<T>> + use<E, T, K>>
+where
+    E: Policy,
+    E::Model: Send + Sync,
+    T: From<(Event, E::Model)> + Send + 'static,
+    K: Fn(&E::Model) -> bool + Send + Sync + 'static,
+{
     let req = request(ctx);
     let bus = ctx
         .data_opt::<EventBus>()
@@ -127,6 +166,7 @@ where
         principal: req.principal.clone(),
         hangup: ctx.data_opt::<Hangup>().cloned(),
         keep,
+        check,
         entity: std::marker::PhantomData,
     };
     Ok(stream::unfold(Some(follower), |follower| async move {

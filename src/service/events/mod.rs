@@ -5,13 +5,16 @@
 //! The audit trail is the event log: every mutation appends one audit event in its transaction
 //! ([`crate::service::audit::record`]), so an event exists exactly when its change committed.
 //! - PostgreSQL: the same transaction calls `pg_notify` ([`notify_in_txn`]), which PostgreSQL
-//!   delivers to every listening instance only on commit, and never on rollback.
+//!   delivers to every listening instance only on commit, and never on rollback. When the
+//!   `LISTEN` connection is lost, the instance listens again and then reads the log from a
+//!   margin before the last event it saw, so events committed meanwhile are not lost (ids it
+//!   delivered already are skipped).
 //! - SQLite (one process, one writer at a time): [`EventBus::start`] reads audit events newer
 //!   than the last one seen every `poll` interval; writers take turns, so ids grow in commit
 //!   order and none is skipped.
 //!
 //! Each instance fans events out in process through a bounded broadcast channel: a subscriber
-//! that falls more than [`QUEUE`] events behind is told so (see `graphql::live`).
+//! that falls more than its queue (`BIOBRIDGE_LIVE_QUEUE`, [`QUEUE`] by default) behind is told so (see `graphql::live`).
 
 mod transport;
 
@@ -29,7 +32,8 @@ use uuid::Uuid;
 
 pub use transport::notify_in_txn;
 
-/// How many events one subscriber may fall behind before it is cut off.
+/// How many events one subscriber may fall behind before it is cut off, by default
+/// (`BIOBRIDGE_LIVE_QUEUE`).
 pub const QUEUE: usize = 256;
 /// The PostgreSQL channel events are published on.
 pub const CHANNEL: &str = "biobridge_events";
@@ -82,9 +86,13 @@ impl EventBus {
     }
 
     /// A bus fed from `db`'s event log (see the module docs) by a background task, when called
-    /// inside a Tokio runtime. Events committed from now on are delivered.
-    pub fn start(db: &DatabaseConnection, poll: Duration) -> Self {
-        let bus = Self::detached();
+    /// inside a Tokio runtime. Events committed from now on are delivered; a subscriber that
+    /// falls more than `queue` events behind is cut off.
+    pub fn start(db: &DatabaseConnection, poll: Duration, queue: usize) -> Self {
+        let bus = EventBus {
+            sender: broadcast::channel(queue.max(1)).0,
+            ready: Arc::new(AtomicBool::new(false)),
+        };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return bus;
         };

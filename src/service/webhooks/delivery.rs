@@ -24,7 +24,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use entity::{
-    enums::WebhookDeliveryStatus, institution, webhook, webhook_attempt, webhook_delivery,
+    deadline_reminder, enums::WebhookDeliveryStatus, institution, webhook, webhook_attempt, webhook_delivery,
     webhook_event,
 };
 use futures_util::future::join_all;
@@ -258,18 +258,35 @@ pub async fn deliver_due(
 /// The payload (Standard Webhooks' `type`, `timestamp`, `data`): the event's kind, its ids and
 /// when it happened — not the object itself, which the receiver reads with its own credential
 /// (`node(id:)`), so it gets what that credential may see at the time it asks.
-pub fn payload(event: &webhook_event::Model) -> Vec<u8> {
+///
+/// A reminder (`deadline.reminder`) names no object a receiver could read by its own id: its
+/// `data` also carries the deadline's and the asset's global ids, the reminder's day, the due
+/// date and the lead time (`null` on the last day of the grace period), as `reminder` gives them.
+pub fn payload(event: &webhook_event::Model, reminder: Option<&deadline_reminder::Model>) -> Vec<u8> {
     let kind = super::WebhookEventKind::parse(&event.kind);
+    let mut data = json!({
+        "eventId": event.id,
+        "action": event.action,
+        "entityType": event.entity_type,
+        "entityId": event.entity_id,
+        "id": crate::graphql::ids::encode(&event.entity_type, event.entity_id).0,
+    });
+    if let (Some(r), Some(map)) = (reminder, data.as_object_mut()) {
+        let ids = [
+            ("deadlineId", crate::graphql::ids::encode_keyed("IpDeadline", r.ip_asset_id, &r.act).0),
+            ("ipAssetId", crate::graphql::ids::encode("IpAsset", r.ip_asset_id).0),
+        ];
+        for (key, id) in ids {
+            map.insert(key.into(), json!(id));
+        }
+        map.insert("remindOn".into(), json!(r.remind_on));
+        map.insert("dueOn".into(), json!(r.due_on));
+        map.insert("leadDays".into(), json!(r.lead_days));
+    }
     json!({
         "type": kind.map_or("unknown", |k| k.event_type()),
         "timestamp": event.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "data": {
-            "eventId": event.id,
-            "action": event.action,
-            "entityType": event.entity_type,
-            "entityId": event.entity_id,
-            "id": crate::graphql::ids::encode(&event.entity_type, event.entity_id).0,
-        }
+        "data": data,
     })
     .to_string()
     .into_bytes()
@@ -332,7 +349,14 @@ async fn attempt(
         )
         .await;
     }
-    let body = payload(&event);
+    let reminder = if event.entity_type == crate::service::docket_reminders::ENTITY_TYPE {
+        deadline_reminder::Entity::find_by_id(event.entity_id)
+            .one(db)
+            .await?
+    } else {
+        None
+    };
+    let body = payload(&event, reminder.as_ref());
     let now = Utc::now();
     let timestamp = now.timestamp();
     let id = event.id.to_string();
@@ -573,7 +597,7 @@ mod tests {
             occurred_at: Utc::now(),
             dispatched_at: None,
         };
-        let body: serde_json::Value = serde_json::from_slice(&payload(&event)).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&payload(&event, None)).unwrap();
         assert_eq!(body["type"], "royaltyReport.changed");
         assert_eq!(body["data"]["action"], "royaltyReport.decide");
         assert_eq!(body["data"]["entityId"], event.entity_id.to_string());

@@ -17,16 +17,20 @@ pub enum WebhookEventKind {
     IpAssetChanged,
     /// An enrollment was applied for or decided.
     EnrollmentChanged,
+    /// One of an IP deadline's reminders came due (a lead time before the due date, or the
+    /// last day of the grace period); sent to the asset's co-owners only.
+    DeadlineReminder,
 }
 
 impl WebhookEventKind {
-    pub const ALL: [WebhookEventKind; 6] = [
+    pub const ALL: [WebhookEventKind; 7] = [
         Self::DealChanged,
         Self::RoyaltyReportChanged,
         Self::IncomeRecorded,
         Self::TechnologyChanged,
         Self::IpAssetChanged,
         Self::EnrollmentChanged,
+        Self::DeadlineReminder,
     ];
 
     /// The kind of a change to an entity of the audit trail's `entity_type`, if webhooks carry
@@ -46,6 +50,7 @@ impl WebhookEventKind {
             Self::TechnologyChanged => "Technology",
             Self::IpAssetChanged => "IpAsset",
             Self::EnrollmentChanged => "Enrollment",
+            Self::DeadlineReminder => "DeadlineReminder",
         }
     }
 
@@ -58,6 +63,7 @@ impl WebhookEventKind {
             Self::TechnologyChanged => "TECHNOLOGY_CHANGED",
             Self::IpAssetChanged => "IP_ASSET_CHANGED",
             Self::EnrollmentChanged => "ENROLLMENT_CHANGED",
+            Self::DeadlineReminder => "DEADLINE_REMINDER",
         }
     }
 
@@ -74,6 +80,7 @@ impl WebhookEventKind {
             Self::TechnologyChanged => "technology.changed",
             Self::IpAssetChanged => "ipAsset.changed",
             Self::EnrollmentChanged => "enrollment.changed",
+            Self::DeadlineReminder => "deadline.reminder",
         }
     }
 }
