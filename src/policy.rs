@@ -18,8 +18,8 @@
 //! not have, except the licensee clauses of deals, technologies and organisations.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deadline_record, deadline_reminder, deal, deal_event,
-    deal_milestone, enrollment,
+    agreement, agreement_party, api_token, audit_event, deadline_record, deadline_reminder, deal,
+    deal_event, deal_milestone, enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     external_organization, income, institution, institution_email_domain, ip_asset, ip_ownership,
     person, royalty_report, technology, technology_inventor, technology_translation,
@@ -461,7 +461,9 @@ impl Policy for deadline_reminder::Entity {
         let owned = Query::select()
             .column(ip_ownership::Column::IpAssetId)
             .from(ip_ownership::Entity)
-            .and_where(Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId)).eq(inst))
+            .and_where(
+                Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId)).eq(inst),
+            )
             .to_owned();
         visible.add(deadline_reminder::Column::IpAssetId.in_subquery(owned))
     }

@@ -3,8 +3,9 @@
 //! the moment of delivery, judged by the same row filters as every read (see [`may_see_change`]).
 
 use entity::{
-    deadline_reminder, deal, enrollment, enums::Membership, enums::Role, income, institution, ip_asset,
-    royalty_report, technology, webhook, webhook_attempt, webhook_delivery, webhook_event,
+    deadline_reminder, deal, enrollment, enums::Membership, enums::Role, income, institution,
+    ip_asset, royalty_report, technology, webhook, webhook_attempt, webhook_delivery,
+    webhook_event,
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, sea_query::Query};
 use uuid::Uuid;

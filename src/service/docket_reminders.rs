@@ -90,7 +90,10 @@ pub async fn send_due(
     }
     let mut sent = Vec::new();
     for asset in assets {
-        let done = recorded.get(&asset.id).map(Vec::as_slice).unwrap_or_default();
+        let done = recorded
+            .get(&asset.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         let due: Vec<(Deadline, NaiveDate, Option<i32>)> =
             deadlines::for_asset(&facts_of(db, &clock, &asset).await?)
                 .into_iter()
@@ -137,20 +140,19 @@ async fn record(
         lead_days: lead,
         created_at: Utc::now(),
     };
-    let inserted = deadline_reminder::Entity::insert(deadline_reminder::ActiveModel::from(
-        row.clone(),
-    ))
-    .on_conflict(
-        OnConflict::columns([
-            deadline_reminder::Column::IpAssetId,
-            deadline_reminder::Column::Act,
-            deadline_reminder::Column::RemindOn,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(txn)
-    .await?;
+    let inserted =
+        deadline_reminder::Entity::insert(deadline_reminder::ActiveModel::from(row.clone()))
+            .on_conflict(
+                OnConflict::columns([
+                    deadline_reminder::Column::IpAssetId,
+                    deadline_reminder::Column::Act,
+                    deadline_reminder::Column::RemindOn,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
     if inserted == 0 {
         return Ok(None);
     }

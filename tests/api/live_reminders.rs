@@ -205,7 +205,11 @@ async fn reminders_reach_the_co_owners_once_and_no_outsider() {
         .iter()
         .map(|r| (r.ip_asset_id, r.act.as_str(), r.remind_on))
         .collect();
-    assert_eq!(unique.len(), sent.len(), "a reminder was sent twice: {sent:?}");
+    assert_eq!(
+        unique.len(),
+        sent.len(),
+        "a reminder was sent twice: {sent:?}"
+    );
     let stored = deadline_reminder::Entity::find()
         .count(&app.db)
         .await
@@ -251,13 +255,21 @@ async fn reminders_reach_the_co_owners_once_and_no_outsider() {
         unibl_owns.contains(&r.ip_asset_id) && (r.due_on - r.remind_on).num_days() <= 30
     };
     let first: Vec<&deadline_reminder::Model> = sent.iter().filter(for_unibl).collect();
-    let may: BTreeSet<(String, String)> =
-        keys(&sent.iter().chain(&later).filter(for_unibl).collect::<Vec<_>>());
+    let may: BTreeSet<(String, String)> = keys(
+        &sent
+            .iter()
+            .chain(&later)
+            .filter(for_unibl)
+            .collect::<Vec<_>>(),
+    );
     let (heard, marker) = until_marker(&mut unibl_socket, "2027-09-08").await;
     let heard_keys: BTreeSet<(String, String)> = heard.iter().map(key_of).collect();
     assert_eq!(heard_keys.len(), heard.len(), "heard twice: {heard:?}");
     assert!(heard_keys.is_subset(&may), "unibl heard {heard:?}");
-    assert!(keys(&first).is_subset(&heard_keys), "unibl missed some of {first:?}");
+    assert!(
+        keys(&first).is_subset(&heard_keys),
+        "unibl missed some of {first:?}"
+    );
     assert!(first.contains(&cn) && first.contains(&us));
     assert!(!first.contains(&ep), "due in 90 days");
     let cn_heard = heard
@@ -287,7 +299,10 @@ async fn reminders_reach_the_co_owners_once_and_no_outsider() {
         .iter()
         .find(|e| e["remindOn"] == "2027-08-16")
         .unwrap_or_else(|| panic!("{heard:?}"));
-    assert_eq!((&fee["daysLeft"], &fee["leadDays"]), (&json!(30), &json!(30)));
+    assert_eq!(
+        (&fee["daysLeft"], &fee["leadDays"]),
+        (&json!(30), &json!(30))
+    );
 
     // sumhs with `institutionId: unibl`: the assets unibl co-owns that sumhs may see — the PCT
     // application, whatever its lead time.

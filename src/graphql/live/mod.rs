@@ -215,8 +215,8 @@ impl SubscriptionRoot {
             .into_graphql());
         }
         let institution = optional_id("institutionId", "Institution", institution_id)?;
-        let check: stream::Check<deadline_reminder::Model> = std::sync::Arc::new(
-            move |db, principal, reminder| {
+        let check: stream::Check<deadline_reminder::Model> =
+            std::sync::Arc::new(move |db, principal, reminder| {
                 Box::pin(async move {
                     use crate::service::docket_reminders as reminders;
                     if let Some(i) = institution
@@ -226,8 +226,7 @@ impl SubscriptionRoot {
                     }
                     reminders::still_open(&db, &principal, &reminder).await
                 })
-            },
-        );
+            });
         follow_checked::<deadline_reminder::Entity, _, _>(
             ctx,
             crate::service::docket_reminders::ENTITY_TYPE,

@@ -61,7 +61,11 @@ fn unavailable(message: String) -> async_graphql::Error {
 /// A further test of a row the subscriber may see, that needs the database (e.g. whether a
 /// reminded deadline is still open): `Ok(false)` skips the event.
 pub type Check<M> = Arc<
-    dyn Fn(sea_orm::DatabaseConnection, Arc<crate::auth::Principal>, M) -> BoxFuture<'static, AppResult<bool>>
+    dyn Fn(
+            sea_orm::DatabaseConnection,
+            Arc<crate::auth::Principal>,
+            M,
+        ) -> BoxFuture<'static, AppResult<bool>>
         + Send
         + Sync,
 >;
@@ -102,18 +106,14 @@ where
                 continue;
             }
             // Re-read now, as the subscriber: only what it may see at delivery reaches it.
-            let row = match policy::find_visible::<E>(
-                &self.db,
-                &self.principal,
-                event.entity_id,
-                "row",
-            )
-            .await
-            {
-                Ok(row) if (self.keep)(&row) => row,
-                Ok(_) | Err(AppError::NotFound(_)) => continue,
-                Err(err) => return Some(Err(err.into_graphql())),
-            };
+            let row =
+                match policy::find_visible::<E>(&self.db, &self.principal, event.entity_id, "row")
+                    .await
+                {
+                    Ok(row) if (self.keep)(&row) => row,
+                    Ok(_) | Err(AppError::NotFound(_)) => continue,
+                    Err(err) => return Some(Err(err.into_graphql())),
+                };
             let Some(check) = &self.check else {
                 return Some(Ok((event, row)));
             };

@@ -89,7 +89,9 @@ impl Seen {
 /// The Unix time in milliseconds a time-ordered (v7) id was made at.
 fn millis_of(id: Uuid) -> u64 {
     let b = id.as_bytes();
-    b[..6].iter().fold(0, |ms, byte| (ms << 8) | u64::from(*byte))
+    b[..6]
+        .iter()
+        .fold(0, |ms, byte| (ms << 8) | u64::from(*byte))
 }
 
 /// The smallest v7 id of millisecond `ms`: every event written from then on sorts after it.

@@ -24,8 +24,8 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use entity::{
-    deadline_reminder, enums::WebhookDeliveryStatus, institution, webhook, webhook_attempt, webhook_delivery,
-    webhook_event,
+    deadline_reminder, enums::WebhookDeliveryStatus, institution, webhook, webhook_attempt,
+    webhook_delivery, webhook_event,
 };
 use futures_util::future::join_all;
 use rand::Rng;
@@ -262,7 +262,10 @@ pub async fn deliver_due(
 /// A reminder (`deadline.reminder`) names no object a receiver could read by its own id: its
 /// `data` also carries the deadline's and the asset's global ids, the reminder's day, the due
 /// date and the lead time (`null` on the last day of the grace period), as `reminder` gives them.
-pub fn payload(event: &webhook_event::Model, reminder: Option<&deadline_reminder::Model>) -> Vec<u8> {
+pub fn payload(
+    event: &webhook_event::Model,
+    reminder: Option<&deadline_reminder::Model>,
+) -> Vec<u8> {
     let kind = super::WebhookEventKind::parse(&event.kind);
     let mut data = json!({
         "eventId": event.id,
@@ -273,8 +276,14 @@ pub fn payload(event: &webhook_event::Model, reminder: Option<&deadline_reminder
     });
     if let (Some(r), Some(map)) = (reminder, data.as_object_mut()) {
         let ids = [
-            ("deadlineId", crate::graphql::ids::encode_keyed("IpDeadline", r.ip_asset_id, &r.act).0),
-            ("ipAssetId", crate::graphql::ids::encode("IpAsset", r.ip_asset_id).0),
+            (
+                "deadlineId",
+                crate::graphql::ids::encode_keyed("IpDeadline", r.ip_asset_id, &r.act).0,
+            ),
+            (
+                "ipAssetId",
+                crate::graphql::ids::encode("IpAsset", r.ip_asset_id).0,
+            ),
         ];
         for (key, id) in ids {
             map.insert(key.into(), json!(id));
