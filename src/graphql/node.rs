@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use entity::{
     agreement, api_token, audit_event, deal, enrollment, external_organization, income,
     institution, ip_asset, ip_change, person, royalty_report, technology, training_program, user,
-    venture,
+    venture, webhook,
 };
 use futures_util::future::try_join_all;
 
@@ -25,6 +25,7 @@ use crate::graphql::{
     technology::Technology,
     training::{Enrollment, TrainingProgram},
     venture::Venture,
+    webhook::Webhook,
 };
 
 /// An object with a global id.
@@ -47,6 +48,7 @@ pub enum Node {
     TrainingProgram(TrainingProgram),
     User(User),
     Venture(Venture),
+    Webhook(Webhook),
 }
 
 async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
@@ -119,6 +121,10 @@ async fn load(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .one::<audit_event::Entity>(uuid)
             .await?
             .map(|m| Node::AuditEvent(m.into())),
+        "Webhook" => loaders
+            .one::<webhook::Entity>(uuid)
+            .await?
+            .map(|m| Node::Webhook(m.into())),
         _ => None,
     })
 }

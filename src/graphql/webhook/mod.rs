@@ -40,7 +40,7 @@ impl From<webhook::Model> for Webhook {
 #[Object]
 impl Webhook {
     /// Global id.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Webhook", self.0.id)
     }
     /// Where events are POSTed.

@@ -158,7 +158,7 @@ fn targets() -> Vec<Target> {
                 "/webhooks/edges/0/node",
             ),
             key: ID,
-            node: false,
+            node: true,
             paths: vec![
                 list(WEBHOOKS, "/webhooks"),
                 search(
