@@ -34,6 +34,7 @@ for tool in wrk curl psql git python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (see bench/README.md)" >&2; exit 1; }
 done
 
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 mkdir -p "$WORK"/bin "$WORK"/logs "$WORK"/out
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"
@@ -44,8 +45,8 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 build_current() {
   log "building the working tree (release)"
   (cd "$ROOT" && cargo build --release --locked --bin biobridge --example bench-data)
-  cp "$ROOT/target/release/biobridge" "$WORK/bin/current"
-  cp "$ROOT/target/release/examples/bench-data" "$WORK/bin/bench-data"
+  cp "$TARGET/release/biobridge" "$WORK/bin/current"
+  cp "$TARGET/release/examples/bench-data" "$WORK/bin/bench-data"
 }
 
 # The baseline is exported with `git archive` (a clean tree of REV, no shared worktree state)
@@ -56,7 +57,7 @@ build_baseline() {
   local rev src target
   rev=$(git -C "$ROOT" rev-parse --short=10 "$1^{commit}")
   src=$WORK/baseline-src/$rev
-  target=${BENCH_BASELINE_TARGET:-$ROOT/target}
+  target=${BENCH_BASELINE_TARGET:-$TARGET}
   if [ ! -x "$WORK/bin/baseline-$rev" ]; then
     log "building baseline $rev (release)"
     rm -rf "$src" && mkdir -p "$src"
@@ -71,11 +72,17 @@ build_baseline() {
 # --- databases --------------------------------------------------------------------------------
 
 pg_name="bb_bench_s$scale"
-db_url() {
+# The baseline reads a copy of the data set (db_url BUILD): the same rows, with the migrations
+# it does not know struck from its migration table — sea-orm-migration refuses to start on a
+# database that holds migrations missing from its list. The newer tables and columns stay;
+# the baseline's statements name their columns, so they read the same rows.
+db_name() { if [ "$1" = baseline ]; then echo "${pg_name}_base"; else echo "$pg_name"; fi; }
+db_url() { # db [build]
   case "$1" in
-    sqlite) echo "sqlite://$WORK/bench-s$scale.db?mode=rwc" ;;
+    sqlite) if [ "${2:-current}" = baseline ]; then echo "sqlite://$WORK/bench-s$scale-base.db?mode=rwc"
+            else echo "sqlite://$WORK/bench-s$scale.db?mode=rwc"; fi ;;
     # Loopback: no TLS (sqlx would negotiate it by default, ~250 ms per new connection).
-    postgres) echo "${PG_ADMIN_URL%/*}/$pg_name?sslmode=disable" ;;
+    postgres) echo "${PG_ADMIN_URL%/*}/$(db_name "${2:-current}")?sslmode=disable" ;;
   esac
 }
 
@@ -86,13 +93,30 @@ prepare_db() {
   fi
   log "data set on $1 (scale $scale)"
   "$WORK/bin/bench-data" --database-url "$(db_url "$1")" --scale "$scale"
+  if [ -n "$baseline" ]; then prepare_baseline_copy "$1"; fi
+}
+
+prepare_baseline_copy() {
+  local known list
+  known=$(git -C "$ROOT" show "$BASELINE_REV:migration/src/lib.rs" | grep -o 'm[0-9]\{8\}_[0-9]\{6\}_[a-z0-9_]*' | sort -u)
+  list=$(printf "'%s'," $known); list=${list%,}
+  log "baseline copy on $1 ($(wc -w <<<"$known") migrations known to $BASELINE_REV)"
+  case "$1" in
+    sqlite)
+      cp "$WORK/bench-s$scale.db" "$WORK/bench-s$scale-base.db"
+      python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"delete from seaql_migrations where version not in ($list)\"); c.commit()" "$WORK/bench-s$scale-base.db" ;;
+    postgres)
+      psql "$PG_ADMIN_URL" -qc "drop database if exists $(db_name baseline)" >/dev/null
+      psql "$PG_ADMIN_URL" -qc "create database $(db_name baseline) template $pg_name" >/dev/null
+      psql "$(db_url postgres baseline)" -qc "delete from seaql_migrations where version not in ($list)" >/dev/null ;;
+  esac
 }
 
 # --- one server -------------------------------------------------------------------------------
 
 ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_backends() {
-  psql "$PG_ADMIN_URL" -Atc "select pid from pg_stat_activity where datname = '$pg_name' and backend_type = 'client backend'"
+  psql "$PG_ADMIN_URL" -Atc "select pid from pg_stat_activity where datname in ('$pg_name', '$(db_name baseline)') and backend_type = 'client backend'"
 }
 pg_ticks() { # pid:ticks per line
   local pid
@@ -102,11 +126,11 @@ pg_delta() { # before-file after-file → ticks spent by backends between the tw
   awk -F: 'NR == FNR { before[$1] = $2; next } { d += $2 - (($1 in before) ? before[$1] : 0) } END { print d + 0 }' "$1" "$2"
 }
 
-start_server() { # bin db → SERVER_PID, READY_MS
+start_server() { # bin db build → SERVER_PID, READY_MS
   local start now
   start=$(date +%s%N)
   # The query-cost budget at its largest: a load run would spend the default's in seconds.
-  env DATABASE_URL="$(db_url "$2")" BIOBRIDGE_LISTEN="127.0.0.1:$PORT" BIOBRIDGE_ENV=dev \
+  env DATABASE_URL="$(db_url "$2" "$3")" BIOBRIDGE_LISTEN="127.0.0.1:$PORT" BIOBRIDGE_ENV=dev \
     BIOBRIDGE_JWT_SECRET=$SECRET BIOBRIDGE_SEED_DEMO=false \
     BIOBRIDGE_RATE_LIMIT_POINTS=2147483647 BIOBRIDGE_RATE_LIMIT_ANONYMOUS_POINTS=2147483647 \
     "$1" serve \
@@ -167,7 +191,7 @@ measure() {
 
 # Statements per nested request, from PostgreSQL's transaction counter (every read runs as
 # its own autocommit statement): 50 sequential requests after the load runs warmed the pool.
-xacts() { psql "$PG_ADMIN_URL" -Atc "select xact_commit + xact_rollback from pg_stat_database where datname = '$pg_name'"; }
+xacts() { psql "$PG_ADMIN_URL" -Atc "select sum(xact_commit + xact_rollback) from pg_stat_database where datname in ('$pg_name', '$(db_name baseline)')"; }
 settled_xacts() { # backends report to the statistics within about a second of going idle
   local a b
   a=$(xacts); sleep 1.5; b=$(xacts)
@@ -184,7 +208,7 @@ count_statements() { # round build token
 
 bench_one() { # round build bin db
   local round=$1 build=$2 bin=$3 db=$4 token
-  start_server "$bin" "$db"
+  start_server "$bin" "$db" "$build"
   row "$round" "$build" "$db" ready 0 1 0 0 0 0 0 0 0 0 "$READY_MS"
   token=$(member_token)
   [ -n "$token" ] || { echo "bench: login failed" >&2; stop_server; exit 1; }
