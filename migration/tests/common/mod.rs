@@ -43,6 +43,8 @@ pub const TABLES: &[&str] = &[
     "webhook_attempts",
     "deadline_records",
     "ip_responsibles",
+    "calendar_feed_tokens",
+    "deadline_reopenings",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.
