@@ -473,12 +473,18 @@ async fn a_feed_token_is_for_the_feeds_only_and_dies_with_revocation_or_its_user
             "{uri}"
         );
     }
-    // Only its user lists and revokes it; nobody else learns it exists.
+    // Only its user lists and revokes it; nobody else learns it exists — not its institution's
+    // admin, not a center admin.
     let id = p["calendarFeedToken"]["id"].clone();
-    let r = app.gql(Some(&manager), LIST, json!({})).await;
-    assert_eq!(r.data()["calendarFeedTokens"], json!([]));
-    let r = app.gql(Some(&manager), REVOKE, json!({ "id": id })).await;
-    assert_eq!(r.code(), "NOT_FOUND");
+    let center = app.user_token("admin@center.example").await;
+    for token in [Some(&manager), Some(&center), None] {
+        let r = app.gql(token.map(String::as_str), LIST, json!({})).await;
+        assert_eq!(r.data()["calendarFeedTokens"], json!([]));
+        if let Some(t) = token {
+            let r = app.gql(Some(t), REVOKE, json!({ "id": id })).await;
+            assert_eq!(r.code(), "NOT_FOUND");
+        }
+    }
     parse(&get(&app, &path).await);
     // Partner systems and operators make none.
     let api = app

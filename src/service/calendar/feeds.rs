@@ -143,7 +143,7 @@ pub async fn open_deadlines(
             }
         }
     }
-    out.sort_by(|(a, x), (b, y)| (x.due_on, a.id, x.act()).cmp(&(y.due_on, b.id, y.act())));
+    out.sort_by_key(|(a, x)| (x.due_on, a.id, x.act()));
     Ok(out)
 }
 
