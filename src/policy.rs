@@ -18,8 +18,8 @@
 //! not have, except the licensee clauses of deals, technologies and organisations.
 
 use entity::{
-    agreement, agreement_party, api_token, audit_event, deadline_record, deadline_reminder, deal,
-    deal_event, deal_milestone, enrollment,
+    agreement, agreement_party, api_token, audit_event, calendar_feed_token, deadline_record,
+    deadline_reminder, deadline_reopening, deal, deal_event, deal_milestone, enrollment,
     enums::{AgreementStatus, DealStage, EnrollmentStatus, IpStatus, Membership, Role, Visibility},
     external_organization, income, institution, institution_email_domain, ip_asset, ip_ownership,
     person, royalty_report, technology, technology_inventor, technology_translation,
@@ -171,6 +171,19 @@ impl Policy for api_token::Entity {
         match admin_of(p) {
             Some(inst) => Condition::all().add(api_token::Column::InstitutionId.eq(inst)),
             None => nothing(),
+        }
+    }
+}
+
+/// Calendar feed tokens: their own user only (as a user, not through an API token). Nobody
+/// else lists them — not even admins: a feed shows its user's view, which only they should hold.
+impl Policy for calendar_feed_token::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        match p.user_id {
+            Some(user) if p.kind == PrincipalKind::User => {
+                Condition::all().add(calendar_feed_token::Column::UserId.eq(user))
+            }
+            _ => nothing(),
         }
     }
 }
@@ -466,6 +479,13 @@ impl Policy for deadline_reminder::Entity {
             )
             .to_owned();
         visible.add(deadline_reminder::Column::IpAssetId.in_subquery(owned))
+    }
+}
+
+/// Reopened records (the docket's history) travel with the asset, like the records.
+impl Policy for deadline_reopening::Entity {
+    fn row_filter(p: &Principal) -> Condition {
+        child_of::<ip_asset::Entity>(p, deadline_reopening::Column::IpAssetId)
     }
 }
 

@@ -62,6 +62,7 @@ pub async fn seed_demo_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool>
     institutions::load(&mut ctx, &password_hash).await?;
     technologies::load(&mut ctx, technologies::TECHNOLOGIES).await?;
     ip::load(&ctx, ip::IP_ASSETS).await?;
+    ip::load_docket(&ctx).await?;
     deals::load(&ctx, deals::DEALS).await?;
     ventures::load(&ctx).await?;
     training::load(&ctx, training::PROGRAMS).await?;

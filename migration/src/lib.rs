@@ -29,6 +29,8 @@ mod m20261127_180600_licensee_accounts;
 mod m20261127_180700_search_text;
 mod m20261127_180701_institution_ror_id;
 mod m20261127_190000_deadline_reminders;
+mod m20261127_203000_calendar_feeds;
+mod m20261127_203100_deadline_reopenings;
 
 pub struct Migrator;
 
@@ -59,6 +61,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_180500_deadline_records::Migration),
             Box::new(m20261127_180510_ip_responsibles::Migration),
             Box::new(m20261127_190000_deadline_reminders::Migration),
+            Box::new(m20261127_203000_calendar_feeds::Migration),
+            Box::new(m20261127_203100_deadline_reopenings::Migration),
         ]
     }
 }

@@ -339,6 +339,43 @@ async fn every_table(db: &DatabaseConnection) {
             version: 1,
         }
     );
+    roundtrip!(
+        db,
+        deadline_reopening,
+        deadline_reopening::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: priority.id,
+            act: "ANNUITY.CN.4".into(),
+            resolution: DeadlineResolution::Waived,
+            acted_on: day(2026, 11, 1),
+            fee_amount: None,
+            fee_currency: None,
+            note: Some("wrong asset".into()),
+            recorded_by: Some(admin.id),
+            recorded_at: now,
+            reason: "waived by mistake: the fee is being paid".into(),
+            reopened_by: Some(admin.id),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    roundtrip!(
+        db,
+        calendar_feed_token,
+        calendar_feed_token::Model {
+            id: Uuid::now_v7(),
+            user_id: admin.id,
+            name: "Thunderbird".into(),
+            prefix: "bbf_abcdefgh".into(),
+            secret_hash: "0".repeat(64),
+            revoked_at: None,
+            last_used_at: Some(now),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
     let deal = roundtrip!(
         db,
         deal,

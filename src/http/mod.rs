@@ -1,7 +1,8 @@
 //! HTTP: the router, its middleware (request ids, logs, CORS, body limit, request timeout,
-//! panic guard), the endpoints — GraphQL, GraphiQL, subscriptions, health and the statistics
-//! exports — and the accept loop that serves them.
+//! panic guard), the endpoints — GraphQL, GraphiQL, subscriptions, health, the statistics
+//! exports and the calendar feeds — and the accept loop that serves them.
 
+mod calendar;
 pub mod graphiql;
 mod graphql;
 mod health;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/reports/statistics.csv", get(reports::csv))
         .route("/reports/statistics.xlsx", get(reports::xlsx))
+        .route("/calendar/{feed}", get(calendar::feed))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(body_limit))
         // Reading the body is part of the request: a trickled body times out too.

@@ -245,3 +245,90 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[IpRow]) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// The docket's demo, relative to the day of seeding so that it stays true: bg's EP
+/// application whose 3rd-year renewal fee fell due about two months ago and is in its 6-month
+/// grace period (EPC Rule 51(2)) today, and sumhs's CN utility model whose 2nd-year annual fee
+/// was paid (marked done with the official fee).
+pub(super) async fn load_docket(ctx: &Ctx<'_>) -> anyhow::Result<()> {
+    use crate::service::deadlines::{self, DeadlineKind};
+    use chrono::Months;
+    use entity::{deadline_record, enums::DeadlineResolution};
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let now = ctx.now;
+    let today = now.date_naive();
+    // The 3rd-year fee falls due at the end of the month of the 2nd anniversary: filed 26
+    // months ago, it fell due at the end of the month before last.
+    let filed = today
+        .checked_sub_months(Months::new(26))
+        .ok_or_else(|| anyhow::anyhow!("no date 26 months before {today}"))?;
+    let ep = Uuid::now_v7();
+    ip_asset::Entity::insert(ip_asset::ActiveModel {
+        id: Set(ep),
+        technology_id: Set(ctx.technology("BG-2025-001")?),
+        kind: Set(InventionPatent),
+        jurisdiction: Set("EP".to_owned()),
+        application_number: Set(Some("EP24190733.1".to_owned())),
+        title: Set(Some(
+            "Thermosensitive poloxamer gel with nanostructured lipid carriers for topical \
+             delivery of plant extracts"
+                .to_owned(),
+        )),
+        priority_date: Set(Some(filed)),
+        international_filing_date: Set(None),
+        filing_date: Set(Some(filed)),
+        publication_date: Set(filed.checked_add_months(Months::new(18))),
+        grant_date: Set(None),
+        status: Set(UnderExamination),
+        family_parent_id: Set(None),
+        target_jurisdictions: Set(tags(&[])),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec_without_returning(ctx.txn)
+    .await?;
+    ip_ownership::Entity::insert(ip_ownership::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        ip_asset_id: Set(ep),
+        institution_id: Set(ctx.institution("bg")?),
+        share_bp: Set(10_000),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec_without_returning(ctx.txn)
+    .await?;
+
+    // sumhs paid the 2nd-year annual fee of its granted utility model (CNY 600, the official
+    // fee for years 1–3) before it fell due.
+    let model = ip_asset::Entity::find()
+        .filter(ip_asset::Column::ApplicationNumber.eq("CN202520745812.3"))
+        .one(ctx.txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo's CN utility model"))?;
+    let fee = deadlines::for_asset(&deadlines::AssetFacts::from(&model))
+        .into_iter()
+        .find(|d| d.kind == DeadlineKind::Annuity && d.fee_year == Some(2))
+        .ok_or_else(|| anyhow::anyhow!("the utility model's 2nd-year annual fee"))?;
+    deadline_record::Entity::insert(deadline_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        ip_asset_id: Set(model.id),
+        act: Set(fee.act()),
+        resolution: Set(DeadlineResolution::Done),
+        acted_on: Set(fee.due_on - chrono::Duration::days(19)),
+        due_on: Set(fee.due_on),
+        lapses_on: Set(None),
+        fee_amount: Set(Some(60_000)),
+        fee_currency: Set(Some("CNY".to_owned())),
+        note: Set(Some("CNIPA fee receipt 2026-0320-4471".to_owned())),
+        recorded_by: Set(Some(ctx.user("manager@sumhs.example")?)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    })
+    .exec_without_returning(ctx.txn)
+    .await?;
+    Ok(())
+}

@@ -15,20 +15,30 @@
 //!   runs at start and every hour ([`lapse_periodically`]) — stored, not computed on read, so
 //!   the status filters, visibility and statistics all see the same status.
 //!
+//! - **Reopened**: a record made by mistake is undone ([`reopen`]), with a reason; the deadline
+//!   is open again and can be recorded anew. The record is not lost: it moves to
+//!   [`deadline_reopening`] (what had been recorded, by whom, and who reopened it, when and why)
+//!   and the audit trail. Reopening needs the same permission as recording. A right that is
+//!   over cannot be reopened into: when a waived fee has already ended the right (LAPSED or
+//!   ABANDONED at the end of its grace period), the office has closed the file too, and only its
+//!   own remedies (re-establishment, restoration) could bring it back — reopening answers
+//!   `CONFLICT` then. Reopening a waived fee before its grace period ends simply cancels the
+//!   lapse.
+//!
 //! A national phase an asset of the family has entered is done by that asset; it cannot be
-//! recorded again.
+//! recorded again (nor reopened: the entering asset is the record).
 
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    deadline_record,
+    deadline_record, deadline_reopening,
     enums::{DeadlineResolution, IpKind, IpStatus, Role},
     ip_asset,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    QueryFilter, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -241,6 +251,83 @@ pub async fn resolve(
     if let Some(day) = lapses_on.filter(|day| *day <= today) {
         end_right(&txn, actor, principal, &asset, act, day).await?;
     }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Reopens the deadline `act` of asset `asset_id`, marked done or waived by mistake: moves its
+/// record to the history with `reason`. The same permission as recording it (co-owners and
+/// center admins); `BAD_USER_INPUT` when nothing was recorded, `CONFLICT` when the right is
+/// over (see the module's documentation).
+pub async fn reopen(
+    db: &DatabaseConnection,
+    actor: &Principal,
+    asset_id: Uuid,
+    act: &str,
+    reason: &str,
+) -> AppResult<()> {
+    policy::ensure_writer(actor, scope::IP_WRITE)?;
+    let reason = rules::optional_text("reason", Some(reason), NOTE_MAX)?
+        .ok_or_else(|| AppError::bad_input("reason", "say why the deadline is reopened"))?;
+    let txn = super::txn::begin_write(db).await?;
+    let asset = policy::find_visible::<ip_asset::Entity>(&txn, actor, asset_id, "IP asset").await?;
+    let (owners, principal) = owners_of(&txn, asset_id).await?;
+    policy::ensure_co_owner(actor, &owners, scope::IP_WRITE)?;
+    let Some(record) = deadline_record::Entity::find()
+        .filter(deadline_record::Column::IpAssetId.eq(asset_id))
+        .filter(deadline_record::Column::Act.eq(act))
+        .one(&txn)
+        .await?
+    else {
+        return Err(AppError::bad_input(
+            "deadlineId",
+            "the deadline is open: nothing was marked done or waived to reopen",
+        ));
+    };
+    if !deadlines::is_live(asset.status) {
+        return Err(AppError::Conflict {
+            field: Some("deadlineId".into()),
+            message: format!(
+                "the right is over ({}): its deadlines are history and cannot be reopened; if \
+                 the office restored the right, record that first",
+                sea_orm::ActiveEnum::to_value(&asset.status)
+            ),
+        });
+    }
+    let now = Utc::now();
+    deadline_reopening::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        ip_asset_id: Set(asset_id),
+        act: Set(record.act.clone()),
+        resolution: Set(record.resolution),
+        acted_on: Set(record.acted_on),
+        fee_amount: Set(record.fee_amount),
+        fee_currency: Set(record.fee_currency.clone()),
+        note: Set(record.note.clone()),
+        recorded_by: Set(record.recorded_by),
+        recorded_at: Set(record.created_at),
+        reason: Set(reason.clone()),
+        reopened_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        principal,
+        "ipAsset.deadlineReopened",
+        "IpAsset",
+        asset_id,
+        json!({
+            "act": act, "was": record.resolution, "actedOn": record.acted_on,
+            "lapsesOn": record.lapses_on, "reason": reason,
+        }),
+    )
+    .await?;
+    record.delete(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

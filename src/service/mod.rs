@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod agreement;
 pub mod api_tokens;
 pub mod audit;
+pub mod calendar;
 pub mod deadlines;
 pub mod deal;
 pub mod distribution;

@@ -9,13 +9,13 @@ use crate::{ip::demo, support::TestApp};
 const CREATE: &str =
     "mutation($i: CreateIpAssetInput!) { createIpAsset(input: $i) { ipAsset { id status } } }";
 const MOVE: &str = "mutation($i: TransitionIpAssetInput!) { transitionIpAsset(input: $i) { ipAsset { id status version } } }";
-const SCHEDULE: &str = "query($id: ID!, $s: [DeadlineStatus!], $past: Boolean) { node(id: $id) { ... on IpAsset { status deadlines(first: 100, status: $s, includePast: $past) { edges { node {
+pub(crate) const SCHEDULE: &str = "query($id: ID!, $s: [DeadlineStatus!], $past: Boolean) { node(id: $id) { ... on IpAsset { status deadlines(first: 100, status: $s, includePast: $past) { edges { node {
     id kind jurisdiction feeYear dueOn status actedOn lapsesOn note officialFee { amount currency } enteredBy { id } } } } } } }";
-const DONE: &str = "mutation($i: MarkDeadlineDoneInput!) { markDeadlineDone(input: $i) { deadline { id status actedOn dueOn officialFee { amount currency } note } ipAsset { id status } } }";
-const WAIVE: &str = "mutation($i: WaiveDeadlineInput!) { waiveDeadline(input: $i) { deadline { id status actedOn lapsesOn } ipAsset { id status } } }";
+pub(crate) const DONE: &str = "mutation($i: MarkDeadlineDoneInput!) { markDeadlineDone(input: $i) { deadline { id status actedOn dueOn officialFee { amount currency } note } ipAsset { id status } } }";
+pub(crate) const WAIVE: &str = "mutation($i: WaiveDeadlineInput!) { waiveDeadline(input: $i) { deadline { id status actedOn lapsesOn } ipAsset { id status } } }";
 const UPCOMING: &str = "query($s: [DeadlineStatus!]) { upcomingDeadlines(withinDays: 3650, first: 100, filter: { status: $s }) { totalCount edges { node { id status feeYear note officialFee { amount } ipAsset { id } } } } }";
 
-fn edges(v: &Value) -> Vec<Value> {
+pub(crate) fn edges(v: &Value) -> Vec<Value> {
     v["edges"]
         .as_array()
         .map(|e| e.iter().map(|x| x["node"].clone()).collect())
@@ -24,7 +24,7 @@ fn edges(v: &Value) -> Vec<Value> {
 
 /// A CN invention patent of `technology` (sumhs), filed 2019-03-04 and granted 2022-09-30:
 /// its 9th-year fee falls due 2027-03-04, its 8th was due 2026-03-04 (grace to 2026-09-04).
-async fn granted_cn_patent(app: &TestApp, token: &str, technology: &str) -> String {
+pub(crate) async fn granted_cn_patent(app: &TestApp, token: &str, technology: &str) -> String {
     let r = app
         .gql(
             Some(token),
@@ -54,7 +54,12 @@ async fn granted_cn_patent(app: &TestApp, token: &str, technology: &str) -> Stri
     id
 }
 
-async fn schedule(app: &TestApp, token: &str, asset: &str, status: Value) -> (String, Vec<Value>) {
+pub(crate) async fn schedule(
+    app: &TestApp,
+    token: &str,
+    asset: &str,
+    status: Value,
+) -> (String, Vec<Value>) {
     let r = app
         .gql(
             Some(token),
@@ -69,7 +74,7 @@ async fn schedule(app: &TestApp, token: &str, asset: &str, status: Value) -> (St
     )
 }
 
-fn fee(list: &[Value], office: &str, year: u64) -> Value {
+pub(crate) fn fee(list: &[Value], office: &str, year: u64) -> Value {
     list.iter()
         .find(|d| d["kind"] == "ANNUITY" && d["jurisdiction"] == office && d["feeYear"] == year)
         .cloned()

@@ -14,7 +14,7 @@ const NODE: &str =
 
 const LIST: &str = "query($f: IpAssetFilter) { ipAssets(filter: $f, first: 100) { totalCount edges { node { id kind status } } } }";
 
-const UPCOMING: &str = "query($d: Int!, $f: DeadlineFilter, $first: Int, $after: String) { upcomingDeadlines(withinDays: $d, filter: $f, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { dueOn kind jurisdiction rule feeYear daysLeft ipAsset { id kind jurisdiction } } } } }";
+const UPCOMING: &str = "query($d: Int!, $f: DeadlineFilter, $first: Int, $after: String) { upcomingDeadlines(withinDays: $d, filter: $f, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { dueOn inGrace kind jurisdiction rule feeYear daysLeft ipAsset { id kind jurisdiction } } } } }";
 
 pub(crate) fn today() -> NaiveDate {
     Utc::now().date_naive()
@@ -265,15 +265,28 @@ async fn upcoming_deadlines_span_the_window_over_visible_live_assets() {
     assert!(dues.windows(2).all(|w| w[0] <= w[1]));
     assert!(
         dues.iter()
-            .all(|due| *due >= today() && *due <= today() + chrono::Days::new(3650))
+            .all(|due| *due <= today() + chrono::Days::new(3650))
     );
     assert_eq!(c["totalCount"].as_u64().unwrap() as usize, dues.len());
-    assert!(
-        c["edges"]
-            .as_array()
-            .unwrap()
+    // Ahead, or past due but still in grace (the demo's EP application of bg, whose 3rd-year
+    // renewal fee is always in grace).
+    let nodes: Vec<&Value> = c["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .collect();
+    for n in &nodes {
+        let ahead = n["daysLeft"].as_i64().unwrap() >= 0;
+        assert_eq!(ahead, n["inGrace"] == false, "{n}");
+    }
+    assert_eq!(
+        nodes
             .iter()
-            .all(|e| e["node"]["daysLeft"].as_i64().unwrap() >= 0)
+            .filter(|n| n["inGrace"] == true)
+            .map(|n| (&n["kind"], &n["jurisdiction"], &n["feeYear"]))
+            .collect::<Vec<_>>(),
+        [(&json!("RENEWAL"), &json!("EP"), &json!(3))]
     );
 
     // sumhs sees the draft's priority deadline; not within 90 days, within a year.
@@ -431,8 +444,9 @@ async fn ip_assets_order_by_nullable_dates_with_undated_ones_last_ascending_firs
     for field in ["FILING_DATE", "PRIORITY_DATE"] {
         for direction in ["ASC", "DESC"] {
             let forward = walk(&app, &admin, field, direction, false).await;
-            // Ten assets of 2025, six of the history (src/seed/history.rs).
-            assert_eq!(forward.len(), 16, "{field} {direction}");
+            // Ten assets of 2025, six of the history (src/seed/history.rs), and bg's EP
+            // application of the docket's demo (src/seed/ip.rs).
+            assert_eq!(forward.len(), 17, "{field} {direction}");
             let dated: Vec<&str> = forward.iter().filter_map(|(d, _)| d.as_str()).collect();
             // Undated assets come last ascending, first descending…
             let undated = forward.len() - dated.len();

@@ -223,6 +223,39 @@ async fn every_datetime_field_has_microseconds() {
         .await;
     timestamps(r.data(), &mut found, &mut bad);
 
+    // A calendar feed token, and a deadline record reopened (the demo's paid CN annual fee).
+    let r = app
+        .gql(
+            Some(&manager),
+            r#"mutation { createCalendarFeedToken(input: { name: "precision" }) { calendarFeedToken { __typename revokedAt lastUsedAt createdAt } } }"#,
+            json!({}),
+        )
+        .await;
+    timestamps(r.data(), &mut found, &mut bad);
+    let r = app
+        .gql(
+            Some(&manager),
+            "{ ipAssets(first: 100) { nodes { deadlines(first: 100, includePast: true, status: [DONE]) { nodes { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let done = r.data()["ipAssets"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["deadlines"]["nodes"].as_array().unwrap().clone())
+        .next()
+        .expect("the demo's paid CN annual fee")["id"]
+        .clone();
+    let r = app
+        .gql(
+            Some(&manager),
+            "mutation($id: ID!) { reopenDeadline(input: { deadlineId: $id, reason: \"precision\" }) { deadline { reopenings { __typename recordedAt reopenedAt } } } }",
+            json!({ "id": done }),
+        )
+        .await;
+    timestamps(r.data(), &mut found, &mut bad);
+
     let r = app.gql(Some(&admin), EVERY_DATETIME, json!({})).await;
     timestamps(r.data(), &mut found, &mut bad);
     assert!(bad.is_empty(), "not to the microsecond: {bad:?}");

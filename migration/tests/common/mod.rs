@@ -44,6 +44,8 @@ pub const TABLES: &[&str] = &[
     "deadline_records",
     "ip_responsibles",
     "deadline_reminders",
+    "calendar_feed_tokens",
+    "deadline_reopenings",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

@@ -2,6 +2,7 @@
 //! `changePassword`).
 
 pub mod audit;
+pub mod calendar_feed;
 pub mod token;
 pub mod user;
 pub mod viewer;

@@ -5,7 +5,7 @@ use std::{collections::HashMap, sync::Arc};
 use async_graphql::{Context, Enum, ID, Object, Result};
 use chrono::{NaiveDate, Utc};
 use entity::{
-    deadline_record,
+    deadline_record, deadline_reopening,
     enums::{DeadlineResolution, IpKind},
     ip_asset,
 };
@@ -14,10 +14,12 @@ use uuid::Uuid;
 use crate::graphql::{
     connection::{Page, PageArgs},
     ids,
-    ip::{DeadlineRecordsOf, FamilyChildrenOf, IpAsset, OwnershipsOf, paging},
+    ip::{
+        DeadlineRecordsOf, DeadlineReopeningsOf, FamilyChildrenOf, IpAsset, OwnershipsOf, paging,
+    },
     money::Money,
     request,
-    scalars::Date,
+    scalars::{Date, Timestamp},
 };
 use crate::{error::AppResult, policy, service::deadlines};
 
@@ -110,15 +112,9 @@ impl IpDeadline {
         let Some(record) = &self.record else {
             return Ok(None);
         };
-        let req = request(ctx);
-        let owners: Vec<uuid::Uuid> = req
-            .loaders
-            .children::<OwnershipsOf>(self.asset.id)
+        Ok(may_see_details(ctx, self.asset.id)
             .await?
-            .into_iter()
-            .map(|o| o.institution_id)
-            .collect();
-        Ok(policy::may_see_docket_details(&req.principal, &owners).then_some(record.as_ref()))
+            .then_some(record.as_ref()))
     }
 
     /// Orders deadlines by due date, then asset, kind and office; unique per deadline.
@@ -129,6 +125,71 @@ impl IpDeadline {
             self.deadline.kind as u8,
             self.deadline.jurisdiction.clone(),
         )
+    }
+}
+
+/// Whether the viewer may read the fees and notes of the docket of `asset`: its co-owners.
+async fn may_see_details(ctx: &Context<'_>, asset: Uuid) -> Result<bool> {
+    let req = request(ctx);
+    let owners: Vec<uuid::Uuid> = req
+        .loaders
+        .children::<OwnershipsOf>(asset)
+        .await?
+        .into_iter()
+        .map(|o| o.institution_id)
+        .collect();
+    Ok(policy::may_see_docket_details(&req.principal, &owners))
+}
+
+/// A record of a deadline (done or waived) that was reopened, kept as history.
+pub struct DeadlineReopening(deadline_reopening::Model);
+
+/// A record of a deadline (done or waived) that was reopened (`reopenDeadline`), kept as history.
+#[Object]
+impl DeadlineReopening {
+    /// What had been recorded: DONE or WAIVED.
+    async fn was(&self) -> DeadlineStatus {
+        match self.0.resolution {
+            DeadlineResolution::Done => DeadlineStatus::Done,
+            DeadlineResolution::Waived => DeadlineStatus::Waived,
+        }
+    }
+    /// The date that had been recorded (done on, or decided on).
+    async fn acted_on(&self) -> Date {
+        Date(self.0.acted_on)
+    }
+    /// The official fee that had been recorded. Co-owners and center admins only (null for
+    /// others).
+    async fn official_fee(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
+        if !may_see_details(ctx, self.0.ip_asset_id).await? {
+            return Ok(None);
+        }
+        Ok(self
+            .0
+            .fee_amount
+            .zip(self.0.fee_currency.as_deref())
+            .map(|(amount, currency)| Money::new(amount, currency)))
+    }
+    /// The note that had been recorded. Co-owners and center admins only (null for others).
+    async fn note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(may_see_details(ctx, self.0.ip_asset_id)
+            .await?
+            .then(|| self.0.note.clone())
+            .flatten())
+    }
+    /// Why it was reopened. Co-owners and center admins only (null for others).
+    async fn reason(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(may_see_details(ctx, self.0.ip_asset_id)
+            .await?
+            .then(|| self.0.reason.clone()))
+    }
+    /// When it had been recorded.
+    async fn recorded_at(&self) -> Timestamp {
+        Timestamp(self.0.recorded_at)
+    }
+    /// When it was reopened.
+    async fn reopened_at(&self) -> Timestamp {
+        Timestamp(self.0.created_at)
     }
 }
 
@@ -212,7 +273,7 @@ pub fn selects_records(connection: &async_graphql::Lookahead<'_>) -> bool {
 impl IpDeadline {
     /// A stable id: the asset and the act (kind, office, fee year), not the date — so it survives
     /// a corrected date, and what was recorded about the deadline with it. Pass it to
-    /// `markDeadlineDone` and `waiveDeadline`.
+    /// `markDeadlineDone`, `waiveDeadline` and `reopenDeadline`.
     async fn id(&self) -> ID {
         ids::encode_keyed("IpDeadline", self.asset.id, &self.deadline.act())
     }
@@ -242,6 +303,20 @@ impl IpDeadline {
     /// The note recorded with it. Co-owners and center admins only (null for others).
     async fn note(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(self.details(ctx).await?.and_then(|r| r.note.clone()))
+    }
+    /// What had been recorded about the deadline and was reopened (`reopenDeadline`), oldest
+    /// first: the docket's history of corrections.
+    async fn reopenings(&self, ctx: &Context<'_>) -> Result<Vec<DeadlineReopening>> {
+        let act = self.deadline.act();
+        let mut rows: Vec<deadline_reopening::Model> = request(ctx)
+            .loaders
+            .children::<DeadlineReopeningsOf>(self.asset.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.act == act)
+            .collect();
+        rows.sort_by_key(|r| (r.created_at, r.id));
+        Ok(rows.into_iter().map(DeadlineReopening).collect())
     }
     /// The days the deadline reminds its asset's responsible person on: each lead time before
     /// the due date (`BIOBRIDGE_REMINDER_LEAD_DAYS`, by default 90, 30 and 7 days) and the last

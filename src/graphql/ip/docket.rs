@@ -1,4 +1,5 @@
-//! Docket mutations: mark a computed deadline done, or waive it (see `service::docket`).
+//! Docket mutations: mark a computed deadline done, waive it, or reopen it (see
+//! `service::docket`).
 
 use std::sync::Arc;
 
@@ -40,13 +41,22 @@ pub struct WaiveDeadlineInput {
     pub note: Option<String>,
 }
 
-/// Result of `markDeadlineDone` and `waiveDeadline`.
+/// Reopens a deadline marked done or waived by mistake.
+#[derive(InputObject)]
+pub struct ReopenDeadlineInput {
+    /// The deadline (`IpDeadline.id`).
+    pub deadline_id: ID,
+    /// Why it is reopened, e.g. "marked paid on the wrong patent" (1 to 2000 characters).
+    pub reason: String,
+}
+
+/// Result of `markDeadlineDone`, `waiveDeadline` and `reopenDeadline`.
 pub struct DeadlinePayload {
     asset: Uuid,
     act: String,
 }
 
-/// Result of `markDeadlineDone` and `waiveDeadline`.
+/// Result of `markDeadlineDone`, `waiveDeadline` and `reopenDeadline`.
 #[Object]
 impl DeadlinePayload {
     /// The deadline as the viewer sees it after the change.
@@ -139,6 +149,23 @@ impl DocketMutation {
             },
         )
         .await?;
+        Ok(DeadlinePayload { asset, act })
+    }
+
+    /// Reopens a deadline marked done or waived by mistake: it is OPEN again (and can be marked
+    /// or waived anew), and what had been recorded stays in its `reopenings` with the reason.
+    /// The same permission as marking it. A right a waived fee has already ended (LAPSED or
+    /// ABANDONED) cannot be reopened into (`CONFLICT`); before the end of the grace period,
+    /// reopening a waived fee cancels the lapse.
+    async fn reopen_deadline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the mutation is to do; each field is described on the input type.")]
+        input: ReopenDeadlineInput,
+    ) -> Result<DeadlinePayload> {
+        let req = request(ctx);
+        let (asset, act) = ids::decode_keyed_as("deadlineId", "IpDeadline", &input.deadline_id)?;
+        docket::reopen(&req.db, &req.principal, asset, &act, &input.reason).await?;
         Ok(DeadlinePayload { asset, act })
     }
 }

@@ -43,6 +43,11 @@ has_many!(
     deadline_record::Column::IpAssetId
 );
 has_many!(
+    DeadlineReopeningsOf,
+    entity::deadline_reopening::Entity,
+    entity::deadline_reopening::Column::IpAssetId
+);
+has_many!(
     FamilyChildrenOf,
     ip_asset::Entity,
     ip_asset::Column::FamilyParentId
