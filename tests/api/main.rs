@@ -48,6 +48,7 @@ mod search;
 mod startup;
 mod startups;
 mod statistics;
+mod statistics_disclosure;
 mod statistics_exports;
 mod statistics_load;
 mod story;

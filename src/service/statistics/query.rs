@@ -120,6 +120,9 @@ pub struct CountRow {
 
 pub struct MoneyRow {
     pub cell: CellKey,
+    /// The institution's region (its stored name), in the breakdown by institution: an
+    /// institution's cells add up to its region's (see [`super::disclosure`]).
+    pub region: Option<String>,
     pub currency: String,
     pub year: i32,
     pub amount: i64,
@@ -306,7 +309,14 @@ pub async fn money(
                 &["cur", "k_year"]
             };
             let mut q = branch(dim, also);
-            q.expr_as(rows_col("cur"), Alias::new("cur"))
+            let region = if dim == Dim::Institution {
+                q.add_group_by([rows_col("k_region")]);
+                rows_col("k_region")
+            } else {
+                Expr::cust("CAST(NULL AS TEXT)")
+            };
+            q.expr_as(region, Alias::new("c_region"))
+                .expr_as(rows_col("cur"), Alias::new("cur"))
                 .expr_as(rows_col("k_year"), Alias::new("p_year"))
                 .expr_as(
                     as_bigint(Func::sum(rows_col("amount"))),
@@ -339,6 +349,7 @@ pub async fn money(
             dim,
             MoneyRow {
                 cell,
+                region: row.try_get::<Option<String>>("", "c_region")?,
                 currency: row.try_get("", "cur")?,
                 year,
                 amount: row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0),
