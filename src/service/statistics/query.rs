@@ -257,7 +257,9 @@ fn finest(rows: SelectStatement, extra_keys: &[&str]) -> SelectStatement {
 /// Which cell of `dim` a finest cell adds to.
 fn rolled_up(row: &sea_orm::QueryResult, dim: Dim) -> AppResult<Option<CellKey>> {
     let text = |column: &str| -> AppResult<Option<CellKey>> {
-        Ok(row.try_get::<Option<String>>("", column)?.map(CellKey::Text))
+        Ok(row
+            .try_get::<Option<String>>("", column)?
+            .map(CellKey::Text))
     };
     match dim {
         Dim::Total => Ok(Some(CellKey::Total)),
