@@ -365,7 +365,7 @@ async fn where_the_statistics_time_goes_on_10000_technologies() {
             .data();
         let total = t.elapsed();
         let mut statements = log.lock().unwrap().clone();
-        statements.sort_by(|a, b| b.0.cmp(&a.0));
+        statements.sort_by_key(|s| std::cmp::Reverse(s.0));
         let sum: std::time::Duration = statements.iter().map(|(d, _)| *d).sum();
         println!(
             "\n== {who}: {total:?} for the request, {sum:?} in {} statements",
