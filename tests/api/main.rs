@@ -1,5 +1,6 @@
 //! Integration tests: GraphQL over HTTP against the real router, on SQLite by default and on
 //! PostgreSQL when `TEST_POSTGRES_URL` is set. One binary, so the suite links once.
+#![recursion_limit = "256"]
 
 mod support;
 
@@ -51,6 +52,7 @@ mod search;
 mod startup;
 mod startups;
 mod statistics;
+mod statistics_disclosure;
 mod statistics_exports;
 mod statistics_load;
 mod story;

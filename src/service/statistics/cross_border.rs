@@ -26,6 +26,7 @@ use entity::{
 
 use super::{
     Scope,
+    disclosure::{self, Group},
     figures::{Figure, MoneyFigure, suppressed},
 };
 use crate::{
@@ -51,6 +52,9 @@ pub enum Level {
 pub struct Cell {
     pub from: String,
     pub to: String,
+    /// The regions of `from` and `to` (the same as them in the region matrix).
+    pub from_region: String,
+    pub to_region: String,
     /// Deals signed in the period, and their contract values per currency.
     pub deals: Figure,
     /// Income received in the period (count of incomes, sums per currency).
@@ -295,12 +299,18 @@ async fn run(
             .expr_as(Expr::cust(level.to_string()), Alias::new("lvl"))
             .expr_as(rows_col(a), Alias::new("a"))
             .expr_as(rows_col(b), Alias::new("b"))
+            .expr_as(rows_col("a_region"), Alias::new("ra"))
+            .expr_as(rows_col("b_region"), Alias::new("rb"))
             .expr_as(
                 bigint(Func::count_distinct(rows_col("unit"))),
                 Alias::new("n"),
             )
             .and_where(rows_col(b).is_not_null())
             .add_group_by([rows_col(a), rows_col(b)]);
+        if level == 1 {
+            // An institution's region depends on it: grouping by it changes no group.
+            branch.add_group_by([rows_col("a_region"), rows_col("b_region")]);
+        }
         if priced.is_some() {
             branch
                 .expr_as(rows_col("cur"), Alias::new("cur"))
@@ -331,9 +341,15 @@ async fn run(
             row.try_get::<String>("", "a")?,
             row.try_get::<String>("", "b")?,
         );
+        let regions = (
+            row.try_get::<String>("", "ra")?,
+            row.try_get::<String>("", "rb")?,
+        );
         let cell = cells[level].entry(key.clone()).or_insert_with(|| Cell {
             from: key.0.clone(),
             to: key.1.clone(),
+            from_region: regions.0,
+            to_region: regions.1,
             ..Cell::default()
         });
         let n = row.try_get::<Option<i64>>("", "n")?.unwrap_or(0);
@@ -572,7 +588,7 @@ pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
     )
     .await?;
 
-    let [regions, institutions] = cells.map(|level| {
+    let [mut regions, mut institutions] = cells.map(|level| {
         let mut out: Vec<Cell> = level.into_values().collect();
         for cell in &mut out {
             for m in cell
@@ -586,10 +602,90 @@ pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
         }
         out
     });
+    if s.protect {
+        withhold_complements(
+            &mut regions,
+            &mut institutions,
+            |c| &mut c.deals,
+            s.min_cell,
+        );
+        withhold_complements(
+            &mut regions,
+            &mut institutions,
+            |c| &mut c.income,
+            s.min_cell,
+        );
+    }
     Ok(Flows {
         regions,
         institutions,
     })
+}
+
+/// Secondary suppression, per currency: a region-to-region cell is the sum of the
+/// institution-to-institution cells between those regions and of the deals (incomes) with
+/// organisations outside the consortium, which no institution cell lists; none of them may be
+/// given away by subtraction (see [`disclosure`]).
+fn withhold_complements(
+    regions: &mut [Cell],
+    institutions: &mut [Cell],
+    figure: fn(&mut Cell) -> &mut Figure,
+    min_cell: i64,
+) {
+    let currencies: std::collections::BTreeSet<String> = regions
+        .iter_mut()
+        .chain(institutions.iter_mut())
+        .flat_map(|c| {
+            figure(c)
+                .money
+                .iter()
+                .map(|m| m.currency.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for currency in currencies {
+        // (level, index of the cell) of each money figure in `currency`.
+        let mut at: Vec<(usize, usize)> = Vec::new();
+        let mut cells: Vec<disclosure::Cell> = Vec::new();
+        for (level, list) in [&mut *regions, &mut *institutions].into_iter().enumerate() {
+            for (i, c) in list.iter_mut().enumerate() {
+                if let Some(m) = figure(c).money.iter().find(|m| m.currency == currency) {
+                    at.push((level, i));
+                    cells.push(disclosure::Cell {
+                        amount: m.amount,
+                        foreign: m.foreign,
+                        hidden: m.suppressed,
+                    });
+                }
+            }
+        }
+        let groups: Vec<Group> = (0..at.len())
+            .filter(|&k| at[k].0 == 0)
+            .map(|k| {
+                let r = &regions[at[k].1];
+                let parts = (0..at.len())
+                    .filter(|&j| {
+                        let (level, i) = at[j];
+                        level == 1
+                            && institutions[i].from_region == r.from_region
+                            && institutions[i].to_region == r.to_region
+                    })
+                    .collect();
+                Group { margin: k, parts }
+            })
+            .collect();
+        disclosure::protect(&mut cells, &groups, min_cell);
+        for ((level, i), cell) in at.into_iter().zip(cells) {
+            let c = if level == 0 {
+                &mut regions[i]
+            } else {
+                &mut institutions[i]
+            };
+            if let Some(m) = figure(c).money.iter_mut().find(|m| m.currency == currency) {
+                m.suppressed = cell.hidden;
+            }
+        }
+    }
 }
 
 /// The cross-border cells at `level`.

@@ -1,10 +1,14 @@
 //! From aggregate rows to the figures of a breakdown, with small-cell protection: a money
 //! figure built from fewer than `min_cell` records of institutions other than the viewer's own
-//! is withheld (its count stays). Pure; no I/O.
+//! is withheld (its count stays), and so is what would give it away by subtraction (see
+//! [`super::disclosure`]). Pure; no I/O.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::query::{CellKey, CountRow, Dim, MoneyRow};
+use super::{
+    disclosure::{self, Group},
+    query::{CellKey, CountRow, Dim, MoneyRow},
+};
 
 /// The sum of one currency in one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +66,12 @@ pub fn assemble(
         }
     }
     let mut sums: BTreeMap<(u8, CellKey, String), MoneyFigure> = BTreeMap::new();
+    let mut region_of: BTreeMap<String, String> = BTreeMap::new();
     for (dim, rows) in money {
         for row in rows {
+            if let (CellKey::Text(slug), Some(region)) = (&row.cell, &row.region) {
+                region_of.insert(slug.clone(), region.clone());
+            }
             let m = sums
                 .entry((slot(dim), row.cell, row.currency.clone()))
                 .or_insert_with(|| MoneyFigure {
@@ -81,8 +89,13 @@ pub fn assemble(
             m.foreign += row.foreign;
         }
     }
-    for ((dim, cell, _), mut m) in sums {
+    for m in sums.values_mut() {
         m.suppressed = protect && suppressed(m.foreign, min_cell);
+    }
+    if protect {
+        withhold_complements(&mut sums, &region_of, min_cell);
+    }
+    for ((dim, cell, _), m) in sums {
         cells.entry((dim, cell)).or_default().money.push(m);
     }
     let mut out = Breakdown::default();
@@ -101,6 +114,69 @@ pub fn assemble(
     out
 }
 
+/// Secondary suppression, per currency, over the relations between a metric's cells: the total
+/// is the sum of the years, of the institutions, of the regions and of the keys; a region is
+/// the sum of its institutions. Expects the money of every breakdown (a breakdown's cells are
+/// withheld alike whichever of them a request shows).
+fn withhold_complements(
+    sums: &mut BTreeMap<(u8, CellKey, String), MoneyFigure>,
+    region_of: &BTreeMap<String, String>,
+    min_cell: i64,
+) {
+    let currencies: BTreeSet<String> = sums.keys().map(|(_, _, c)| c.clone()).collect();
+    for currency in currencies {
+        let keys: Vec<(u8, CellKey, String)> = sums
+            .keys()
+            .filter(|(_, _, c)| *c == currency)
+            .cloned()
+            .collect();
+        let mut cells: Vec<disclosure::Cell> = keys
+            .iter()
+            .filter_map(|k| sums.get(k))
+            .map(|m| disclosure::Cell {
+                amount: m.amount,
+                foreign: m.foreign,
+                hidden: m.suppressed,
+            })
+            .collect();
+        let of_dim = |dim: Dim| -> Vec<usize> {
+            (0..keys.len())
+                .filter(|&i| keys[i].0 == dim as u8)
+                .collect()
+        };
+        let mut groups = Vec::new();
+        if let Some(&total) = of_dim(Dim::Total).first() {
+            for dim in [Dim::Year, Dim::Institution, Dim::Region, Dim::Key] {
+                let parts = of_dim(dim);
+                if !parts.is_empty() {
+                    groups.push(Group {
+                        margin: total,
+                        parts,
+                    });
+                }
+            }
+        }
+        for r in of_dim(Dim::Region) {
+            let CellKey::Text(region) = &keys[r].1 else {
+                continue;
+            };
+            let parts = of_dim(Dim::Institution)
+                .into_iter()
+                .filter(|&i| {
+                    matches!(&keys[i].1, CellKey::Text(slug) if region_of.get(slug) == Some(region))
+                })
+                .collect();
+            groups.push(Group { margin: r, parts });
+        }
+        disclosure::protect(&mut cells, &groups, min_cell);
+        for (key, cell) in keys.iter().zip(cells) {
+            if let Some(m) = sums.get_mut(key) {
+                m.suppressed = cell.hidden;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +190,7 @@ mod tests {
     ) -> MoneyRow {
         MoneyRow {
             cell: dim_cell,
+            region: None,
             currency: currency.into(),
             year,
             amount,

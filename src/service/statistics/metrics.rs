@@ -175,6 +175,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                 ));
             let counted = Counted {
                 base: q,
+                additive: true,
                 date,
                 key: Some(col(technology::Entity, technology::Column::Field)),
                 counted: vec![col(technology::Entity, technology::Column::Id)],
@@ -237,6 +238,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             }
             let counted = Counted {
                 base: q,
+                additive: false,
                 date,
                 key: Some(col(ip_asset::Entity, ip_asset::Column::Jurisdiction)),
                 counted,
@@ -263,6 +265,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             (
                 Counted {
                     base: q,
+                    additive: true,
                     date,
                     key,
                     counted: vec![id],
@@ -298,6 +301,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                 .and_where(col(deal::Entity, deal::Column::Id).not_in_subquery(ended));
             let counted = Counted {
                 base: q,
+                additive: true,
                 date,
                 key: Some(col(deal::Entity, deal::Column::Kind)),
                 counted: vec![col(deal::Entity, deal::Column::Id)],
@@ -312,6 +316,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                 q.and_where(col(deal::Entity, deal::Column::Kind).is_in(LICENSE_KINDS));
                 let counted = Counted {
                     base: q,
+                    additive: false,
                     date,
                     key: Some(col(deal::Entity, deal::Column::Kind)),
                     counted: vec![col(deal::Entity, deal::Column::Id)],
@@ -332,6 +337,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             (
                 Counted {
                     base: q,
+                    additive: true,
                     date,
                     key,
                     counted: vec![id],
@@ -381,6 +387,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             );
             let counted = Counted {
                 base: q,
+                additive: false,
                 date,
                 key: None,
                 counted: vec![col(
@@ -432,6 +439,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             (
                 Counted {
                     base: q,
+                    additive: true,
                     date,
                     key,
                     counted,
@@ -462,6 +470,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                 return (
                     Counted {
                         base: q,
+                        additive: true,
                         date,
                         key,
                         counted,
@@ -521,6 +530,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             (
                 Counted {
                     base: q,
+                    additive: true,
                     date,
                     key,
                     counted,
@@ -574,6 +584,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             };
             let counted = Counted {
                 base: q,
+                additive: false,
                 date,
                 key: Some(col(agreement::Entity, agreement::Column::Kind)),
                 counted: vec![col(agreement::Entity, agreement::Column::Id)],

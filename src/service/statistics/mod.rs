@@ -8,6 +8,7 @@
 //! [`figures`].
 
 pub mod cross_border;
+pub mod disclosure;
 pub mod figures;
 pub mod metrics;
 pub mod query;
@@ -120,21 +121,25 @@ impl Wanted {
 }
 
 /// One metric with the breakdowns `wanted` asks for: one statement for the counts, and one for
-/// the money when it is asked for and the metric has any.
+/// the money (of every breakdown) when it is asked for and the metric has any.
 pub async fn metric(
     db: &impl ConnectionTrait,
     s: &Scope,
     m: Metric,
     wanted: &Wanted,
 ) -> AppResult<Breakdown> {
-    let (counted, priced, dims) = metrics::sources(s, m);
-    let dims: Vec<query::Dim> = dims
-        .into_iter()
+    let (counted, priced, every_dim) = metrics::sources(s, m);
+    let dims: Vec<query::Dim> = every_dim
+        .iter()
+        .copied()
         .filter(|d| wanted.dims.contains(d))
         .collect();
     let counts = query::counts(db, &counted, &s.years, &dims).await?;
+    // Money of every breakdown, whichever are asked for: a cell is withheld when its
+    // siblings and their margin would give it away (see `disclosure`), whether or not this
+    // request shows them.
     let money = match &priced {
-        Some(p) if wanted.money => query::money(db, p, &s.years, &dims).await?,
+        Some(p) if wanted.money => query::money(db, p, &s.years, &every_dim).await?,
         _ => Vec::new(),
     };
     Ok(figures::assemble(counts, money, s.min_cell, s.protect))

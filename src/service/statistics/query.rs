@@ -64,22 +64,18 @@ pub struct Years {
 }
 
 impl Years {
+    /// The calendar year of `date` within the period (NULL outside it): one comparison per
+    /// year boundary, `CASE WHEN d < from THEN NULL WHEN d < '2024-01-01' THEN 2023 … WHEN d
+    /// <= to THEN 2026 END`.
     pub fn year_of(&self, date: SimpleExpr) -> SimpleExpr {
         use chrono::Datelike;
-        let mut years = self.from.year()..=self.to.year();
-        let first = years.next().unwrap_or(self.from.year());
-        let range = |y: i32| {
-            (
-                NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(self.from),
-                NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(self.to),
-            )
-        };
-        let (s, e) = range(first);
-        let mut case = Expr::case(date.clone().between(s, e), Expr::val(first));
-        for y in years {
-            let (s, e) = range(y);
-            case = case.case(date.clone().between(s, e), Expr::val(y));
+        let null = || Expr::cust("CAST(NULL AS INTEGER)");
+        let mut case = Expr::case(date.clone().lt(self.from), null());
+        for y in self.from.year()..self.to.year() {
+            let next = NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(self.to);
+            case = case.case(date.clone().lt(next), Expr::val(y));
         }
+        case = case.case(date.lte(self.to), Expr::val(self.to.year()));
         case.into()
     }
 
@@ -97,10 +93,16 @@ pub struct Counted {
     pub date: SimpleExpr,
     pub key: Option<SimpleExpr>,
     pub counted: Vec<SimpleExpr>,
+    /// Each unit is one row of `base` (one year, institution and key): the counts add up
+    /// across cells, so they are counted once at the finest grain and summed per breakdown
+    /// (see [`counts`]). False where a unit has several rows (a filing per co-owner, an
+    /// agreement per party) and each breakdown must count distinct units.
+    pub additive: bool,
 }
 
 /// A money metric: the sum of `amount` per currency and year, the number of records it is
 /// built from, and how many of those are not the viewer's own (for small-cell protection).
+/// Each record must be one row of `base`: the sums and counts add up across cells.
 pub struct Priced {
     pub base: SelectStatement,
     pub date: SimpleExpr,
@@ -120,6 +122,9 @@ pub struct CountRow {
 
 pub struct MoneyRow {
     pub cell: CellKey,
+    /// The institution's region (its stored name), in the breakdown by institution: an
+    /// institution's cells add up to its region's (see [`super::disclosure`]).
+    pub region: Option<String>,
     pub currency: String,
     pub year: i32,
     pub amount: i64,
@@ -233,6 +238,76 @@ fn grouped<R>(dims: &[Dim], rows: Vec<(Dim, R)>) -> Vec<(Dim, Vec<R>)> {
     out
 }
 
+/// The finest cells — year, institution (with its region), key — of a source whose units are
+/// one row each: `SELECT k_year, k_inst, k_region, k_key, <aggregates> FROM (<rows>) GROUP BY
+/// them`, one hash aggregate over the rows (no per-breakdown sort, no DISTINCT).
+fn finest(rows: SelectStatement, extra_keys: &[&str]) -> SelectStatement {
+    let mut q = Query::select();
+    q.from_subquery(rows, Alias::new(ROWS));
+    for k in ["k_year", "k_inst", "k_region", "k_key"]
+        .iter()
+        .chain(extra_keys)
+    {
+        q.expr_as(rows_col(k), Alias::new(*k));
+        q.add_group_by([rows_col(k)]);
+    }
+    q
+}
+
+/// Which cell of `dim` a finest cell adds to.
+fn rolled_up(row: &sea_orm::QueryResult, dim: Dim) -> AppResult<Option<CellKey>> {
+    let text = |column: &str| -> AppResult<Option<CellKey>> {
+        Ok(row
+            .try_get::<Option<String>>("", column)?
+            .map(CellKey::Text))
+    };
+    match dim {
+        Dim::Total => Ok(Some(CellKey::Total)),
+        Dim::Year => Ok(row.try_get::<Option<i32>>("", "k_year")?.map(CellKey::Year)),
+        Dim::Institution => text("k_inst"),
+        Dim::Region => text("k_region"),
+        Dim::Key => text("k_key"),
+    }
+}
+
+/// [`counts`] of an additive source.
+async fn additive_counts(
+    db: &impl ConnectionTrait,
+    m: &Counted,
+    source: SelectStatement,
+    dims: &[Dim],
+) -> AppResult<Vec<(Dim, Vec<CountRow>)>> {
+    let mut q = finest(source, &[]);
+    for i in 0..m.counted.len() {
+        q.expr_as(
+            as_bigint(Func::count(rows_col(&format!("u{i}")))),
+            Alias::new(format!("n{i}")),
+        );
+    }
+    let mut sums: std::collections::BTreeMap<(usize, CellKey), [i64; 3]> = Default::default();
+    for row in db.query_all(&q).await? {
+        let mut n = [0; 3];
+        for (i, slot) in n.iter_mut().enumerate().take(m.counted.len()) {
+            *slot = row
+                .try_get::<Option<i64>>("", &format!("n{i}"))?
+                .unwrap_or(0);
+        }
+        for (d, &dim) in dims.iter().enumerate() {
+            if let Some(cell) = rolled_up(&row, dim)? {
+                let sum = sums.entry((d, cell)).or_default();
+                for (s, x) in sum.iter_mut().zip(n) {
+                    *s += x;
+                }
+            }
+        }
+    }
+    let rows = sums
+        .into_iter()
+        .map(|((d, cell), counts)| (dims[d], CountRow { cell, counts }))
+        .collect();
+    Ok(grouped(dims, rows))
+}
+
 /// Runs `m` for every breakdown in `dims`: one statement.
 pub async fn counts(
     db: &impl ConnectionTrait,
@@ -244,6 +319,9 @@ pub async fn counts(
     let mut source = rows(&m.base, years, &m.date, &m.key);
     for (i, c) in m.counted.iter().enumerate() {
         source.expr_as(c.clone(), Alias::new(format!("u{i}")));
+    }
+    if m.additive {
+        return additive_counts(db, m, source, &dims).await;
     }
     let branches = dims
         .iter()
@@ -278,8 +356,8 @@ pub async fn counts(
     Ok(grouped(&dims, out))
 }
 
-/// Runs `m` for every breakdown in `dims`, grouped also by currency and year (so converted
-/// totals can use each year's rate): one statement.
+/// Runs `m` for every breakdown in `dims`, per currency and year (so converted totals can use
+/// each year's rate): one statement over the finest cells, summed per breakdown.
 pub async fn money(
     db: &impl ConnectionTrait,
     m: &Priced,
@@ -297,57 +375,58 @@ pub async fn money(
             Expr::case(m.foreign.clone(), m.unit.clone()),
             Alias::new("foreign_unit"),
         );
-    let branches = dims
-        .iter()
-        .map(|&dim| {
-            let also: &[&str] = if dim == Dim::Year {
-                &["cur"]
-            } else {
-                &["cur", "k_year"]
-            };
-            let mut q = branch(dim, also);
-            q.expr_as(rows_col("cur"), Alias::new("cur"))
-                .expr_as(rows_col("k_year"), Alias::new("p_year"))
-                .expr_as(
-                    as_bigint(Func::sum(rows_col("amount"))),
-                    Alias::new("amount"),
-                )
-                .expr_as(
-                    as_bigint(Func::count_distinct(rows_col("unit"))),
-                    Alias::new("records"),
-                )
-                .expr_as(
-                    as_bigint(Func::count_distinct(rows_col("foreign_unit"))),
-                    Alias::new("foreign_records"),
-                );
-            q
-        })
-        .collect();
-    let Some(q) = union_over_rows(source, branches) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
+    let mut q = finest(source, &["cur"]);
+    q.expr_as(
+        as_bigint(Func::sum(rows_col("amount"))),
+        Alias::new("amount"),
+    )
+    .expr_as(
+        as_bigint(Func::count(rows_col("unit"))),
+        Alias::new("records"),
+    )
+    .expr_as(
+        as_bigint(Func::count(rows_col("foreign_unit"))),
+        Alias::new("foreign_records"),
+    );
+    let mut sums: std::collections::BTreeMap<(usize, CellKey, String, i32), MoneyRow> =
+        Default::default();
     for row in db.query_all(&q).await? {
-        let Some(dim) = dim_of(&row)? else { continue };
-        let Some(cell) = cell_of(&row, dim)? else {
+        let Some(year) = row.try_get::<Option<i32>>("", "k_year")? else {
             continue;
         };
-        let Some(year) = row.try_get::<Option<i32>>("", "p_year")? else {
-            continue;
-        };
-        out.push((
-            dim,
-            MoneyRow {
-                cell,
-                currency: row.try_get("", "cur")?,
-                year,
-                amount: row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0),
-                records: row.try_get::<Option<i64>>("", "records")?.unwrap_or(0),
-                foreign: row
-                    .try_get::<Option<i64>>("", "foreign_records")?
-                    .unwrap_or(0),
-            },
-        ));
+        let currency: String = row.try_get("", "cur")?;
+        let amount = row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0);
+        let records = row.try_get::<Option<i64>>("", "records")?.unwrap_or(0);
+        let foreign = row
+            .try_get::<Option<i64>>("", "foreign_records")?
+            .unwrap_or(0);
+        for (d, &dim) in dims.iter().enumerate() {
+            let Some(cell) = rolled_up(&row, dim)? else {
+                continue;
+            };
+            let region = match dim {
+                Dim::Institution => row.try_get::<Option<String>>("", "k_region")?,
+                _ => None,
+            };
+            let sum = sums
+                .entry((d, cell.clone(), currency.clone(), year))
+                .or_insert_with(|| MoneyRow {
+                    cell,
+                    region,
+                    currency: currency.clone(),
+                    year,
+                    amount: 0,
+                    records: 0,
+                    foreign: 0,
+                });
+            sum.amount += amount;
+            sum.records += records;
+            sum.foreign += foreign;
+        }
     }
+    let out = sums
+        .into_iter()
+        .map(|((d, ..), row)| (dims[d], row))
+        .collect();
     Ok(grouped(&dims, out))
 }
