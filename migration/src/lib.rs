@@ -28,6 +28,7 @@ mod m20261127_180510_ip_responsibles;
 mod m20261127_180600_licensee_accounts;
 mod m20261127_180700_search_text;
 mod m20261127_180701_institution_ror_id;
+mod m20261127_200000_ip_costs;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_180701_institution_ror_id::Migration),
             Box::new(m20261127_180500_deadline_records::Migration),
             Box::new(m20261127_180510_ip_responsibles::Migration),
+            Box::new(m20261127_200000_ip_costs::Migration),
         ]
     }
 }

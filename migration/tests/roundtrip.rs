@@ -51,6 +51,9 @@ async fn assert_indexes(db: &DatabaseConnection) {
         ("audit_events", "idx_audit_events_entity_type_entity_id"),
         ("deadline_records", "uq_deadline_records_ip_asset_id_act"),
         ("ip_responsibles", "uq_ip_responsibles_ip_asset_id"),
+        ("ip_costs", "idx_ip_costs_ip_asset_id"),
+        ("ip_reimbursements", "idx_ip_reimbursements_deal_id"),
+        ("security_reviews", "uq_security_reviews_technology_id"),
     ] {
         assert!(
             manager.has_index(table, index).await.unwrap(),

@@ -43,6 +43,10 @@ pub const TABLES: &[&str] = &[
     "webhook_attempts",
     "deadline_records",
     "ip_responsibles",
+    "ip_costs",
+    "ip_reimbursements",
+    "distribution_policies",
+    "security_reviews",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.
