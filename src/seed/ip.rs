@@ -248,7 +248,7 @@ pub(super) async fn load(ctx: &Ctx<'_>, rows: &[IpRow]) -> anyhow::Result<()> {
 
 /// CNIPA's security reviews of the demo's inventions made in China that were filed abroad
 /// (Patent Law art. 19): (technology, reviewed on, CNIPA reference). Every foreign filing of a
-/// technology made in China needs one; the seed's tests check that none is missing.
+/// technology made in China needs one; `tests/api/security_review.rs` checks none is missing.
 pub(super) const SECURITY_REVIEWS: &[(&str, NaiveDate, &str)] = &[
     // The microneedle patch: reviewed before the PCT application of 2026-03-13.
     ("SUMHS-2025-003", date(2026, 2, 24), "BM2026-0310457"),

@@ -111,50 +111,76 @@ pub async fn check_filing(
 
 /// The technologies among `ids` whose review is due: made in China, no review recorded, and no
 /// filing abroad yet. Shown to their owners and center admins only (the review is the
-/// applicant's duty, and its absence is nobody else's business).
+/// applicant's duty, and its absence is nobody else's business). One statement.
 pub async fn pending(
     db: &impl ConnectionTrait,
     viewer: &Principal,
     ids: &[Uuid],
 ) -> AppResult<HashSet<Uuid>> {
-    let mine: Vec<Uuid> = if viewer.is_center_admin() {
-        ids.to_vec()
-    } else if let Some(inst) = viewer.confidential_reader_of() {
-        technology::Entity::find()
-            .filter(technology::Column::Id.is_in(ids.iter().copied()))
-            .filter(technology::Column::OwnerId.eq(inst))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|t| t.id)
-            .collect()
-    } else {
-        Vec::new()
+    use sea_orm::{
+        Condition, QuerySelect,
+        sea_query::{Expr, ExprTrait, Query},
     };
-    if mine.is_empty() {
+    if ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut due = made_in_china(db, &mine).await?;
-    if due.is_empty() {
-        return Ok(due);
+    let mut select = technology::Entity::find()
+        .select_only()
+        .column(technology::Column::Id)
+        .filter(technology::Column::Id.is_in(ids.iter().copied()));
+    if !viewer.is_center_admin() {
+        let Some(inst) = viewer.confidential_reader_of() else {
+            return Ok(HashSet::new());
+        };
+        select = select.filter(technology::Column::OwnerId.eq(inst));
     }
-    for r in security_review::Entity::find()
-        .filter(security_review::Column::TechnologyId.is_in(due.iter().copied()))
+    let in_china = Query::select()
+        .column((institution::Entity, institution::Column::Id))
+        .from(institution::Entity)
+        .and_where(Expr::col((institution::Entity, institution::Column::Country)).eq("CN"))
+        .to_owned();
+    let invented_in_china = Query::select()
+        .column((technology_inventor::Entity, technology_inventor::Column::TechnologyId))
+        .from(technology_inventor::Entity)
+        .inner_join(
+            person::Entity,
+            Expr::col((person::Entity, person::Column::Id)).equals((
+                technology_inventor::Entity,
+                technology_inventor::Column::PersonId,
+            )),
+        )
+        .and_where(
+            Expr::col((person::Entity, person::Column::InstitutionId)).in_subquery(in_china.clone()),
+        )
+        .to_owned();
+    let reviewed = Query::select()
+        .column((security_review::Entity, security_review::Column::TechnologyId))
+        .from(security_review::Entity)
+        .to_owned();
+    let name = |k: IpKind| sea_orm::ActiveEnum::to_value(&k);
+    let foreign = Expr::col((ip_asset::Entity, ip_asset::Column::Kind))
+        .eq(name(IpKind::PctApplication))
+        .or(Expr::col((ip_asset::Entity, ip_asset::Column::Kind))
+            .is_in([name(IpKind::InventionPatent), name(IpKind::UtilityModel)])
+            .and(Expr::col((ip_asset::Entity, ip_asset::Column::Jurisdiction)).ne("CN")));
+    let filed_abroad = Query::select()
+        .column((ip_asset::Entity, ip_asset::Column::TechnologyId))
+        .from(ip_asset::Entity)
+        .and_where(foreign)
+        .to_owned();
+    Ok(select
+        .filter(
+            Condition::any()
+                .add(technology::Column::OwnerId.in_subquery(in_china))
+                .add(technology::Column::Id.in_subquery(invented_in_china)),
+        )
+        .filter(technology::Column::Id.not_in_subquery(reviewed))
+        .filter(technology::Column::Id.not_in_subquery(filed_abroad))
+        .into_tuple::<Uuid>()
         .all(db)
         .await?
-    {
-        due.remove(&r.technology_id);
-    }
-    for a in ip_asset::Entity::find()
-        .filter(ip_asset::Column::TechnologyId.is_in(due.iter().copied()))
-        .all(db)
-        .await?
-    {
-        if is_foreign_filing(a.kind, &a.jurisdiction) {
-            due.remove(&a.technology_id);
-        }
-    }
-    Ok(due)
+        .into_iter()
+        .collect())
 }
 
 /// Records (or corrects) the review of a technology: its owner institution, under `ip:write`.
