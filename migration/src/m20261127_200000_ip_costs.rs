@@ -20,14 +20,11 @@ const POLICIES: &str = "distribution_policies";
 const REVIEWS: &str = "security_reviews";
 
 fn money_checks(table: &'static str, t: &mut TableCreateStatement) {
-    t.check((
-        format!("ck_{table}_amount"),
-        Expr::col("amount").gt(0),
-    ))
-    .check((
-        format!("ck_{table}_currency"),
-        Expr::expr(Func::char_length(Expr::col("currency"))).eq(3),
-    ));
+    t.check((format!("ck_{table}_amount"), Expr::col("amount").gt(0)))
+        .check((
+            format!("ck_{table}_currency"),
+            Expr::expr(Func::char_length(Expr::col("currency"))).eq(3),
+        ));
 }
 
 fn index(table: &str, col: &str) -> IndexCreateStatement {
@@ -127,7 +124,9 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index(REIMBURSEMENTS, "ip_asset_id"))
             .await?;
-        manager.create_index(index(REIMBURSEMENTS, "deal_id")).await?;
+        manager
+            .create_index(index(REIMBURSEMENTS, "deal_id"))
+            .await?;
         manager
             .create_index(index(REIMBURSEMENTS, "recorded_by"))
             .await?;

@@ -421,10 +421,19 @@ async fn every_table(db: &DatabaseConnection) {
         updated_at: now,
         version: 1,
     };
-    let inserted = policy.clone().into_active_model().reset_all().insert(db).await.unwrap();
+    let inserted = policy
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .unwrap();
     assert_eq!(inserted, policy);
     assert_eq!(
-        distribution_policy::Entity::find_by_id(sumhs.id).one(db).await.unwrap(),
+        distribution_policy::Entity::find_by_id(sumhs.id)
+            .one(db)
+            .await
+            .unwrap(),
         Some(policy)
     );
     roundtrip!(

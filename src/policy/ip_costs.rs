@@ -72,10 +72,12 @@ impl Policy for security_review::Entity {
             } else {
                 nothing()
             };
-            Condition::all().add(own).add(child_of::<technology::Entity>(
-                p,
-                security_review::Column::TechnologyId,
-            ))
+            Condition::all()
+                .add(own)
+                .add(child_of::<technology::Entity>(
+                    p,
+                    security_review::Column::TechnologyId,
+                ))
         })
     }
 }

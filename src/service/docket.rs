@@ -78,9 +78,10 @@ pub async fn facts_of(
     if asset.jurisdiction == "CN"
         && matches!(asset.kind, IpKind::InventionPatent | IpKind::UtilityModel)
     {
-        facts.security_review_due = super::security_review::pending(db, actor, &[asset.technology_id])
-            .await?
-            .contains(&asset.technology_id);
+        facts.security_review_due =
+            super::security_review::pending(db, actor, &[asset.technology_id])
+                .await?
+                .contains(&asset.technology_id);
     }
     Ok(facts)
 }

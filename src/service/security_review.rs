@@ -98,7 +98,11 @@ pub async fn check_filing(
         .one(db)
         .await?
         .is_some();
-    if reviewed || !made_in_china(db, &[technology]).await?.contains(&technology) {
+    if reviewed
+        || !made_in_china(db, &[technology])
+            .await?
+            .contains(&technology)
+    {
         return Ok(());
     }
     Err(AppError::bad_input(
@@ -140,7 +144,10 @@ pub async fn pending(
         .and_where(Expr::col((institution::Entity, institution::Column::Country)).eq("CN"))
         .to_owned();
     let invented_in_china = Query::select()
-        .column((technology_inventor::Entity, technology_inventor::Column::TechnologyId))
+        .column((
+            technology_inventor::Entity,
+            technology_inventor::Column::TechnologyId,
+        ))
         .from(technology_inventor::Entity)
         .inner_join(
             person::Entity,
@@ -150,11 +157,15 @@ pub async fn pending(
             )),
         )
         .and_where(
-            Expr::col((person::Entity, person::Column::InstitutionId)).in_subquery(in_china.clone()),
+            Expr::col((person::Entity, person::Column::InstitutionId))
+                .in_subquery(in_china.clone()),
         )
         .to_owned();
     let reviewed = Query::select()
-        .column((security_review::Entity, security_review::Column::TechnologyId))
+        .column((
+            security_review::Entity,
+            security_review::Column::TechnologyId,
+        ))
         .from(security_review::Entity)
         .to_owned();
     let name = |k: IpKind| sea_orm::ActiveEnum::to_value(&k);
@@ -193,9 +204,8 @@ pub async fn record(
 ) -> AppResult<()> {
     policy::ensure_writer(actor, scope::IP_WRITE)?;
     let txn = super::txn::begin_write(db).await?;
-    let tech =
-        policy::find_visible::<technology::Entity>(&txn, actor, technology_id, "technology")
-            .await?;
+    let tech = policy::find_visible::<technology::Entity>(&txn, actor, technology_id, "technology")
+        .await?;
     policy::ensure_can_write(actor, tech.owner_id, scope::IP_WRITE)?;
     check_not_future("reviewedOn", reviewed_on)?;
     let reference = text::optional("reference", reference.as_deref(), REFERENCE_MAX)?;

@@ -82,41 +82,80 @@ async fn co_owners_read_costs_their_admins_record_them_and_docket_fees_count_onc
     // An admin of an owner records; a member may not; an outsider is told what an absent
     // asset tells it.
     let r = app
-        .gql(Some(&sumhs_admin), RECORD, cost(&d.pct, "ATTORNEY_FEE", "12000.00", "CNY", "2026-03-10"))
+        .gql(
+            Some(&sumhs_admin),
+            RECORD,
+            cost(&d.pct, "ATTORNEY_FEE", "12000.00", "CNY", "2026-03-10"),
+        )
         .await;
     let recorded = &r.data()["recordIpCost"]["ipCost"];
     assert_eq!(recorded["paidBy"]["slug"], "sumhs");
-    assert_eq!(recorded["amount"], json!({ "amount": "12000.00", "currency": "CNY" }));
+    assert_eq!(
+        recorded["amount"],
+        json!({ "amount": "12000.00", "currency": "CNY" })
+    );
     let attorney = recorded["id"].as_str().unwrap().to_owned();
     let r = app
-        .gql(Some(&unibl_admin), RECORD, cost(&d.pct, "OTHER", "800.55", "EUR", "2026-03-20"))
+        .gql(
+            Some(&unibl_admin),
+            RECORD,
+            cost(&d.pct, "OTHER", "800.55", "EUR", "2026-03-20"),
+        )
         .await;
-    assert_eq!(r.data()["recordIpCost"]["ipCost"]["paidBy"]["slug"], "unibl");
+    assert_eq!(
+        r.data()["recordIpCost"]["ipCost"]["paidBy"]["slug"],
+        "unibl"
+    );
     let r = app
-        .gql(Some(&sumhs), RECORD, cost(&d.pct, "OTHER", "1.00", "EUR", "2026-03-20"))
+        .gql(
+            Some(&sumhs),
+            RECORD,
+            cost(&d.pct, "OTHER", "1.00", "EUR", "2026-03-20"),
+        )
         .await;
     assert_eq!(r.code(), "FORBIDDEN", "{}", r.body);
     let hidden = app
-        .gql(Some(&zju_admin), RECORD, cost(&d.pct, "OTHER", "1.00", "EUR", "2026-03-20"))
+        .gql(
+            Some(&zju_admin),
+            RECORD,
+            cost(&d.pct, "OTHER", "1.00", "EUR", "2026-03-20"),
+        )
         .await;
     let missing = app
-        .gql(Some(&zju_admin), RECORD, cost(&absent("IpAsset"), "OTHER", "1.00", "EUR", "2026-03-20"))
+        .gql(
+            Some(&zju_admin),
+            RECORD,
+            cost(&absent("IpAsset"), "OTHER", "1.00", "EUR", "2026-03-20"),
+        )
         .await;
     assert_eq!(hidden.code(), "NOT_FOUND");
-    assert_eq!(hidden.body["errors"][0]["message"], missing.body["errors"][0]["message"]);
+    assert_eq!(
+        hidden.body["errors"][0]["message"],
+        missing.body["errors"][0]["message"]
+    );
     // Validation comes after the access checks.
     let r = app
-        .gql(Some(&sumhs_admin), RECORD, cost(&d.pct, "OTHER", "0.00", "EUR", "2026-03-20"))
+        .gql(
+            Some(&sumhs_admin),
+            RECORD,
+            cost(&d.pct, "OTHER", "0.00", "EUR", "2026-03-20"),
+        )
         .await;
     assert_eq!(r.code(), "BAD_USER_INPUT");
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "amount");
     let r = app
-        .gql(Some(&sumhs_admin), RECORD, cost(&d.pct, "OTHER", "1.00", "EUR", "2999-01-01"))
+        .gql(
+            Some(&sumhs_admin),
+            RECORD,
+            cost(&d.pct, "OTHER", "1.00", "EUR", "2999-01-01"),
+        )
         .await;
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "incurredOn");
 
     // The official fee paid on a deadline marked done is a cost, recorded once.
-    let r = app.gql(Some(&sumhs), SCHEDULE, json!({ "id": d.pct })).await;
+    let r = app
+        .gql(Some(&sumhs), SCHEDULE, json!({ "id": d.pct }))
+        .await;
     let priority = edges(&r.data()["node"]["deadlines"])
         .into_iter()
         .find(|x| x["kind"] == "PRIORITY_CLAIM")
@@ -137,7 +176,11 @@ async fn co_owners_read_costs_their_admins_record_them_and_docket_fees_count_onc
         let costs = edges(&node["costs"]);
         assert_eq!(node["costs"]["totalCount"], 3, "{}", r.body);
         let kinds: Vec<_> = costs.iter().map(|c| c["kind"].as_str().unwrap()).collect();
-        assert_eq!(kinds, ["ATTORNEY_FEE", "OFFICIAL_FEE", "OTHER"], "by date paid");
+        assert_eq!(
+            kinds,
+            ["ATTORNEY_FEE", "OFFICIAL_FEE", "OTHER"],
+            "by date paid"
+        );
         assert_eq!(costs[1]["deadlineId"], priority["id"]);
         assert_eq!(costs[1]["paidBy"], Value::Null);
         assert_eq!(costs[0]["deadlineId"], Value::Null);
@@ -150,24 +193,47 @@ async fn co_owners_read_costs_their_admins_record_them_and_docket_fees_count_onc
         );
         // The docket fee cannot be deleted as a cost: it changes with its deadline.
         let r = app
-            .gql(Some(&sumhs_admin), DELETE, json!({ "i": { "id": costs[1]["id"] } }))
+            .gql(
+                Some(&sumhs_admin),
+                DELETE,
+                json!({ "i": { "id": costs[1]["id"] } }),
+            )
             .await;
         assert_eq!(r.code(), "BAD_USER_INPUT");
     }
 
     // An outsider sees neither the costs nor their ids.
-    let r = app.gql(Some(&zju_admin), COSTS, json!({ "id": d.pct })).await;
+    let r = app
+        .gql(Some(&zju_admin), COSTS, json!({ "id": d.pct }))
+        .await;
     assert_eq!(r.data()["node"], Value::Null);
-    let r = app.gql(Some(&zju_admin), DELETE, json!({ "i": { "id": attorney } })).await;
+    let r = app
+        .gql(Some(&zju_admin), DELETE, json!({ "i": { "id": attorney } }))
+        .await;
     let missing = app
-        .gql(Some(&zju_admin), DELETE, json!({ "i": { "id": absent("IpCost") } }))
+        .gql(
+            Some(&zju_admin),
+            DELETE,
+            json!({ "i": { "id": absent("IpCost") } }),
+        )
         .await;
     assert_eq!((r.code(), missing.code()), ("NOT_FOUND", "NOT_FOUND"));
-    assert_eq!(r.body["errors"][0]["message"], missing.body["errors"][0]["message"]);
+    assert_eq!(
+        r.body["errors"][0]["message"],
+        missing.body["errors"][0]["message"]
+    );
     // A member may not delete; an admin of an owner may.
-    let r = app.gql(Some(&sumhs), DELETE, json!({ "i": { "id": attorney } })).await;
+    let r = app
+        .gql(Some(&sumhs), DELETE, json!({ "i": { "id": attorney } }))
+        .await;
     assert_eq!(r.code(), "FORBIDDEN");
-    let r = app.gql(Some(&sumhs_admin), DELETE, json!({ "i": { "id": attorney } })).await;
+    let r = app
+        .gql(
+            Some(&sumhs_admin),
+            DELETE,
+            json!({ "i": { "id": attorney } }),
+        )
+        .await;
     assert_eq!(r.data()["deleteIpCost"]["deletedId"], attorney.as_str());
     let r = app.gql(Some(&unibl), COSTS, json!({ "id": d.pct })).await;
     assert_eq!(r.data()["node"]["costs"]["totalCount"], 2);
@@ -179,7 +245,11 @@ async fn costs_of_a_public_asset_stay_with_its_owners() {
     let l = licence(&app).await;
     let sumhs_admin = app.user_token("manager@sumhs.example").await;
     let r = app
-        .gql(Some(&sumhs_admin), RECORD, cost(&l.patent, "ATTORNEY_FEE", "100.00", "EUR", "2025-03-01"))
+        .gql(
+            Some(&sumhs_admin),
+            RECORD,
+            cost(&l.patent, "ATTORNEY_FEE", "100.00", "EUR", "2025-03-01"),
+        )
         .await;
     r.data();
     // The licensee (unibl) and a stranger (zju) see the published patent, not its costs.
@@ -188,7 +258,9 @@ async fn costs_of_a_public_asset_stay_with_its_owners() {
         app.token("zju", "MEMBER").await,
         app.token("zju", "ANALYST").await,
     ] {
-        let r = app.gql(Some(&token), COSTS, json!({ "id": l.patent })).await;
+        let r = app
+            .gql(Some(&token), COSTS, json!({ "id": l.patent }))
+            .await;
         let node = &r.data()["node"];
         assert_eq!(node["id"], l.patent.as_str(), "the asset itself is visible");
         assert_eq!(
@@ -197,7 +269,11 @@ async fn costs_of_a_public_asset_stay_with_its_owners() {
         );
         // …nor may it write them.
         let r = app
-            .gql(Some(&token), RECORD, cost(&l.patent, "OTHER", "1.00", "EUR", "2025-03-01"))
+            .gql(
+                Some(&token),
+                RECORD,
+                cost(&l.patent, "OTHER", "1.00", "EUR", "2025-03-01"),
+            )
             .await;
         assert_eq!(r.code(), "FORBIDDEN");
     }
@@ -224,13 +300,19 @@ async fn net_income_recovers_unreimbursed_costs_first_and_carries_the_rest_forwa
         ("OFFICIAL_FEE", "5000.00", "CNY", "2025-02-18"),
     ] {
         let r = app
-            .gql(Some(&sumhs_admin), RECORD, cost(&l.patent, kind, amount, currency, on))
+            .gql(
+                Some(&sumhs_admin),
+                RECORD,
+                cost(&l.patent, kind, amount, currency, on),
+            )
             .await;
         r.data();
     }
 
     // GROSS by default: nothing deducted, the whole income distributed.
-    let r = app.gql(Some(&sumhs), DISTRIBUTION, json!({ "id": l.deal })).await;
+    let r = app
+        .gql(Some(&sumhs), DISTRIBUTION, json!({ "id": l.deal }))
+        .await;
     let list = incomes(r.data());
     let upfront = list.iter().find(|i| i["kind"] == "UPFRONT").unwrap();
     assert_eq!(upfront["distribution"]["policy"], "GROSS");
@@ -239,7 +321,10 @@ async fn net_income_recovers_unreimbursed_costs_first_and_carries_the_rest_forwa
         upfront["distribution"]["costsDeducted"],
         json!({ "amount": "0.00", "currency": "EUR" })
     );
-    assert_eq!(upfront["distribution"]["distributedAmount"]["amount"], "15000.00");
+    assert_eq!(
+        upfront["distribution"]["distributedAmount"]["amount"],
+        "15000.00"
+    );
 
     // Only the institution's admins set the policy.
     let net = json!({ "i": { "policy": "NET_OF_UNREIMBURSED_COSTS" } });
@@ -272,7 +357,12 @@ async fn net_income_recovers_unreimbursed_costs_first_and_carries_the_rest_forwa
         assert_eq!(dist["unrecoveredCostsAfter"]["amount"], after, "{kind}");
         // The parts add up to what is distributed, exactly.
         let cents = |v: &Value| -> i64 {
-            v["amount"]["amount"].as_str().unwrap().replace('.', "").parse::<i64>().unwrap()
+            v["amount"]["amount"]
+                .as_str()
+                .unwrap()
+                .replace('.', "")
+                .parse::<i64>()
+                .unwrap()
         };
         let parts: i64 = dist["inventors"]
             .as_array()
@@ -281,9 +371,15 @@ async fn net_income_recovers_unreimbursed_costs_first_and_carries_the_rest_forwa
             .chain(dist["institutions"].as_array().unwrap())
             .map(cents)
             .sum();
-        assert_eq!(parts, distributed.replace('.', "").parse::<i64>().unwrap(), "{kind}");
+        assert_eq!(
+            parts,
+            distributed.replace('.', "").parse::<i64>().unwrap(),
+            "{kind}"
+        );
     };
-    let r = app.gql(Some(&sumhs), DISTRIBUTION, json!({ "id": l.deal })).await;
+    let r = app
+        .gql(Some(&sumhs), DISTRIBUTION, json!({ "id": l.deal }))
+        .await;
     let list = incomes(r.data());
     check(&list, "UPFRONT", "15000.00", "0.00", "5000.00");
     check(&list, "ROYALTY", "2961.00", "0.00", "2039.00");
@@ -297,12 +393,19 @@ async fn net_income_recovers_unreimbursed_costs_first_and_carries_the_rest_forwa
                            "amount": { "amount": "3000.00", "currency": "EUR" }, "receivedOn": "2025-08-01" } }),
         )
         .await;
-    assert_eq!(r.data()["recordIpReimbursement"]["ipReimbursement"]["deal"]["id"], l.deal.as_str());
-    let r = app.gql(Some(&sumhs), DISTRIBUTION, json!({ "id": l.deal })).await;
+    assert_eq!(
+        r.data()["recordIpReimbursement"]["ipReimbursement"]["deal"]["id"],
+        l.deal.as_str()
+    );
+    let r = app
+        .gql(Some(&sumhs), DISTRIBUTION, json!({ "id": l.deal }))
+        .await;
     let list = incomes(r.data());
     check(&list, "UPFRONT", "15000.00", "0.00", "2000.00");
     check(&list, "ROYALTY", "2000.00", "961.00", "0.00");
-    let r = app.gql(Some(&sumhs), COSTS, json!({ "id": l.patent })).await;
+    let r = app
+        .gql(Some(&sumhs), COSTS, json!({ "id": l.patent }))
+        .await;
     assert_eq!(
         r.data()["node"]["costTotals"],
         json!([
@@ -312,8 +415,14 @@ async fn net_income_recovers_unreimbursed_costs_first_and_carries_the_rest_forwa
     );
     // The licensee still sees no distribution (it would reveal the owner's filings).
     let unibl = app.user_token("member@unibl.example").await;
-    let r = app.gql(Some(&unibl), DISTRIBUTION, json!({ "id": l.deal })).await;
-    assert!(incomes(r.data()).iter().all(|i| i["distribution"].is_null()));
+    let r = app
+        .gql(Some(&unibl), DISTRIBUTION, json!({ "id": l.deal }))
+        .await;
+    assert!(
+        incomes(r.data())
+            .iter()
+            .all(|i| i["distribution"].is_null())
+    );
 
     // A reimbursement names a deal on the asset's own technology.
     let d = demo(&app).await;
@@ -334,7 +443,11 @@ async fn equity_is_distributed_as_shares_where_the_policy_says_so() {
     let l = licence(&app).await;
     let sumhs_admin = app.user_token("manager@sumhs.example").await;
     let r = app
-        .gql(Some(&sumhs_admin), RECORD, cost(&l.patent, "ATTORNEY_FEE", "50000.00", "EUR", "2025-02-20"))
+        .gql(
+            Some(&sumhs_admin),
+            RECORD,
+            cost(&l.patent, "ATTORNEY_FEE", "50000.00", "EUR", "2025-02-20"),
+        )
         .await;
     r.data();
     let r = app
@@ -354,7 +467,9 @@ async fn equity_is_distributed_as_shares_where_the_policy_says_so() {
         )
         .await;
     r.data();
-    let r = app.gql(Some(&sumhs_admin), DISTRIBUTION, json!({ "id": l.deal })).await;
+    let r = app
+        .gql(Some(&sumhs_admin), DISTRIBUTION, json!({ "id": l.deal }))
+        .await;
     let list = incomes(r.data());
     let equity = &list.iter().find(|i| i["kind"] == "EQUITY").unwrap()["distribution"];
     assert_eq!(equity["form"], "SHARES");

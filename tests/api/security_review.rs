@@ -7,13 +7,13 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 
 const TECH: &str = "query($r: String!) { technology(reference: $r) { id securityReview { reviewedOn reference } ipAssets { edges { node { id kind jurisdiction } } } } }";
-const CREATE: &str =
-    "mutation($i: CreateIpAssetInput!) { createIpAsset(input: $i) { ipAsset { id status version } } }";
+const CREATE: &str = "mutation($i: CreateIpAssetInput!) { createIpAsset(input: $i) { ipAsset { id status version } } }";
 const MOVE: &str = "mutation($i: TransitionIpAssetInput!) { transitionIpAsset(input: $i) { ipAsset { id status } } }";
 const SCHEDULE: &str = "query($id: ID!) { node(id: $id) { ... on IpAsset { deadlines(first: 100, includePast: true) { edges { node { id kind jurisdiction dueOn rule } } } } } }";
 const UPCOMING: &str = "{ upcomingDeadlines(withinDays: 3650, first: 100, filter: { kind: SECURITY_REVIEW }) { totalCount edges { node { dueOn ipAsset { id } } } } }";
 const REVIEW: &str = "mutation($i: RecordSecurityReviewInput!) { recordSecurityReview(input: $i) { technology { securityReview { reviewedOn reference } } } }";
-const DONE: &str = "mutation($i: MarkDeadlineDoneInput!) { markDeadlineDone(input: $i) { deadline { id } } }";
+const DONE: &str =
+    "mutation($i: MarkDeadlineDoneInput!) { markDeadlineDone(input: $i) { deadline { id } } }";
 
 fn edges(v: &Value) -> Vec<Value> {
     v["edges"]
@@ -36,7 +36,9 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
     let sumhs = app.user_token("member@sumhs.example").await;
     let unibl = app.user_token("member@unibl.example").await;
     // SUMHS's sepsis assay: a CN patent only, no review (public; unibl is its licensee).
-    let r = app.gql(Some(&sumhs), TECH, json!({ "r": "SUMHS-2025-001" })).await;
+    let r = app
+        .gql(Some(&sumhs), TECH, json!({ "r": "SUMHS-2025-001" }))
+        .await;
     let tech = r.data()["technology"]["id"].as_str().unwrap().to_owned();
     assert_eq!(r.data()["technology"]["securityReview"], Value::Null);
     let patent = edges(&r.data()["technology"]["ipAssets"])[0]["id"]
@@ -45,7 +47,11 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
         .to_owned();
 
     // Abroad or PCT: refused, naming the review.
-    for (kind, office) in [("PCT_APPLICATION", "WO"), ("INVENTION_PATENT", "EP"), ("UTILITY_MODEL", "BA")] {
+    for (kind, office) in [
+        ("PCT_APPLICATION", "WO"),
+        ("INVENTION_PATENT", "EP"),
+        ("UTILITY_MODEL", "BA"),
+    ] {
         let r = app
             .gql(
                 Some(&sumhs),
@@ -54,7 +60,10 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
             )
             .await;
         assert_eq!(r.code(), "BAD_USER_INPUT", "{kind} at {office}: {}", r.body);
-        assert_eq!(r.body["errors"][0]["extensions"]["field"], "securityReviewOn");
+        assert_eq!(
+            r.body["errors"][0]["extensions"]["field"],
+            "securityReviewOn"
+        );
         assert!(
             r.body["errors"][0]["message"]
                 .as_str()
@@ -74,7 +83,10 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
                            "filingDate": "2026-09-01" } }),
         )
         .await;
-    let model = r.data()["createIpAsset"]["ipAsset"]["id"].as_str().unwrap().to_owned();
+    let model = r.data()["createIpAsset"]["ipAsset"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // …and turning it into a foreign filing is refused too.
     let r = app
         .gql(
@@ -83,9 +95,16 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
             json!({ "i": { "id": model, "expectedVersion": 1, "jurisdiction": "RS" } }),
         )
         .await;
-    assert_eq!(r.body["errors"][0]["extensions"]["field"], "securityReviewOn");
+    assert_eq!(
+        r.body["errors"][0]["extensions"]["field"],
+        "securityReviewOn"
+    );
     let r = app
-        .gql(Some(&sumhs), MOVE, json!({ "i": { "id": model, "to": "FILED", "expectedVersion": 1 } }))
+        .gql(
+            Some(&sumhs),
+            MOVE,
+            json!({ "i": { "id": model, "to": "FILED", "expectedVersion": 1 } }),
+        )
         .await;
     assert_eq!(r.data()["transitionIpAsset"]["ipAsset"]["status"], "FILED");
     let due = reviews_in(&app, &sumhs, &model).await;
@@ -106,7 +125,11 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
     assert_eq!(reviews_in(&app, &sumhs, &patent).await.len(), 1);
     // It is recorded on the technology, not marked done.
     let r = app
-        .gql(Some(&sumhs), DONE, json!({ "i": { "deadlineId": due[0]["id"], "doneOn": "2026-10-01" } }))
+        .gql(
+            Some(&sumhs),
+            DONE,
+            json!({ "i": { "deadlineId": due[0]["id"], "doneOn": "2026-10-01" } }),
+        )
         .await;
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "deadlineId");
 
@@ -115,13 +138,21 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
     let r = app.gql(Some(&unibl), UPCOMING, json!({})).await;
     assert_eq!(r.data()["upcomingDeadlines"]["totalCount"], 0);
     let r = app
-        .gql(Some(&unibl), REVIEW, json!({ "i": { "technologyId": tech, "reviewedOn": "2026-10-01" } }))
+        .gql(
+            Some(&unibl),
+            REVIEW,
+            json!({ "i": { "technologyId": tech, "reviewedOn": "2026-10-01" } }),
+        )
         .await;
     assert_eq!(r.code(), "FORBIDDEN");
 
     // The owner records it.
     let r = app
-        .gql(Some(&sumhs), REVIEW, json!({ "i": { "technologyId": tech, "reviewedOn": "2999-01-01" } }))
+        .gql(
+            Some(&sumhs),
+            REVIEW,
+            json!({ "i": { "technologyId": tech, "reviewedOn": "2999-01-01" } }),
+        )
         .await;
     assert_eq!(r.body["errors"][0]["extensions"]["field"], "reviewedOn");
     let r = app
@@ -135,7 +166,9 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
         r.data()["recordSecurityReview"]["technology"]["securityReview"],
         json!({ "reviewedOn": "2026-10-01", "reference": "BM2026-1002113" })
     );
-    let r = app.gql(Some(&unibl), TECH, json!({ "r": "SUMHS-2025-001" })).await;
+    let r = app
+        .gql(Some(&unibl), TECH, json!({ "r": "SUMHS-2025-001" }))
+        .await;
     assert_eq!(r.data()["technology"]["securityReview"], Value::Null);
     assert!(reviews_in(&app, &sumhs, &model).await.is_empty());
     assert!(reviews_in(&app, &sumhs, &patent).await.is_empty());
@@ -154,14 +187,18 @@ async fn a_foreign_filing_of_an_invention_made_in_china_waits_for_its_review() {
 async fn the_demo_pct_was_reviewed_and_other_offices_inventions_need_none() {
     let app = TestApp::new().await;
     let sumhs = app.user_token("member@sumhs.example").await;
-    let r = app.gql(Some(&sumhs), TECH, json!({ "r": "SUMHS-2025-003" })).await;
+    let r = app
+        .gql(Some(&sumhs), TECH, json!({ "r": "SUMHS-2025-003" }))
+        .await;
     assert_eq!(
         r.data()["technology"]["securityReview"]["reviewedOn"],
         "2026-02-24"
     );
     // A Croatian invention without Chinese inventors files abroad freely.
     let unizg = app.token("unizg", "MEMBER").await;
-    let r = app.gql(Some(&unizg), TECH, json!({ "r": "UNIZG-2025-001" })).await;
+    let r = app
+        .gql(Some(&unizg), TECH, json!({ "r": "UNIZG-2025-001" }))
+        .await;
     let tech = r.data()["technology"]["id"].as_str().unwrap().to_owned();
     let r = app
         .gql(

@@ -106,9 +106,10 @@ impl DistributionPolicyMutation {
         let req = request(ctx);
         let institution = match &input.institution_id {
             Some(id) => ids::decode_as("institutionId", "Institution", id)?,
-            None => req.principal.institution_id().ok_or_else(|| {
-                AppError::bad_input("institutionId", "name the institution")
-            })?,
+            None => req
+                .principal
+                .institution_id()
+                .ok_or_else(|| AppError::bad_input("institutionId", "name the institution"))?,
         };
         service::set_policy(
             &req.db,

@@ -3,11 +3,7 @@
 //! co-owners' institution admins.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::{
-    deal,
-    enums::IpCostKind,
-    institution, ip_asset, ip_cost, ip_reimbursement,
-};
+use entity::{deal, enums::IpCostKind, institution, ip_asset, ip_cost, ip_reimbursement};
 use uuid::Uuid;
 
 use crate::graphql::{
@@ -184,11 +180,7 @@ async fn lines(ctx: &Context<'_>, asset: Uuid) -> Result<Option<Vec<CostLine>>> 
 }
 
 /// `IpAsset.costs`: by date paid, then id.
-pub async fn costs(
-    ctx: &Context<'_>,
-    asset: Uuid,
-    args: PageArgs,
-) -> Result<Option<Page<IpCost>>> {
+pub async fn costs(ctx: &Context<'_>, asset: Uuid, args: PageArgs) -> Result<Option<Page<IpCost>>> {
     let Some(lines) = lines(ctx, asset).await? else {
         return Ok(None);
     };

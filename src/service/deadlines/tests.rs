@@ -825,11 +825,26 @@ fn the_security_review_is_due_with_the_priority_year_of_a_cn_first_filing() {
     assert!(!review[0].is_actionable());
     // Not without the flag, not abroad, not on designs, not while drafting.
     for f in [
-        AssetFacts { security_review_due: false, ..cn.clone() },
-        AssetFacts { jurisdiction: "BA".into(), ..cn.clone() },
-        AssetFacts { kind: IpKind::Design, ..cn.clone() },
-        AssetFacts { status: IpStatus::Drafting, ..cn.clone() },
+        AssetFacts {
+            security_review_due: false,
+            ..cn.clone()
+        },
+        AssetFacts {
+            jurisdiction: "BA".into(),
+            ..cn.clone()
+        },
+        AssetFacts {
+            kind: IpKind::Design,
+            ..cn.clone()
+        },
+        AssetFacts {
+            status: IpStatus::Drafting,
+            ..cn.clone()
+        },
     ] {
-        assert!(of_kind(&f, DeadlineKind::SecurityReview).is_empty(), "{f:?}");
+        assert!(
+            of_kind(&f, DeadlineKind::SecurityReview).is_empty(),
+            "{f:?}"
+        );
     }
 }

@@ -57,7 +57,10 @@ fn targets() -> Vec<Target> {
         },
         Target {
             name: "unibl's reimbursement of that patent's costs",
-            locate: (REIMBURSEMENTS_OF_PATENT, "/node/reimbursements/edges/*/node"),
+            locate: (
+                REIMBURSEMENTS_OF_PATENT,
+                "/node/reimbursements/edges/*/node",
+            ),
             key: &["/id", "/amount/amount"],
             paths: vec![nested(REIMBURSEMENTS_OF_PATENT, "/node/reimbursements")],
             scopes: IP_SCOPES,
