@@ -155,13 +155,14 @@ mod tests {
         assert_eq!(by_income, vec![(id(2), 50), (id(1), 50), (id(3), 0)]);
     }
 
-    fn ledger() -> impl Strategy<
-        Value = (
-            Vec<(NaiveDate, i64)>,
-            Vec<(NaiveDate, i64)>,
-            Vec<IncomeEntry>,
-        ),
-    > {
+    /// Costs, reimbursements and incomes of one currency.
+    type Ledger = (
+        Vec<(NaiveDate, i64)>,
+        Vec<(NaiveDate, i64)>,
+        Vec<IncomeEntry>,
+    );
+
+    fn ledger() -> impl Strategy<Value = Ledger> {
         let amount = prop_oneof![1i64..1_000, 1i64..1_000_000_000_000, Just(1i64)];
         let entry = (0u32..400, amount.clone());
         (
