@@ -32,8 +32,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 mod ip_changes;
+mod ip_costs;
 pub mod statistics;
 pub mod webhook;
+
+pub use ip_costs::{ensure_cost_admin, may_see_costs};
 
 use crate::{
     auth::{Principal, PrincipalKind, scope},

@@ -68,6 +68,7 @@ pub async fn seed_demo_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool>
     training::load(&ctx, training::PROGRAMS).await?;
     agreements::load(&ctx).await?;
     history::load(&mut ctx).await?;
+    ip::load_security_reviews(&ctx, ip::SECURITY_REVIEWS).await?;
     // The rows were loaded in bulk; their search text is made the way every write makes it.
     let searchable = async || -> crate::error::AppResult<()> {
         use crate::service::search::refresh_all;

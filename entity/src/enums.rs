@@ -326,6 +326,55 @@ impl IpStatus {
     }
 }
 
+/// The kind of an IP cost.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum IpCostKind {
+    /// An office's fee: filing, search, examination, grant, annuity, renewal. Fees paid by
+    /// marking a docket deadline done are costs of this kind without being recorded twice.
+    #[sea_orm(string_value = "OFFICIAL_FEE")]
+    OfficialFee,
+    /// A patent attorney's or agent's fee.
+    #[sea_orm(string_value = "ATTORNEY_FEE")]
+    AttorneyFee,
+    /// Anything else: translations, searches by third parties, couriers.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
+/// How an institution distributes the income of its technologies.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum DistributionPolicy {
+    /// The whole income is distributed (the default).
+    #[default]
+    #[sea_orm(string_value = "GROSS")]
+    Gross,
+    /// The technology's unrecovered IP costs (costs minus licensees' reimbursements, in the
+    /// income's currency) are deducted first, carried forward until recovered (China's 2015
+    /// transfer law, art. 45: the inventors' reward comes from the net income).
+    #[sea_orm(string_value = "NET_OF_UNREIMBURSED_COSTS")]
+    NetOfUnreimbursedCosts,
+}
+
 /// What became of a statutory deadline of an IP asset, once someone recorded it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
@@ -735,6 +784,8 @@ mod tests {
             IpChangeKind,
             IpChangeStatus,
             IpApprovalDecision,
+            IpCostKind,
+            DistributionPolicy,
         );
     }
 }

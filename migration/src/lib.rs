@@ -31,6 +31,7 @@ mod m20261127_180701_institution_ror_id;
 mod m20261127_190000_deadline_reminders;
 mod m20261127_203000_calendar_feeds;
 mod m20261127_203100_deadline_reopenings;
+mod m20261127_200000_ip_costs;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_190000_deadline_reminders::Migration),
             Box::new(m20261127_203000_calendar_feeds::Migration),
             Box::new(m20261127_203100_deadline_reopenings::Migration),
+            Box::new(m20261127_200000_ip_costs::Migration),
         ]
     }
 }

@@ -416,6 +416,78 @@ async fn every_table(db: &DatabaseConnection) {
     );
     roundtrip!(
         db,
+        ip_cost,
+        ip_cost::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: pct.id,
+            institution_id: sumhs.id,
+            kind: IpCostKind::AttorneyFee,
+            amount: 9_007_199_254_740_993,
+            currency: "CNY".into(),
+            incurred_on: day(2026, 3, 13),
+            note: Some("agent's invoice 2026-114".into()),
+            recorded_by: Some(admin.id),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    roundtrip!(
+        db,
+        ip_reimbursement,
+        ip_reimbursement::Model {
+            id: Uuid::now_v7(),
+            ip_asset_id: pct.id,
+            deal_id: deal.id,
+            amount: 250_000,
+            currency: "EUR".into(),
+            received_on: day(2026, 10, 1),
+            note: None,
+            recorded_by: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    roundtrip!(
+        db,
+        security_review,
+        security_review::Model {
+            id: Uuid::now_v7(),
+            technology_id: tech.id,
+            reviewed_on: day(2026, 2, 24),
+            reference: Some("BM2026-0310457".into()),
+            recorded_by: Some(admin.id),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    );
+    let policy = distribution_policy::Model {
+        institution_id: sumhs.id,
+        policy: DistributionPolicy::NetOfUnreimbursedCosts,
+        equity_as_shares: true,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let inserted = policy
+        .clone()
+        .into_active_model()
+        .reset_all()
+        .insert(db)
+        .await
+        .unwrap();
+    assert_eq!(inserted, policy);
+    assert_eq!(
+        distribution_policy::Entity::find_by_id(sumhs.id)
+            .one(db)
+            .await
+            .unwrap(),
+        Some(policy)
+    );
+    roundtrip!(
+        db,
         deal_milestone,
         deal_milestone::Model {
             id: Uuid::now_v7(),

@@ -55,6 +55,9 @@ async fn assert_indexes(db: &DatabaseConnection) {
             "deadline_reminders",
             "uq_deadline_reminders_ip_asset_id_act_remind_on",
         ),
+        ("ip_costs", "idx_ip_costs_ip_asset_id"),
+        ("ip_reimbursements", "idx_ip_reimbursements_deal_id"),
+        ("security_reviews", "uq_security_reviews_technology_id"),
     ] {
         assert!(
             manager.has_index(table, index).await.unwrap(),

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use entity::enums::{IpKind, IpStatus};
 use entity::{ip_asset, ip_ownership};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
 use super::{Ctx, date, tags};
@@ -330,5 +330,36 @@ pub(super) async fn load_docket(ctx: &Ctx<'_>) -> anyhow::Result<()> {
     })
     .exec_without_returning(ctx.txn)
     .await?;
+    Ok(())
+}
+
+/// CNIPA's security reviews of the demo's inventions made in China that were filed abroad
+/// (Patent Law art. 19): (technology, reviewed on, CNIPA reference). Every foreign filing of a
+/// technology made in China needs one; `tests/api/security_review.rs` checks none is missing.
+pub(super) const SECURITY_REVIEWS: &[(&str, NaiveDate, &str)] = &[
+    // The microneedle patch: reviewed before the PCT application of 2026-03-13.
+    ("SUMHS-2025-003", date(2026, 2, 24), "BM2026-0310457"),
+    // Fudan's nanoparticles: reviewed before the PCT application of 2024-05-08.
+    ("FUDAN-2023-001", date(2024, 4, 17), "BM2024-0179312"),
+];
+
+pub(super) async fn load_security_reviews(
+    ctx: &Ctx<'_>,
+    rows: &[(&'static str, NaiveDate, &'static str)],
+) -> anyhow::Result<()> {
+    for &(technology, reviewed_on, reference) in rows {
+        entity::security_review::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            technology_id: Set(ctx.technology(technology)?),
+            reviewed_on: Set(reviewed_on),
+            reference: Set(Some(reference.to_owned())),
+            recorded_by: Set(None),
+            created_at: Set(ctx.now),
+            updated_at: Set(ctx.now),
+            version: Set(1),
+        }
+        .insert(ctx.txn)
+        .await?;
+    }
     Ok(())
 }

@@ -52,6 +52,9 @@ pub enum DeadlineKind {
     Renewal,
     /// The end of the right's maximum term.
     Expiry,
+    /// CNIPA's security review of an invention made in China, due before its first filing
+    /// abroad (Patent Law art. 19).
+    SecurityReview,
 }
 
 impl DeadlineKind {
@@ -63,6 +66,7 @@ impl DeadlineKind {
             DeadlineKind::Annuity => "ANNUITY",
             DeadlineKind::Renewal => "RENEWAL",
             DeadlineKind::Expiry => "EXPIRY",
+            DeadlineKind::SecurityReview => "SECURITY_REVIEW",
         }
     }
 }
@@ -143,9 +147,13 @@ impl Deadline {
     }
 
     /// Whether someone can act on it (mark it done or waive it): everything but the end of the
-    /// term, which no act changes.
+    /// term, which no act changes, and the security review, which is recorded on the technology
+    /// (`recordSecurityReview`) and leaves the docket once it is.
     pub fn is_actionable(&self) -> bool {
-        self.kind != DeadlineKind::Expiry
+        !matches!(
+            self.kind,
+            DeadlineKind::Expiry | DeadlineKind::SecurityReview
+        )
     }
 
     /// Whether leaving it undone ends the right itself (fees), not just an option (a priority
@@ -171,6 +179,9 @@ pub struct AssetFacts {
     /// For PCT applications: the offices whose phase has been entered, each with the asset of
     /// the family that entered it, so their entry deadline is done.
     pub entered_offices: Vec<(String, Uuid)>,
+    /// The asset's technology was made in China, has no recorded security review and no filing
+    /// abroad yet (`service::security_review::pending`): its CN filings show the review as due.
+    pub security_review_due: bool,
 }
 
 impl From<&ip_asset::Model> for AssetFacts {
@@ -193,6 +204,7 @@ impl From<&ip_asset::Model> for AssetFacts {
                 .unwrap_or_default(),
             international_filing_date: m.international_filing_date,
             entered_offices: Vec::new(),
+            security_review_due: false,
         }
     }
 }
@@ -229,6 +241,13 @@ pub const TERM_FROM_INTERNATIONAL_FILING: &str =
     "term: 20 years from the international filing date (national-phase patents, PCT art. 11(3))";
 pub const TERM_INVENTION: &str = "term: 20 years from filing (invention patents)";
 pub const TERM_CN_UTILITY_MODEL: &str = "term: 10 years from filing (CN utility models)";
+pub const CN_SECURITY_REVIEW: &str = "CN Patent Law art. 19 / Implementing Rules art. 8-9: an \
+     invention or utility model made in China is filed abroad (or as a PCT application) only \
+     after CNIPA's confidentiality examination; due before the first foreign filing, at the \
+     latest when the 12-month priority year ends";
+pub const NO_CN_PATENT: &str = "filed abroad without the review, the invention is refused a \
+     Chinese patent (art. 19, 4th paragraph); after the priority year a foreign filing can no \
+     longer claim this priority";
 pub const TERM_CN_DESIGN: &str =
     "term: 15 years from filing (CN designs; 10 if filed before 2021-06-01)";
 
@@ -300,6 +319,7 @@ pub fn for_asset(f: &AssetFacts) -> Vec<Deadline> {
     priority_claim(f, &mut out);
     if f.status != IpStatus::Drafting {
         pct_national_phase(f, &mut out);
+        security_review(f, &mut out);
         cn_annual_fees(f, &mut out);
         ep_renewal_fees(f, &mut out);
         us_maintenance_fees(f, &mut out);
@@ -350,6 +370,27 @@ fn priority_claim(f: &AssetFacts, out: &mut Vec<Deadline>) {
             rule,
             basis,
             LOST_PRIORITY,
+        ));
+    }
+}
+
+/// The security review, on the CN patent or utility model of a technology whose review is due.
+fn security_review(f: &AssetFacts, out: &mut Vec<Deadline>) {
+    let kind_covered = matches!(f.kind, IpKind::InventionPatent | IpKind::UtilityModel);
+    if !f.security_review_due || !kind_covered || f.jurisdiction != "CN" {
+        return;
+    }
+    let Some(basis) = priority_basis(f) else {
+        return;
+    };
+    if let Some(due_on) = add_months(basis, 12) {
+        out.push(Deadline::new(
+            DeadlineKind::SecurityReview,
+            "CN",
+            due_on,
+            CN_SECURITY_REVIEW,
+            basis,
+            NO_CN_PATENT,
         ));
     }
 }

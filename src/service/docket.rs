@@ -85,6 +85,14 @@ pub async fn facts_of(
             .map(|child| (child.jurisdiction, child.id))
             .collect();
     }
+    if asset.jurisdiction == "CN"
+        && matches!(asset.kind, IpKind::InventionPatent | IpKind::UtilityModel)
+    {
+        facts.security_review_due =
+            super::security_review::pending(db, actor, &[asset.technology_id])
+                .await?
+                .contains(&asset.technology_id);
+    }
     Ok(facts)
 }
 
@@ -98,6 +106,12 @@ pub fn actionable<'a>(schedule: &'a [Deadline], act: &str) -> AppResult<&'a Dead
             "the asset has no such deadline (any more): its dates, office or status changed",
         )
     })?;
+    if d.kind == deadlines::DeadlineKind::SecurityReview {
+        return Err(AppError::bad_input(
+            FIELD,
+            "the security review is recorded on the technology (recordSecurityReview)",
+        ));
+    }
     if !d.is_actionable() {
         return Err(AppError::bad_input(
             FIELD,

@@ -172,6 +172,7 @@ pub async fn create(
         policy::find_visible::<technology::Entity>(&txn, actor, input.technology_id, "technology")
             .await?;
     policy::ensure_can_write(actor, tech.owner_id, scope::IP_WRITE)?;
+    super::security_review::check_filing(&txn, tech.id, input.kind, &office).await?;
     if let Some(parent) = input.family_parent_id {
         check_family_parent(&txn, actor, tech.id, None, parent).await?;
     }
@@ -253,6 +254,10 @@ pub async fn update(
         None => current_targets.clone(),
     };
     let (office, targets) = check_kind_office_targets(kind, &jurisdiction, &targets)?;
+    // Turning a CN filing into a foreign one is filing abroad too.
+    if !super::security_review::is_foreign_filing(current.kind, &current.jurisdiction) {
+        super::security_review::check_filing(&txn, current.technology_id, kind, &office).await?;
+    }
     let mut dates = dates_of(&current);
     for (field, change) in [
         (DateField::Priority, changes.priority_date),

@@ -280,6 +280,21 @@ impl Story {
         asset
     }
 
+    /// Records CNIPA's security review of `technology` on `on`: an invention made in China is
+    /// filed abroad (here: as a PCT application) only after it (Patent Law art. 19).
+    async fn review_for_filing_abroad(&self, technology: &str, on: NaiveDate) {
+        let d = self
+            .as_sumhs(
+                "mutation($i: RecordSecurityReviewInput!) { recordSecurityReview(input: $i) { technology { securityReview { reviewedOn } } } }",
+                json!({ "i": { "technologyId": technology, "reviewedOn": on.to_string() } }),
+            )
+            .await;
+        assert_eq!(
+            d["recordSecurityReview"]["technology"]["securityReview"]["reviewedOn"],
+            on.to_string()
+        );
+    }
+
     /// Moves an IP asset to `to` on `date`, from the version it had.
     async fn move_ip(&self, asset: &Value, to: &str, date: NaiveDate) -> Value {
         let q = format!(
@@ -578,6 +593,8 @@ async fn a_confidential_invention_is_protected_licensed_and_pays_its_inventors()
     let priority = end_of_month_before(today(), 20);
     let more =
         json!({ "priorityDate": priority.to_string(), "targetJurisdictions": ["CN", "EP", "US"] });
+    s.review_for_filing_abroad(&tech, plus_months(priority, 10))
+        .await;
     let pct = s.draft_ip(&tech, "PCT_APPLICATION", "WO", more).await;
     let pct = s.move_ip(&pct, "FILED", plus_months(priority, 11)).await;
     let pct = s

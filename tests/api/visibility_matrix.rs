@@ -11,6 +11,7 @@
 
 mod accounts;
 mod agreements;
+mod costs;
 mod deals;
 mod docket;
 mod done_when;

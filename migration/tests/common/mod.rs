@@ -46,6 +46,10 @@ pub const TABLES: &[&str] = &[
     "deadline_reminders",
     "calendar_feed_tokens",
     "deadline_reopenings",
+    "ip_costs",
+    "ip_reimbursements",
+    "distribution_policies",
+    "security_reviews",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.

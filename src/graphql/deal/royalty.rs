@@ -3,10 +3,10 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject, dataloader::Loader};
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, dataloader::Loader};
 use entity::{
     deal,
-    enums::{IncomeKind, RoyaltyReportStatus},
+    enums::{DistributionPolicy, IncomeKind, RoyaltyReportStatus},
     income, institution, person, royalty_report,
 };
 use uuid::Uuid;
@@ -25,7 +25,7 @@ use crate::{
     error::AppError,
     has_many,
     policy::{self, DistributionView},
-    service::{distribution, licence_terms::royalty_discrepancy, royalty as service},
+    service::{distribution, ip_costs, licence_terms::royalty_discrepancy, royalty as service},
 };
 
 has_many!(
@@ -185,10 +185,13 @@ impl Income {
     async fn received_on(&self) -> Date {
         Date(self.0.received_on)
     }
-    /// How the amount is split between the inventors and the institutions owning the IP; the
-    /// parts add up exactly to the amount. The providing institution's own accounting (it
-    /// reflects all its filings, unpublished ones included): an IP co-owner of the technology
-    /// sees the inventors' parts and its own part only; null for the recipient.
+    /// How the amount is split between the inventors and the institutions owning the IP, under
+    /// the technology owner's distribution policy: under `NET_OF_UNREIMBURSED_COSTS` the
+    /// technology's unreimbursed IP costs are deducted first (`costsDeducted`), and the parts
+    /// add up exactly to `distributedAmount`; `costsDeducted` + `distributedAmount` is the
+    /// amount. The providing institution's own accounting (it reflects all its filings,
+    /// unpublished ones included): an IP co-owner of the technology sees the inventors' parts
+    /// and its own part only; null for the recipient.
     async fn distribution(&self, ctx: &Context<'_>) -> Result<Option<IncomeDistribution>> {
         let req = request(ctx);
         let deal = req
@@ -209,10 +212,31 @@ impl Income {
             DistributionView::All => None,
             DistributionView::CoOwner(inst) => Some(inst),
         };
-        let split = distribution::split(self.0.amount, &income_basis.basis)
+        let ledger = req
+            .loaders
+            .get::<CostLedgers>()
+            .load_one(deal.technology_id)
+            .await
+            .map_err(|e| AppError::from_shared(&e))?
+            .unwrap_or_default();
+        let (deducted, carried) = ledger
+            .deductions
+            .get(&self.0.id)
+            .map_or((0, 0), |d| (d.deducted, d.carried_forward));
+        let net = self.0.amount - deducted;
+        let split = distribution::split(net, &income_basis.basis)
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("shares overflow")))?;
         let money = |minor| Money::new(minor, &self.0.currency);
         Ok(Some(IncomeDistribution {
+            policy: ledger.policy.policy,
+            form: if ledger.in_shares(self.0.kind) {
+                DistributionForm::Shares
+            } else {
+                DistributionForm::Cash
+            },
+            costs_deducted: money(deducted),
+            distributed_amount: money(net),
+            unrecovered_costs_after: money(carried),
             inventor_share_basis_points: split.inventor_share_bp,
             inventors: split
                 .inventors
@@ -251,6 +275,20 @@ impl Income {
 /// remainder: the parts add up exactly to the income.
 #[derive(SimpleObject)]
 pub struct IncomeDistribution {
+    /// The technology owner's policy this distribution follows.
+    pub policy: DistributionPolicy,
+    /// Whether the parts are paid in cash or as shares of the equity received (`EQUITY`
+    /// income under a policy that says so: each part's amount is then the value of its shares
+    /// at the income's valuation, and no costs are recovered from it).
+    pub form: DistributionForm,
+    /// The technology's unreimbursed IP costs (in the income's currency) this income recovered
+    /// before the rest was distributed; zero under `GROSS`.
+    pub costs_deducted: Money,
+    /// What was distributed: the amount minus `costsDeducted`. The parts add up to it exactly.
+    pub distributed_amount: Money,
+    /// Unreimbursed IP costs in the income's currency still to recover after this income,
+    /// carried forward to the next (zero under `GROSS`).
+    pub unrecovered_costs_after: Money,
     /// The inventors' part in basis points (the owner institution's inventor share; 0 when the
     /// technology names no inventors).
     pub inventor_share_basis_points: i32,
@@ -258,6 +296,15 @@ pub struct IncomeDistribution {
     pub inventors: Vec<InventorPart>,
     /// Each institution's part (to an IP co-owner, its own part only).
     pub institutions: Vec<InstitutionPart>,
+}
+
+/// How the parts of an income are paid.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DistributionForm {
+    /// In money.
+    Cash,
+    /// As shares of the equity received (`EQUITY` income under a policy that says so).
+    Shares,
 }
 
 /// An inventor's part of an income.
@@ -326,5 +373,24 @@ impl Loader<Uuid> for DistributionBases {
         service::distribution_bases(&self.0.db, keys)
             .await
             .map_err(Arc::new)
+    }
+}
+
+/// The cost ledgers of technologies (their owner's policy and what each income deducted),
+/// batched across every income of a request.
+pub struct CostLedgers(LoaderContext);
+
+impl NewLoader for CostLedgers {
+    fn new(ctx: &LoaderContext) -> Self {
+        CostLedgers(ctx.clone())
+    }
+}
+
+impl Loader<Uuid> for CostLedgers {
+    type Value = ip_costs::Ledger;
+    type Error = Arc<AppError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        ip_costs::ledgers(&self.0.db, keys).await.map_err(Arc::new)
     }
 }

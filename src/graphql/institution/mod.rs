@@ -1,5 +1,6 @@
 //! Institutions: the partners of the center.
 
+pub mod distribution;
 pub mod mutation;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
@@ -90,6 +91,14 @@ impl Institution {
     /// The inventors' part of licence income, in basis points (5000 = 50%).
     async fn inventor_share_basis_points(&self) -> i32 {
         self.0.inventor_share_bp
+    }
+    /// How the income of its technologies is distributed: gross or net of unreimbursed IP
+    /// costs, and whether equity is distributed as shares.
+    async fn distribution_policy(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<distribution::IncomeDistributionPolicy> {
+        distribution::of(ctx, self.0.id).await
     }
     /// The e-mail domains the institution has registered (`unibl.example`); its users'
     /// addresses lie in them, and each belongs to this institution only. Shown to the

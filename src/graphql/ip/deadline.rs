@@ -16,6 +16,7 @@ use crate::graphql::{
     ids,
     ip::{
         DeadlineRecordsOf, DeadlineReopeningsOf, FamilyChildrenOf, IpAsset, OwnershipsOf, paging,
+        security_review,
     },
     money::Money,
     request,
@@ -37,6 +38,9 @@ pub enum DeadlineKind {
     Renewal,
     /// The end of the right's maximum term.
     Expiry,
+    /// CNIPA's security review of an invention made in China, due before its first filing
+    /// abroad (Patent Law art. 19); recorded with `recordSecurityReview`, not marked done.
+    SecurityReview,
 }
 
 /// The reminder lead times of this server (`BIOBRIDGE_REMINDER_LEAD_DAYS`), as request data.
@@ -228,8 +232,24 @@ pub async fn schedule(
             Ok(Vec::new())
         }
     };
-    let (family, records) = futures_util::future::try_join(family, records).await?;
+    let review = async {
+        if asset.jurisdiction == "CN"
+            && matches!(asset.kind, IpKind::InventionPatent | IpKind::UtilityModel)
+        {
+            loaders
+                .get::<security_review::SecurityReviewsDue>()
+                .load_one(asset.technology_id)
+                .await
+                .map_err(|e| crate::error::AppError::from_shared(&e))
+                .map(|due| due.unwrap_or(false))
+        } else {
+            Ok(false)
+        }
+    };
+    let (family, records, review_due) =
+        futures_util::future::try_join3(family, records, review).await?;
     let mut facts = deadlines::AssetFacts::from(asset.as_ref());
+    facts.security_review_due = review_due;
     facts.entered_offices = family
         .into_iter()
         .map(|child| (child.jurisdiction, child.id))

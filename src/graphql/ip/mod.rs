@@ -2,12 +2,14 @@
 
 pub mod change;
 pub mod consent;
+pub mod costs;
 pub mod deadline;
 pub mod docket;
 pub mod mutation;
 pub mod paging;
 pub mod query;
 pub mod responsible;
+pub mod security_review;
 
 use std::sync::Arc;
 
@@ -296,6 +298,62 @@ impl IpAsset {
             return Ok(None);
         }
         responsible::of(ctx, self.0.id).await
+    }
+    /// What the asset cost its owners, by date paid: costs recorded with `recordIpCost` and
+    /// the official fees paid on its deadlines marked done (each counted once). Co-owners and
+    /// center admins only (null for others).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn costs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+    ) -> Result<Option<Page<costs::IpCost>>> {
+        costs::costs(ctx, self.0.id, PageArgs::new(first, after, last, before)).await
+    }
+    /// What licensees reimbursed of the asset's costs, by date received. Co-owners and center
+    /// admins only (null for others).
+    #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
+    async fn reimbursements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Return at most this many items from the start (after `after`); at most 100, 20 when neither `first` nor `last` is given."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Return the items after this cursor (an edge's `cursor` or `pageInfo.endCursor`)."
+        )]
+        after: Option<String>,
+        #[graphql(
+            desc = "Return at most this many items from the end (before `before`); at most 100."
+        )]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the items before this cursor (an edge's `cursor` or `pageInfo.startCursor`)."
+        )]
+        before: Option<String>,
+    ) -> Result<Option<Page<costs::IpReimbursement>>> {
+        costs::reimbursements(ctx, self.0.id, PageArgs::new(first, after, last, before)).await
+    }
+    /// The asset's costs, reimbursements and what remains unreimbursed, one entry per currency
+    /// (never summed across currencies). Co-owners and center admins only (null for others).
+    async fn cost_totals(&self, ctx: &Context<'_>) -> Result<Option<Vec<costs::IpCostTotal>>> {
+        costs::totals(ctx, self.0.id).await
     }
     /// When the record was created.
     async fn created_at(&self) -> Timestamp {

@@ -239,6 +239,19 @@ impl IpQuery {
         let records = records_of(&req.db, candidates.clone()).await?;
         let assets = candidates.all(&req.db).await.map_err(AppError::from)?;
         let entered = entered_offices(&req.db, &req.principal, &assets).await?;
+        let review_due = crate::service::security_review::pending(
+            &req.db,
+            &req.principal,
+            &assets
+                .iter()
+                .filter(|a| {
+                    a.jurisdiction == "CN"
+                        && matches!(a.kind, IpKind::InventionPatent | IpKind::UtilityModel)
+                })
+                .map(|a| a.technology_id)
+                .collect::<Vec<_>>(),
+        )
+        .await?;
         let statuses = filter
             .status
             .clone()
@@ -251,6 +264,7 @@ impl IpQuery {
             let asset = Arc::new(asset);
             let mut facts = deadlines::AssetFacts::from(asset.as_ref());
             facts.entered_offices = entered.get(&asset.id).cloned().unwrap_or_default();
+            facts.security_review_due = review_due.contains(&asset.technology_id);
             for d in deadlines::for_asset(&facts) {
                 if d.last_day() >= today
                     && d.due_on <= until

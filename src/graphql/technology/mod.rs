@@ -235,6 +235,14 @@ impl Technology {
         let args = PageArgs::new(first, after, last, before);
         Ok(connection::children_page::<InventorsOf, _>(ctx, self.0.id, args).await?)
     }
+    /// CNIPA's security review before filing abroad (Patent Law art. 19), once recorded. Its
+    /// owner institution and center admins only (null for others).
+    async fn security_review(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::ip::security_review::SecurityReview>> {
+        crate::graphql::ip::security_review::of(ctx, self.0.id).await
+    }
     /// IP assets protecting the technology that the viewer may see.
     #[graphql(complexity = "connection::complexity(first, last, child_complexity)")]
     async fn ip_assets(

@@ -20,6 +20,7 @@ fn facts(kind: IpKind, jurisdiction: &str, status: IpStatus) -> AssetFacts {
         target_jurisdictions: Vec::new(),
         international_filing_date: None,
         entered_offices: Vec::new(),
+        security_review_due: false,
     }
 }
 
@@ -445,6 +446,8 @@ fn any_facts() -> impl Strategy<Value = AssetFacts> {
                     target_jurisdictions: targets,
                     international_filing_date: None,
                     entered_offices: Vec::new(),
+                    // Every rule in play, the security review's included.
+                    security_review_due: true,
                 }
             },
         )
@@ -499,6 +502,11 @@ proptest! {
                 DeadlineKind::Renewal => prop_assert_eq!(f.jurisdiction.as_str(), "EP"),
                 DeadlineKind::PriorityClaim => {}
                 DeadlineKind::Expiry => prop_assert!(f.status != IpStatus::Drafting),
+                DeadlineKind::SecurityReview => {
+                    prop_assert_eq!(f.jurisdiction.as_str(), "CN");
+                    prop_assert!(matches!(f.kind, IpKind::InventionPatent | IpKind::UtilityModel));
+                    prop_assert!(f.security_review_due);
+                }
             }
             if f.status == IpStatus::Drafting {
                 prop_assert_eq!(x.kind, DeadlineKind::PriorityClaim);
@@ -705,6 +713,7 @@ proptest! {
             target_jurisdictions: targets.iter().map(|t| (*t).to_owned()).collect(),
             international_filing_date: international.then_some(filing - chrono::Duration::days(priority_before / 2)),
             entered_offices: Vec::new(),
+            security_review_due: true,
         };
         for x in for_asset(&f) {
             if let Some(opens) = x.opens_on {
@@ -799,4 +808,43 @@ fn an_ended_right_keeps_the_schedule_it_had_as_history() {
             .iter()
             .any(|x| x.kind == DeadlineKind::Renewal)
     );
+}
+
+#[test]
+fn the_security_review_is_due_with_the_priority_year_of_a_cn_first_filing() {
+    let cn = AssetFacts {
+        filing_date: Some(d("2025-02-18")),
+        security_review_due: true,
+        ..facts(IpKind::InventionPatent, "CN", IpStatus::Filed)
+    };
+    let review = of_kind(&cn, DeadlineKind::SecurityReview);
+    assert_eq!(review.len(), 1);
+    assert_eq!(review[0].due_on, d("2026-02-18"));
+    assert_eq!(review[0].act(), "SECURITY_REVIEW.CN");
+    assert_eq!(review[0].rule, CN_SECURITY_REVIEW);
+    assert!(!review[0].is_actionable());
+    // Not without the flag, not abroad, not on designs, not while drafting.
+    for f in [
+        AssetFacts {
+            security_review_due: false,
+            ..cn.clone()
+        },
+        AssetFacts {
+            jurisdiction: "BA".into(),
+            ..cn.clone()
+        },
+        AssetFacts {
+            kind: IpKind::Design,
+            ..cn.clone()
+        },
+        AssetFacts {
+            status: IpStatus::Drafting,
+            ..cn.clone()
+        },
+    ] {
+        assert!(
+            of_kind(&f, DeadlineKind::SecurityReview).is_empty(),
+            "{f:?}"
+        );
+    }
 }

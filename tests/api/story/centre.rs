@@ -207,6 +207,8 @@ async fn the_centre_s_story_with_a_co_inventor_a_serbian_licensee_a_spin_out_and
     let priority = end_of_month_before(today(), 20);
     let more =
         json!({ "priorityDate": priority.to_string(), "targetJurisdictions": ["CN", "EP", "US"] });
+    c.s.review_for_filing_abroad(&tech, plus_months(priority, 10))
+        .await;
     let pct = c.s.draft_ip(&tech, "PCT_APPLICATION", "WO", more).await;
     let pct = c.s.move_ip(&pct, "FILED", plus_months(priority, 11)).await;
     let pct =
