@@ -128,11 +128,27 @@ pub async fn open_deadlines(
             }
         }
     }
+    // China's foreign-filing security review, due on the CN filings of inventions made in
+    // China that have none recorded (shown to whom `upcomingDeadlines` shows it).
+    let review_due = crate::service::security_review::pending(
+        db,
+        principal,
+        &assets
+            .iter()
+            .filter(|a| {
+                a.jurisdiction == "CN"
+                    && matches!(a.kind, IpKind::InventionPatent | IpKind::UtilityModel)
+            })
+            .map(|a| a.technology_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
     let until = today + Duration::days(DEADLINE_HORIZON_DAYS);
     let mut out = Vec::new();
     for asset in assets {
         let mut facts = deadlines::AssetFacts::from(&asset);
         facts.entered_offices = entered.remove(&asset.id).unwrap_or_default();
+        facts.security_review_due = review_due.contains(&asset.technology_id);
         for d in deadlines::for_asset(&facts) {
             if d.last_day() >= today
                 && d.due_on <= until
@@ -168,6 +184,7 @@ pub fn act_label(d: &Deadline) -> String {
         (DeadlineKind::Annuity, _) => "annual fee",
         (DeadlineKind::Renewal, _) => "renewal fee",
         (DeadlineKind::Expiry, _) => "end of term",
+        (DeadlineKind::SecurityReview, _) => "foreign-filing security review",
     };
     match d.fee_year {
         Some(year) => format!("{} {what}, year {year}", d.jurisdiction),
