@@ -29,9 +29,9 @@ mod m20261127_180600_licensee_accounts;
 mod m20261127_180700_search_text;
 mod m20261127_180701_institution_ror_id;
 mod m20261127_190000_deadline_reminders;
+mod m20261127_200000_ip_costs;
 mod m20261127_203000_calendar_feeds;
 mod m20261127_203100_deadline_reopenings;
-mod m20261127_200000_ip_costs;
 
 pub struct Migrator;
 
