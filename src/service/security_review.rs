@@ -113,6 +113,24 @@ pub async fn check_filing(
     ))
 }
 
+/// The technologies of `assets` whose review is due (see [`pending`]): the review's deadline
+/// sits on their CN invention patents and utility models, so only those assets are asked about.
+pub async fn pending_for_assets(
+    db: &impl ConnectionTrait,
+    viewer: &Principal,
+    assets: &[ip_asset::Model],
+) -> AppResult<HashSet<Uuid>> {
+    let ids: Vec<Uuid> = assets
+        .iter()
+        .filter(|a| {
+            a.jurisdiction == "CN"
+                && matches!(a.kind, IpKind::InventionPatent | IpKind::UtilityModel)
+        })
+        .map(|a| a.technology_id)
+        .collect();
+    pending(db, viewer, &ids).await
+}
+
 /// The technologies among `ids` whose review is due: made in China, no review recorded, and no
 /// filing abroad yet. Shown to their owners and center admins only (the review is the
 /// applicant's duty, and its absence is nobody else's business). One statement.

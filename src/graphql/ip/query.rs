@@ -239,19 +239,9 @@ impl IpQuery {
         let records = records_of(&req.db, candidates.clone()).await?;
         let assets = candidates.all(&req.db).await.map_err(AppError::from)?;
         let entered = entered_offices(&req.db, &req.principal, &assets).await?;
-        let review_due = crate::service::security_review::pending(
-            &req.db,
-            &req.principal,
-            &assets
-                .iter()
-                .filter(|a| {
-                    a.jurisdiction == "CN"
-                        && matches!(a.kind, IpKind::InventionPatent | IpKind::UtilityModel)
-                })
-                .map(|a| a.technology_id)
-                .collect::<Vec<_>>(),
-        )
-        .await?;
+        let review_due =
+            crate::service::security_review::pending_for_assets(&req.db, &req.principal, &assets)
+                .await?;
         let statuses = filter
             .status
             .clone()

@@ -130,19 +130,8 @@ pub async fn open_deadlines(
     }
     // China's foreign-filing security review, due on the CN filings of inventions made in
     // China that have none recorded (shown to whom `upcomingDeadlines` shows it).
-    let review_due = crate::service::security_review::pending(
-        db,
-        principal,
-        &assets
-            .iter()
-            .filter(|a| {
-                a.jurisdiction == "CN"
-                    && matches!(a.kind, IpKind::InventionPatent | IpKind::UtilityModel)
-            })
-            .map(|a| a.technology_id)
-            .collect::<Vec<_>>(),
-    )
-    .await?;
+    let review_due =
+        crate::service::security_review::pending_for_assets(db, principal, &assets).await?;
     let until = today + Duration::days(DEADLINE_HORIZON_DAYS);
     let mut out = Vec::new();
     for asset in assets {
