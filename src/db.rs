@@ -38,6 +38,11 @@ pub async fn connect_with_timeout(
     // sqlx turns SQLite foreign keys on and waits on busy locks; WAL lets readers run beside
     // the one writer.
     options.map_sqlx_sqlite_opts(|o| o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal));
+    // No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
+    // `jit_above_cost` (100,000), which the access policy's correlated subqueries reach on a
+    // thousand technologies — 70 ms of compiling for a statement that runs in 2 ms. An API's
+    // statements are short; JIT pays only for long analytical scans.
+    options.map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
     let db = Database::connect(options)
         .await
         .map_err(|e| anyhow::anyhow!("cannot connect to the database at {}: {e}", redact(url)))?;

@@ -81,9 +81,37 @@ fn scoped(p: &Principal, scope: &str, cond: impl FnOnce() -> Condition) -> Condi
     }
 }
 
-/// Rows whose `column` points at a visible `Parent`.
+/// Rows whose `column` points at a visible `Parent`: `EXISTS (SELECT 1 FROM parent WHERE
+/// parent.id = column AND <parent's rule>)`. Correlated, so both databases test the parent rows
+/// the statement actually reaches (an index probe each) instead of working out every visible
+/// parent of the table first — a page of 20 children costs 20 probes, not a scan of all parents.
 fn child_of<Parent: Policy>(p: &Principal, column: impl ColumnTrait) -> Condition {
-    Condition::all().add(column.in_subquery(visible_ids::<Parent>(p)))
+    let id = crate::db::id_column::<Parent>();
+    exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(Parent::default())
+            .and_where(Expr::col((Parent::default(), id)).equals(column.as_column_ref()))
+            .cond_where(Parent::row_filter(p))
+            .to_owned(),
+    )
+}
+
+/// `EXISTS (select)`.
+fn exists(select: SelectStatement) -> Condition {
+    Condition::all().add(Expr::exists(select))
+}
+
+/// Whether `select` (rows of technologies, each named by its `technology` column) has a row for
+/// the technology in `outer`: the correlated form of `outer IN (select)`. The tables in `select`
+/// must differ from `outer`'s, or its name would bind to them.
+fn names_technology(
+    mut select: SelectStatement,
+    technology: impl ColumnTrait,
+    outer: impl ColumnTrait,
+) -> Condition {
+    select.and_where(Expr::col(technology.as_column_ref()).equals(outer.as_column_ref()));
+    exists(select)
 }
 
 fn any_of(conds: impl IntoIterator<Item = Condition>) -> Condition {
@@ -287,20 +315,24 @@ impl Policy for technology::Entity {
                     Condition::all().add(technology::Column::Visibility.eq(Visibility::Consortium)),
                 );
             }
+            let id = technology::Column::Id;
             if let Some(inst) = p.confidential_reader_of() {
                 any.push(Condition::all().add(technology::Column::OwnerId.eq(inst)));
-                any.push(
-                    Condition::all()
-                        .add(technology::Column::Id.in_subquery(technologies_co_owned_by(inst))),
-                );
-                any.push(
-                    Condition::all()
-                        .add(technology::Column::Id.in_subquery(technologies_dealt_by(inst))),
-                );
-                any.push(
-                    Condition::all()
-                        .add(technology::Column::Id.in_subquery(technologies_invented_at(inst))),
-                );
+                any.push(names_technology(
+                    technologies_co_owned_by(inst),
+                    ip_asset::Column::TechnologyId,
+                    id,
+                ));
+                any.push(names_technology(
+                    technologies_dealt_by(inst),
+                    deal::Column::TechnologyId,
+                    id,
+                ));
+                any.push(names_technology(
+                    technologies_invented_at(inst),
+                    technology_inventor::Column::TechnologyId,
+                    id,
+                ));
             }
             if let Some(org) = p.licensee() {
                 // A licensee knows what it licensed: the technology of each of its deals (its
@@ -310,7 +342,7 @@ impl Policy for technology::Entity {
                     .from(deal::Entity)
                     .cond_where(licensee_deals(org))
                     .to_owned();
-                any.push(Condition::all().add(technology::Column::Id.in_subquery(licensed)));
+                any.push(names_technology(licensed, deal::Column::TechnologyId, id));
             }
             any_of(any)
         })
@@ -416,26 +448,32 @@ impl Policy for ip_asset::Entity {
                 .add(ip_asset::Column::Status.is_not_in([IpStatus::Drafting, IpStatus::Filed]));
             let mut any = vec![published];
             if let Some(inst) = p.confidential_reader_of() {
+                // Correlated, like `child_of`: probed for the assets a statement reaches.
                 let owned = Query::select()
-                    .column(ip_ownership::Column::IpAssetId)
+                    .expr(Expr::val(1))
                     .from(ip_ownership::Entity)
+                    .and_where(
+                        Expr::col((ip_ownership::Entity, ip_ownership::Column::IpAssetId))
+                            .equals((ip_asset::Entity, ip_asset::Column::Id)),
+                    )
                     .and_where(
                         Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId))
                             .eq(inst),
                     )
                     .to_owned();
-                let own_technologies = Query::select()
-                    .column(technology::Column::Id)
+                let of_own_technology = Query::select()
+                    .expr(Expr::val(1))
                     .from(technology::Entity)
+                    .and_where(
+                        Expr::col((technology::Entity, technology::Column::Id))
+                            .equals((ip_asset::Entity, ip_asset::Column::TechnologyId)),
+                    )
                     .and_where(
                         Expr::col((technology::Entity, technology::Column::OwnerId)).eq(inst),
                     )
                     .to_owned();
-                any.push(Condition::all().add(ip_asset::Column::Id.in_subquery(owned)));
-                any.push(
-                    Condition::all()
-                        .add(ip_asset::Column::TechnologyId.in_subquery(own_technologies)),
-                );
+                any.push(exists(owned));
+                any.push(exists(of_own_technology));
             }
             Condition::all()
                 .add(any_of(any))
@@ -513,8 +551,11 @@ impl Policy for deal::Entity {
                 return licensee_deals(org);
             }
             match p.confidential_reader_of() {
-                Some(inst) => deal_party(inst)
-                    .add(deal::Column::TechnologyId.in_subquery(technologies_co_owned_by(inst))),
+                Some(inst) => deal_party(inst).add(names_technology(
+                    technologies_co_owned_by(inst),
+                    ip_asset::Column::TechnologyId,
+                    deal::Column::TechnologyId,
+                )),
                 None => nothing(),
             }
         })

@@ -314,6 +314,14 @@ async fn the_full_statistics_query_on_10000_technologies() {
     let started = Instant::now();
     generate(&app, 10_000).await;
     println!("generated 10,000 technologies in {:?}", started.elapsed());
+    if std::env::var_os("STATS_KEEP_DATABASE").is_some() {
+        // For a release server's measurement (bench/stats/README.md): keep the database.
+        println!("kept the database: {}", app.config.database_url);
+        let body = serde_json::json!({ "query": full_query(), "variables": all_years() });
+        println!("the request: {body}");
+        std::mem::forget(app);
+        return;
+    }
     let analyst = app.user_token("analyst@center.example").await;
     let member = app.user_token("member@unibl.example").await;
     for (who, token) in [("analyst", &analyst), ("unibl member", &member)] {
