@@ -45,13 +45,43 @@ use crate::{
 
 /// An entity whose rows are filtered per principal.
 pub trait Policy: EntityTrait {
-    /// Rows of this entity the principal may read.
-    fn row_filter(principal: &Principal) -> Condition;
+    /// Rows of this entity the principal may read, the clauses that link a row to lists of
+    /// other rows written in `form` (see [`Form`]).
+    fn rule(principal: &Principal, form: Form) -> Condition;
+
+    /// Rows of this entity the principal may read, for a statement that scans them.
+    fn row_filter(principal: &Principal) -> Condition {
+        Self::rule(principal, Form::List)
+    }
+
+    /// The same rule for a statement that tests a few rows it already picked by id or foreign
+    /// key (a DataLoader's batch, a parent behind [`child_of`]).
+    fn probe_filter(principal: &Principal) -> Condition {
+        Self::rule(principal, Form::Probe)
+    }
+}
+
+/// How a clause that links a row to a list of rows is written. One rule, two renderings,
+/// because the databases' best plans differ with the number of rows tested: for a page of a
+/// thousand technologies SQLite builds each list once and PostgreSQL hashes it; for the twenty
+/// technologies of a batch both probe indexes per row, where a list would be built in full.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Form {
+    /// `column IN (SELECT …)`: the list, built once per statement.
+    List,
+    /// `EXISTS (SELECT … WHERE … = column)`: a probe per row tested.
+    Probe,
 }
 
 /// The starting point of every read: `E::find()` restricted to what `principal` may see.
 pub fn visible<E: Policy>(principal: &Principal) -> Select<E> {
     E::find().filter(E::row_filter(principal))
+}
+
+/// [`visible`] for a statement that also restricts the rows by id or foreign key to a few
+/// (a DataLoader's batch): the rule as [`Policy::probe_filter`] writes it.
+pub fn visible_among<E: Policy>(principal: &Principal) -> Select<E> {
+    E::find().filter(E::probe_filter(principal))
 }
 
 /// Ids of the rows of `E` that `principal` may see, as a subquery.
@@ -81,20 +111,25 @@ fn scoped(p: &Principal, scope: &str, cond: impl FnOnce() -> Condition) -> Condi
     }
 }
 
-/// Rows whose `column` points at a visible `Parent`: `EXISTS (SELECT 1 FROM parent WHERE
-/// parent.id = column AND <parent's rule>)`. Correlated, so both databases test the parent rows
-/// the statement actually reaches (an index probe each) instead of working out every visible
-/// parent of the table first — a page of 20 children costs 20 probes, not a scan of all parents.
-fn child_of<Parent: Policy>(p: &Principal, column: impl ColumnTrait) -> Condition {
-    let id = crate::db::id_column::<Parent>();
-    exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(Parent::default())
-            .and_where(Expr::col((Parent::default(), id)).equals(column.as_column_ref()))
-            .cond_where(Parent::row_filter(p))
-            .to_owned(),
-    )
+/// Rows whose `column` points at a visible `Parent`. As a list, `column IN (SELECT id FROM
+/// parent WHERE <parent's rule>)`; as a probe, `EXISTS (SELECT 1 FROM parent WHERE parent.id =
+/// column AND <parent's rule, probing>)` — both databases then test only the parents the
+/// statement reaches (an index probe each) instead of working out every visible parent.
+fn child_of<Parent: Policy>(p: &Principal, form: Form, column: impl ColumnTrait) -> Condition {
+    match form {
+        Form::List => Condition::all().add(column.in_subquery(visible_ids::<Parent>(p))),
+        Form::Probe => {
+            let id = crate::db::id_column::<Parent>();
+            exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(Parent::default())
+                    .and_where(Expr::col((Parent::default(), id)).equals(column.as_column_ref()))
+                    .cond_where(Parent::probe_filter(p))
+                    .to_owned(),
+            )
+        }
+    }
 }
 
 /// `EXISTS (select)`.
@@ -102,16 +137,25 @@ fn exists(select: SelectStatement) -> Condition {
     Condition::all().add(Expr::exists(select))
 }
 
-/// Whether `select` (rows of technologies, each named by its `technology` column) has a row for
-/// the technology in `outer`: the correlated form of `outer IN (select)`. The tables in `select`
+/// Whether `outer` is among the values of `column` in `select`: `outer IN (SELECT column …)`,
+/// or as a probe `EXISTS (SELECT … AND column = outer)`. For the probe, the tables in `select`
 /// must differ from `outer`'s, or its name would bind to them.
-fn names_technology(
+fn among(
+    form: Form,
     mut select: SelectStatement,
-    technology: impl ColumnTrait,
+    column: impl ColumnTrait,
     outer: impl ColumnTrait,
 ) -> Condition {
-    select.and_where(Expr::col(technology.as_column_ref()).equals(outer.as_column_ref()));
-    exists(select)
+    match form {
+        Form::List => {
+            select.clear_selects().column(column.as_column_ref());
+            Condition::all().add(Expr::col(outer.as_column_ref()).in_subquery(select))
+        }
+        Form::Probe => {
+            select.and_where(Expr::col(column.as_column_ref()).equals(outer.as_column_ref()));
+            exists(select)
+        }
+    }
 }
 
 fn any_of(conds: impl IntoIterator<Item = Condition>) -> Condition {
@@ -125,14 +169,14 @@ fn consortium_reader(p: &Principal) -> bool {
 
 /// Institutions are public: the directory of the consortium.
 impl Policy for institution::Entity {
-    fn row_filter(_: &Principal) -> Condition {
+    fn rule(_: &Principal, _: Form) -> Condition {
         everything()
     }
 }
 
 /// Users: themselves; their institution's admins; center admins.
 impl Policy for user::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.is_center_admin() {
             return everything();
         }
@@ -158,7 +202,7 @@ impl Policy for user::Entity {
 /// An institution's e-mail domains: its own users (the admins who invite people need them) and
 /// center admins; not API tokens, not other institutions. See [`may_see_email_domains`].
 impl Policy for institution_email_domain::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.kind != PrincipalKind::User {
             return nothing();
         }
@@ -192,7 +236,7 @@ pub fn admin_of(p: &Principal) -> Option<Uuid> {
 
 /// API tokens: their institution's admins and center admins; a licensee's tokens, its users.
 impl Policy for api_token::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.is_center_admin() && p.api_token_id.is_none() {
             return everything();
         }
@@ -209,7 +253,7 @@ impl Policy for api_token::Entity {
 /// Calendar feed tokens: their own user only (as a user, not through an API token). Nobody
 /// else lists them — not even admins: a feed shows its user's view, which only they should hold.
 impl Policy for calendar_feed_token::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         match p.user_id {
             Some(user) if p.kind == PrincipalKind::User => {
                 Condition::all().add(calendar_feed_token::Column::UserId.eq(user))
@@ -247,7 +291,7 @@ fn registered_by(inst: Uuid) -> SelectStatement {
 /// Licensee organisations: the institution that registered one, the providers of the deals it
 /// receives, and its own accounts (analysts see none: they read deals as aggregates only).
 impl Policy for external_organization::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         scoped(p, scope::DEAL_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -280,7 +324,7 @@ impl Policy for external_organization::Entity {
 /// co-inventors of its own people. Their e-mail addresses are narrower: see
 /// [`may_see_person_email`].
 impl Policy for person::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.is_center_admin() || consortium_reader(p) {
             return everything();
         }
@@ -303,7 +347,7 @@ pub fn may_see_person_email(p: &Principal, person: &person::Model) -> bool {
 /// the institutions that employ one of its inventors (a co-inventor's institution sees the
 /// disclosure that names its researcher).
 impl Policy for technology::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, form: Form) -> Condition {
         scoped(p, scope::TECHNOLOGY_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -318,17 +362,20 @@ impl Policy for technology::Entity {
             let id = technology::Column::Id;
             if let Some(inst) = p.confidential_reader_of() {
                 any.push(Condition::all().add(technology::Column::OwnerId.eq(inst)));
-                any.push(names_technology(
+                any.push(among(
+                    form,
                     technologies_co_owned_by(inst),
                     ip_asset::Column::TechnologyId,
                     id,
                 ));
-                any.push(names_technology(
+                any.push(among(
+                    form,
                     technologies_dealt_by(inst),
                     deal::Column::TechnologyId,
                     id,
                 ));
-                any.push(names_technology(
+                any.push(among(
+                    form,
                     technologies_invented_at(inst),
                     technology_inventor::Column::TechnologyId,
                     id,
@@ -342,7 +389,7 @@ impl Policy for technology::Entity {
                     .from(deal::Entity)
                     .cond_where(licensee_deals(org))
                     .to_owned();
-                any.push(names_technology(licensed, deal::Column::TechnologyId, id));
+                any.push(among(form, licensed, deal::Column::TechnologyId, id));
             }
             any_of(any)
         })
@@ -421,25 +468,25 @@ fn deal_party(inst: Uuid) -> Condition {
 
 /// Translations travel with their technology.
 impl Policy for technology_translation::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<technology::Entity>(p, technology_translation::Column::TechnologyId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<technology::Entity>(p, form, technology_translation::Column::TechnologyId)
     }
 }
 
 /// Inventors: with their technology, to viewers who may see people at all.
 impl Policy for technology_inventor::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, form: Form) -> Condition {
         if p.institution_id().is_none() && !p.is_center_admin() {
             return nothing();
         }
-        child_of::<technology::Entity>(p, technology_inventor::Column::TechnologyId)
+        child_of::<technology::Entity>(p, form, technology_inventor::Column::TechnologyId)
     }
 }
 
 /// IP assets: with their technology; unpublished ones (DRAFTING, FILED) only to their owners and
 /// co-owners (and the technology's owner).
 impl Policy for ip_asset::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, form: Form) -> Condition {
         scoped(p, scope::IP_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -448,37 +495,39 @@ impl Policy for ip_asset::Entity {
                 .add(ip_asset::Column::Status.is_not_in([IpStatus::Drafting, IpStatus::Filed]));
             let mut any = vec![published];
             if let Some(inst) = p.confidential_reader_of() {
-                // Correlated, like `child_of`: probed for the assets a statement reaches.
                 let owned = Query::select()
-                    .expr(Expr::val(1))
+                    .column((ip_ownership::Entity, ip_ownership::Column::IpAssetId))
                     .from(ip_ownership::Entity)
-                    .and_where(
-                        Expr::col((ip_ownership::Entity, ip_ownership::Column::IpAssetId))
-                            .equals((ip_asset::Entity, ip_asset::Column::Id)),
-                    )
                     .and_where(
                         Expr::col((ip_ownership::Entity, ip_ownership::Column::InstitutionId))
                             .eq(inst),
                     )
                     .to_owned();
-                let of_own_technology = Query::select()
-                    .expr(Expr::val(1))
+                let own_technologies = Query::select()
+                    .column((technology::Entity, technology::Column::Id))
                     .from(technology::Entity)
-                    .and_where(
-                        Expr::col((technology::Entity, technology::Column::Id))
-                            .equals((ip_asset::Entity, ip_asset::Column::TechnologyId)),
-                    )
                     .and_where(
                         Expr::col((technology::Entity, technology::Column::OwnerId)).eq(inst),
                     )
                     .to_owned();
-                any.push(exists(owned));
-                any.push(exists(of_own_technology));
+                any.push(among(
+                    form,
+                    owned,
+                    ip_ownership::Column::IpAssetId,
+                    ip_asset::Column::Id,
+                ));
+                any.push(among(
+                    form,
+                    own_technologies,
+                    technology::Column::Id,
+                    ip_asset::Column::TechnologyId,
+                ));
             }
             Condition::all()
                 .add(any_of(any))
                 .add(child_of::<technology::Entity>(
                     p,
+                    form,
                     ip_asset::Column::TechnologyId,
                 ))
         })
@@ -487,16 +536,16 @@ impl Policy for ip_asset::Entity {
 
 /// Ownership shares travel with their IP asset.
 impl Policy for ip_ownership::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<ip_asset::Entity>(p, ip_ownership::Column::IpAssetId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<ip_asset::Entity>(p, form, ip_ownership::Column::IpAssetId)
     }
 }
 
 /// What was recorded about an asset's deadlines travels with the asset; the money and notes in
 /// it only as far as [`may_see_docket_details`] allows.
 impl Policy for deadline_record::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<ip_asset::Entity>(p, deadline_record::Column::IpAssetId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<ip_asset::Entity>(p, form, deadline_record::Column::IpAssetId)
     }
 }
 
@@ -504,8 +553,8 @@ impl Policy for deadline_record::Entity {
 /// among them) and center admins, while they may see the asset. Others who see the asset are
 /// not reminded of its deadlines.
 impl Policy for deadline_reminder::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        let visible = child_of::<ip_asset::Entity>(p, deadline_reminder::Column::IpAssetId);
+    fn rule(p: &Principal, form: Form) -> Condition {
+        let visible = child_of::<ip_asset::Entity>(p, form, deadline_reminder::Column::IpAssetId);
         if p.is_center_admin() {
             return visible;
         }
@@ -525,8 +574,8 @@ impl Policy for deadline_reminder::Entity {
 
 /// Reopened records (the docket's history) travel with the asset, like the records.
 impl Policy for deadline_reopening::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<ip_asset::Entity>(p, deadline_reopening::Column::IpAssetId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<ip_asset::Entity>(p, form, deadline_reopening::Column::IpAssetId)
     }
 }
 
@@ -542,7 +591,7 @@ pub fn may_see_docket_details(p: &Principal, owners: &[Uuid]) -> bool {
 /// Deals: their parties, and the IP co-owners of the deal's technology, who share in its income
 /// (analysts see aggregates, never rows).
 impl Policy for deal::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, form: Form) -> Condition {
         scoped(p, scope::DEAL_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -551,7 +600,8 @@ impl Policy for deal::Entity {
                 return licensee_deals(org);
             }
             match p.confidential_reader_of() {
-                Some(inst) => deal_party(inst).add(names_technology(
+                Some(inst) => deal_party(inst).add(among(
+                    form,
                     technologies_co_owned_by(inst),
                     ip_asset::Column::TechnologyId,
                     deal::Column::TechnologyId,
@@ -564,36 +614,36 @@ impl Policy for deal::Entity {
 
 /// A deal's history travels with the deal.
 impl Policy for deal_event::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<deal::Entity>(p, deal_event::Column::DealId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<deal::Entity>(p, form, deal_event::Column::DealId)
     }
 }
 
 /// A licence's milestones travel with the deal.
 impl Policy for deal_milestone::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<deal::Entity>(p, deal_milestone::Column::DealId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<deal::Entity>(p, form, deal_milestone::Column::DealId)
     }
 }
 
 /// Royalty reports travel with the deal.
 impl Policy for royalty_report::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<deal::Entity>(p, royalty_report::Column::DealId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<deal::Entity>(p, form, royalty_report::Column::DealId)
     }
 }
 
 /// Income travels with the deal.
 impl Policy for income::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<deal::Entity>(p, income::Column::DealId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<deal::Entity>(p, form, income::Column::DealId)
     }
 }
 
 /// Ventures (DESIGN.md is silent; the incubator's cohort is shared with the consortium):
 /// member institutions, analysts, and the lead institution.
 impl Policy for venture::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         scoped(p, scope::VENTURE_READ, || {
             if p.is_center_admin() || consortium_reader(p) {
                 return everything();
@@ -607,26 +657,26 @@ impl Policy for venture::Entity {
 }
 
 impl Policy for venture_milestone::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<venture::Entity>(p, venture_milestone::Column::VentureId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<venture::Entity>(p, form, venture_milestone::Column::VentureId)
     }
 }
 
 impl Policy for venture_equity_change::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<venture::Entity>(p, venture_equity_change::Column::VentureId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<venture::Entity>(p, form, venture_equity_change::Column::VentureId)
     }
 }
 
 impl Policy for venture_founder::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<venture::Entity>(p, venture_founder::Column::VentureId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<venture::Entity>(p, form, venture_founder::Column::VentureId)
     }
 }
 
 /// Training programs: by visibility, like technologies; CONFIDENTIAL ones to the host only.
 impl Policy for training_program::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         scoped(p, scope::TRAINING_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -652,7 +702,7 @@ impl Policy for training_program::Entity {
 
 /// Enrollments: the enrolled person's institution and the program's host.
 impl Policy for enrollment::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         scoped(p, scope::TRAINING_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -686,7 +736,7 @@ impl Policy for enrollment::Entity {
 /// Agreements (DESIGN.md is silent): the consortium's cooperation agreements are known to its
 /// members and analysts; drafts only to their parties.
 impl Policy for agreement::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.is_center_admin() {
             return everything();
         }
@@ -719,14 +769,14 @@ impl Policy for agreement::Entity {
 }
 
 impl Policy for agreement_party::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<agreement::Entity>(p, agreement_party::Column::AgreementId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<agreement::Entity>(p, form, agreement_party::Column::AgreementId)
     }
 }
 
 /// The audit trail: center admins all of it; institution admins their institution's.
 impl Policy for audit_event::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.is_center_admin() && p.api_token_id.is_none() {
             return everything();
         }
@@ -870,7 +920,7 @@ where
     E: Policy,
 {
     let id_col = crate::db::id_column::<E>();
-    visible::<E>(p)
+    visible_among::<E>(p)
         .filter(id_col.eq(id))
         .one(db)
         .await?

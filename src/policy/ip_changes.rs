@@ -9,11 +9,11 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Query},
 };
 
-use super::{Policy, any_of, child_of, everything, nothing, scoped};
+use super::{Form, Policy, any_of, child_of, everything, nothing, scoped};
 use crate::auth::{Principal, scope};
 
 impl Policy for ip_change::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, form: Form) -> Condition {
         scoped(p, scope::IP_READ, || {
             if p.is_center_admin() {
                 return everything();
@@ -47,6 +47,7 @@ impl Policy for ip_change::Entity {
                 ]))
                 .add(child_of::<ip_asset::Entity>(
                     p,
+                    form,
                     ip_change::Column::IpAssetId,
                 ))
         })
@@ -55,7 +56,7 @@ impl Policy for ip_change::Entity {
 
 /// The answers to a proposal travel with it.
 impl Policy for ip_change_approval::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<ip_change::Entity>(p, ip_change_approval::Column::IpChangeId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<ip_change::Entity>(p, form, ip_change_approval::Column::IpChangeId)
     }
 }

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Policy, admin_of, child_of, ensure_writer, everything, nothing, scoped};
+use super::{Form, Policy, admin_of, child_of, ensure_writer, everything, nothing, scoped};
 use crate::{
     auth::{Principal, scope},
     error::{AppError, AppResult},
@@ -27,7 +27,7 @@ fn co_owned_by(inst: Uuid) -> SelectStatement {
 }
 
 /// Rows of an asset's money (`column` points at the asset): its co-owners, center admins.
-fn co_owners_only(p: &Principal, column: impl ColumnTrait + Copy) -> Condition {
+fn co_owners_only(p: &Principal, form: Form, column: impl ColumnTrait + Copy) -> Condition {
     scoped(p, scope::IP_READ, || {
         let own = if p.is_center_admin() {
             everything()
@@ -38,25 +38,25 @@ fn co_owners_only(p: &Principal, column: impl ColumnTrait + Copy) -> Condition {
         };
         Condition::all()
             .add(own)
-            .add(child_of::<ip_asset::Entity>(p, column))
+            .add(child_of::<ip_asset::Entity>(p, form, column))
     })
 }
 
 impl Policy for ip_cost::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        co_owners_only(p, ip_cost::Column::IpAssetId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        co_owners_only(p, form, ip_cost::Column::IpAssetId)
     }
 }
 
 impl Policy for ip_reimbursement::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        co_owners_only(p, ip_reimbursement::Column::IpAssetId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        co_owners_only(p, form, ip_reimbursement::Column::IpAssetId)
     }
 }
 
 /// A technology's security review: its owner institution and center admins.
 impl Policy for security_review::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, form: Form) -> Condition {
         scoped(p, scope::TECHNOLOGY_READ, || {
             let own = if p.is_center_admin() {
                 everything()
@@ -76,6 +76,7 @@ impl Policy for security_review::Entity {
                 .add(own)
                 .add(child_of::<technology::Entity>(
                     p,
+                    form,
                     security_review::Column::TechnologyId,
                 ))
         })

@@ -10,7 +10,7 @@ use entity::{
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, QueryFilter, sea_query::Query};
 use uuid::Uuid;
 
-use super::{Policy, admin_of, child_of, everything, nothing, visible};
+use super::{Form, Policy, admin_of, child_of, everything, nothing, visible};
 use crate::{
     auth::{Principal, PrincipalInstitution, PrincipalKind},
     error::{AppError, AppResult},
@@ -18,7 +18,7 @@ use crate::{
 
 /// Webhooks: their institution's admins; center admins all (to read, not to manage).
 impl Policy for webhook::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         if p.is_center_admin() && p.api_token_id.is_none() {
             return everything();
         }
@@ -31,21 +31,21 @@ impl Policy for webhook::Entity {
 
 /// Deliveries: as their webhook.
 impl Policy for webhook_delivery::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<webhook::Entity>(p, webhook_delivery::Column::WebhookId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<webhook::Entity>(p, form, webhook_delivery::Column::WebhookId)
     }
 }
 
 /// Attempts: as their delivery.
 impl Policy for webhook_attempt::Entity {
-    fn row_filter(p: &Principal) -> Condition {
-        child_of::<webhook_delivery::Entity>(p, webhook_attempt::Column::DeliveryId)
+    fn rule(p: &Principal, form: Form) -> Condition {
+        child_of::<webhook_delivery::Entity>(p, form, webhook_attempt::Column::DeliveryId)
     }
 }
 
 /// Outbox events: those delivered (or owed) to a webhook the viewer may read.
 impl Policy for webhook_event::Entity {
-    fn row_filter(p: &Principal) -> Condition {
+    fn rule(p: &Principal, _: Form) -> Condition {
         let owed = Query::select()
             .column(webhook_delivery::Column::EventId)
             .from(webhook_delivery::Entity)

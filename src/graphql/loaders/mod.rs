@@ -155,7 +155,7 @@ where
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, Self::Error> {
         let id = id_column::<E>();
-        let rows = policy::visible::<E>(&self.0.principal)
+        let rows = policy::visible_among::<E>(&self.0.principal)
             .filter(id.is_in(keys.iter().copied()))
             .all(&self.0.db)
             .await
@@ -193,7 +193,7 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = policy::visible::<F::Entity>(&self.0.principal)
+        let rows = policy::visible_among::<F::Entity>(&self.0.principal)
             .filter(F::column().is_in(keys.iter().copied()))
             .order_by_asc(id_column::<F::Entity>())
             .all(&self.0.db)
