@@ -67,6 +67,13 @@ pub fn reminder_due(
     Some((day, lead))
 }
 
+/// Assets whose docket is open: not ended, of a kind with deadlines.
+fn open_with_deadlines() -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(ip_asset::Column::Status.is_not_in(deadlines::ENDED))
+        .add(ip_asset::Column::Kind.is_in(deadlines::KINDS_WITH_DEADLINES))
+}
+
 /// Sends the reminders due on `today` that were not sent yet; returns the reminders it sent
 /// (rows of [`deadline_reminder`]).
 pub async fn send_due(
@@ -76,13 +83,19 @@ pub async fn send_due(
 ) -> AppResult<Vec<deadline_reminder::Model>> {
     let clock = docket_clock();
     let assets = ip_asset::Entity::find()
-        .filter(ip_asset::Column::Status.is_not_in(deadlines::ENDED))
-        .filter(ip_asset::Column::Kind.is_in(deadlines::KINDS_WITH_DEADLINES))
+        .filter(open_with_deadlines())
         .all(db)
         .await?;
     let mut recorded: HashMap<Uuid, Vec<String>> = HashMap::new();
+    // The assets as a subquery, not `IN (<each asset's id>)`: a list of every asset's id
+    // passes the databases' parameter limits (PostgreSQL 65,535) on a large docket.
+    let open_assets = sea_orm::sea_query::Query::select()
+        .column(ip_asset::Column::Id)
+        .from(ip_asset::Entity)
+        .cond_where(open_with_deadlines())
+        .to_owned();
     for r in deadline_record::Entity::find()
-        .filter(deadline_record::Column::IpAssetId.is_in(assets.iter().map(|a| a.id)))
+        .filter(deadline_record::Column::IpAssetId.in_subquery(open_assets))
         .all(db)
         .await?
     {
