@@ -106,8 +106,10 @@ prepare_baseline_copy() {
   log "baseline copy on $1 ($(wc -w <<<"$known") migrations known to $BASELINE_REV)"
   case "$1" in
     sqlite)
-      cp "$WORK/bench-s$scale.db" "$WORK/bench-s$scale-base.db"
-      python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"delete from seaql_migrations where version not in ($list)\"); c.commit()" "$WORK/bench-s$scale-base.db" ;;
+      # SQLite's backup API, not cp: the data set's last writes may still sit in the -wal file,
+      # which a copy of the main file leaves behind (the baseline then saw only the demo data).
+      rm -f "$WORK/bench-s$scale-base.db"*
+      python3 -c "import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.execute(\"delete from seaql_migrations where version not in ($list)\"); d.commit()" "$WORK/bench-s$scale.db" "$WORK/bench-s$scale-base.db" ;;
     postgres)
       psql "$PG_ADMIN_URL" -qc "drop database if exists $(db_name baseline)" >/dev/null
       psql "$PG_ADMIN_URL" -qc "create database $(db_name baseline) template $pg_name" >/dev/null
