@@ -309,3 +309,36 @@ async fn nested_queries_run_a_constant_number_of_statements() {
         );
     }
 }
+
+/// A batch tests the parents of the rows it reads one by one (`EXISTS (… WHERE parent.id =
+/// row.parent_id AND <rule>)`, an index probe each), never by building the list of every
+/// parent the viewer may see (`IN (SELECT id FROM parent WHERE <rule>)`): that list costs a
+/// scan of the whole table per statement, whatever the size of the page. Only the page's own
+/// statement scans, so only it may list.
+#[tokio::test]
+async fn batches_probe_their_parents_instead_of_listing_every_visible_one() {
+    let [_, member] = statements_for(5).await;
+    let listing = member.join("\n");
+    let (page, batches): (Vec<&String>, Vec<&String>) = member
+        .iter()
+        .partition(|sql| sql.starts_with(r#"SELECT "technologies"."#) && sql.contains("LIMIT"));
+    assert_eq!(page.len(), 1, "one page statement:\n{listing}");
+    assert!(batches.len() >= 5, "the batches:\n{listing}");
+    for sql in &batches {
+        for parent in ["technologies", "ip_assets", "deals"] {
+            let list = format!(r#"IN (SELECT "{parent}"."id" FROM "{parent}""#);
+            assert!(
+                !sql.contains(&list),
+                "a batch lists every visible row of {parent}:\n{sql}"
+            );
+        }
+    }
+    let probes = batches
+        .iter()
+        .filter(|sql| sql.contains(r#"EXISTS(SELECT"#))
+        .count();
+    assert!(
+        probes >= 3,
+        "inventors, IP assets and IP owners probe their parents:\n{listing}"
+    );
+}
