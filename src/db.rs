@@ -40,7 +40,7 @@ pub async fn connect_with_timeout(
     options.map_sqlx_sqlite_opts(|o| o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal));
     // No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
     // `jit_above_cost` (100,000), which the access policy's correlated subqueries reach on a
-    // thousand technologies — 70 ms of compiling for a statement that runs in 2 ms. An API's
+    // thousand technologies — 73 ms of compiling for a statement that runs in 3 ms. An API's
     // statements are short; JIT pays only for long analytical scans.
     options.map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
     let db = Database::connect(options)
