@@ -15,7 +15,7 @@ use sea_orm::{
     ActiveEnum, Condition, ConnectionTrait,
     sea_query::{
         Alias, CommonTableExpression, Expr, ExprTrait, Func, JoinType, Query, SelectStatement,
-        SimpleExpr, UnionType, WithClause,
+        SimpleExpr, UnionType, WithClause, WithQuery,
     },
 };
 
@@ -132,6 +132,11 @@ struct Flow {
     to_region: SimpleExpr,
     unit: SimpleExpr,
     priced: Option<Priced>,
+    /// Each unit is one row of `q` (a deal, an income, an enrollment: one provider and one
+    /// recipient each), so its counts add up across cells: one aggregate at the finest grain
+    /// (the institution pair), rolled up to regions here. False where a unit has several rows
+    /// (an asset per pair of co-owners) and each level counts distinct units.
+    additive: bool,
 }
 
 struct Priced {
@@ -142,12 +147,13 @@ struct Priced {
 
 impl Flow {
     /// Both sides are institutions.
-    fn between_institutions(q: SelectStatement, unit: SimpleExpr) -> Flow {
+    fn between_institutions(q: SelectStatement, unit: SimpleExpr, additive: bool) -> Flow {
         Flow {
             q,
             to_region: side(B, "region"),
             unit,
             priced: None,
+            additive,
         }
     }
 }
@@ -185,6 +191,21 @@ fn field_filter(s: &Scope, q: &mut SelectStatement, field: SimpleExpr) {
     }
 }
 
+/// Only the records of technologies in the filter's fields: the technology (`technology_id`
+/// names it) is joined only then, as the join keeps every row otherwise (the column is NOT
+/// NULL and a foreign key).
+fn with_technology(s: &Scope, q: &mut SelectStatement, technology_id: SimpleExpr) {
+    if s.filter.fields.is_empty() {
+        return;
+    }
+    q.join(
+        JoinType::InnerJoin,
+        technology::Entity,
+        col(technology::Entity, technology::Column::Id).eq(technology_id),
+    );
+    field_filter(s, q, col(technology::Entity, technology::Column::Field));
+}
+
 /// Deals (provider → recipient) with the technology joined; `incomes`: their incomes
 /// instead. The recipient is an institution, or outside the consortium (placed by country).
 fn deal_flow(s: &Scope, incomes: bool) -> Flow {
@@ -198,23 +219,13 @@ fn deal_flow(s: &Scope, incomes: bool) -> Flow {
     } else {
         q.from(deal::Entity);
     }
-    q.join(
-        JoinType::InnerJoin,
-        technology::Entity,
-        col(technology::Entity, technology::Column::Id)
-            .eq(col(deal::Entity, deal::Column::TechnologyId)),
-    );
+    with_technology(s, &mut q, col(deal::Entity, deal::Column::TechnologyId));
     join_inst(&mut q, A, col(deal::Entity, deal::Column::ProviderId));
     q.join_as(
         JoinType::LeftJoin,
         institution::Entity,
         Alias::new(B),
         side(B, "id").eq(col(deal::Entity, deal::Column::RecipientInstitutionId)),
-    );
-    field_filter(
-        s,
-        &mut q,
-        col(technology::Entity, technology::Column::Field),
     );
     let to_region = Func::coalesce([
         side(B, "region"),
@@ -244,6 +255,7 @@ fn deal_flow(s: &Scope, incomes: bool) -> Flow {
             col(deal::Entity, deal::Column::Id)
         },
         priced: Some(priced),
+        additive: true,
     }
 }
 
@@ -271,6 +283,7 @@ async fn run(
         to_region,
         unit,
         priced,
+        additive,
     } = flow;
     common(s, &mut q, &to_region);
     q.expr_as(as_text(side(A, "region")), Alias::new("a_region"))
@@ -292,6 +305,163 @@ async fn run(
                 Alias::new("foreign_unit"),
             );
     }
+    let priced = priced.is_some();
+    if additive {
+        for row in db.query_all(&finest(q, priced)).await? {
+            let figures = Figures::of(&row, priced)?;
+            let regions = (
+                row.try_get::<String>("", "ra")?,
+                row.try_get::<String>("", "rb")?,
+            );
+            add(&mut cells[0], regions.clone(), &regions, slot, &figures);
+            if let Some(b) = row.try_get::<Option<String>>("", "b")? {
+                let pair = (row.try_get::<String>("", "a")?, b);
+                add(&mut cells[1], pair, &regions, slot, &figures);
+            }
+        }
+        return Ok(());
+    }
+    for row in db.query_all(&by_level(q, priced)).await? {
+        let level = usize::from(row.try_get::<i32>("", "lvl")? == 1);
+        let key = (
+            row.try_get::<String>("", "a")?,
+            row.try_get::<String>("", "b")?,
+        );
+        let regions = (
+            row.try_get::<String>("", "ra")?,
+            row.try_get::<String>("", "rb")?,
+        );
+        let figures = Figures::of(&row, priced)?;
+        add(&mut cells[level], key, &regions, slot, &figures);
+    }
+    Ok(())
+}
+
+/// The figures of one row of a flow's statement: its count and, for a priced flow, its money
+/// in one currency and year.
+struct Figures {
+    n: i64,
+    money: Option<(String, i32, i64, i64, i64)>,
+}
+
+impl Figures {
+    fn of(row: &sea_orm::QueryResult, priced: bool) -> AppResult<Figures> {
+        let n = row.try_get::<Option<i64>>("", "n")?.unwrap_or(0);
+        let records = if priced {
+            row.try_get::<Option<i64>>("", "records")?.unwrap_or(0)
+        } else {
+            0
+        };
+        let money = if records > 0 {
+            Some((
+                row.try_get::<String>("", "cur")?,
+                row.try_get::<Option<i32>>("", "k_year")?
+                    .unwrap_or_default(),
+                row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0),
+                records,
+                row.try_get::<Option<i64>>("", "foreign_records")?
+                    .unwrap_or(0),
+            ))
+        } else {
+            None
+        };
+        Ok(Figures { n, money })
+    }
+}
+
+/// Adds `f` to the cell `key` (whose sides are in `regions`).
+fn add(
+    cells: &mut BTreeMap<(String, String), Cell>,
+    key: (String, String),
+    regions: &(String, String),
+    slot: Slot,
+    f: &Figures,
+) {
+    let cell = cells.entry(key.clone()).or_insert_with(|| Cell {
+        from: key.0,
+        to: key.1,
+        from_region: regions.0.clone(),
+        to_region: regions.1.clone(),
+        ..Cell::default()
+    });
+    let figure = match slot {
+        Slot::Deals => &mut cell.deals,
+        Slot::Income => &mut cell.income,
+        Slot::CoOwned => return cell.co_owned_ip_assets += f.n,
+        Slot::CoInvented => return cell.co_invented_technologies += f.n,
+        Slot::Training => return cell.training_participants += f.n,
+        Slot::Ventures => return cell.joint_ventures += f.n,
+    };
+    // A deal (an income) has one currency and one date: the groups' counts add up.
+    figure.counts[0] += f.n;
+    let Some((currency, year, amount, records, foreign)) = &f.money else {
+        return;
+    };
+    let m = match figure
+        .money
+        .iter_mut()
+        .position(|m| &m.currency == currency)
+    {
+        Some(i) => &mut figure.money[i],
+        None => {
+            figure.money.push(MoneyFigure {
+                currency: currency.clone(),
+                amount: 0,
+                by_year: BTreeMap::new(),
+                records: 0,
+                foreign: 0,
+                suppressed: false,
+            });
+            figure.money.last_mut().expect("just pushed")
+        }
+    };
+    m.amount += amount;
+    *m.by_year.entry(*year).or_default() += amount;
+    m.records += records;
+    m.foreign += foreign;
+}
+
+/// The money columns of a priced flow's groups: per currency and year, the sum, the records
+/// it is built from and how many of those are others'. `count` counts a column (distinct or
+/// not).
+fn priced_columns(q: &mut SelectStatement, count: fn(SimpleExpr) -> SimpleExpr) {
+    q.expr_as(rows_col("cur"), Alias::new("cur"))
+        .expr_as(rows_col("k_year"), Alias::new("k_year"))
+        .expr_as(bigint(Func::sum(rows_col("amount"))), Alias::new("amount"))
+        .expr_as(count(rows_col("priced_unit")), Alias::new("records"))
+        .expr_as(
+            count(rows_col("foreign_unit")),
+            Alias::new("foreign_records"),
+        )
+        .add_group_by([rows_col("cur"), rows_col("k_year")]);
+}
+
+/// A flow whose units are one row each: `SELECT <both sides' regions and institutions>,
+/// COUNT(unit) … FROM (<rows>) GROUP BY them`, one hash aggregate at the finest grain; the
+/// region cells are their institutions' sums (and those of organisations outside the
+/// consortium, whose `b` is NULL).
+fn finest(rows: SelectStatement, priced: bool) -> SelectStatement {
+    let mut q = Query::select();
+    q.from_subquery(rows, Alias::new(ROWS));
+    for (column, name) in [
+        ("a_region", "ra"),
+        ("b_region", "rb"),
+        ("a_inst", "a"),
+        ("b_inst", "b"),
+    ] {
+        q.expr_as(rows_col(column), Alias::new(name))
+            .add_group_by([rows_col(column)]);
+    }
+    q.expr_as(bigint(Func::count(rows_col("unit"))), Alias::new("n"));
+    if priced {
+        priced_columns(&mut q, |e| bigint(Func::count(e)));
+    }
+    q
+}
+
+/// A flow whose units may have several rows: `WITH flow_rows AS (<rows>)` grouped by the pair
+/// of regions and, in a second branch of a UNION ALL, of institutions, counting distinct units.
+fn by_level(rows: SelectStatement, priced: bool) -> WithQuery {
     let branch = |level: u8, a: &str, b: &str| {
         let mut branch = Query::select();
         branch
@@ -311,20 +481,8 @@ async fn run(
             // An institution's region depends on it: grouping by it changes no group.
             branch.add_group_by([rows_col("a_region"), rows_col("b_region")]);
         }
-        if priced.is_some() {
-            branch
-                .expr_as(rows_col("cur"), Alias::new("cur"))
-                .expr_as(rows_col("k_year"), Alias::new("k_year"))
-                .expr_as(bigint(Func::sum(rows_col("amount"))), Alias::new("amount"))
-                .expr_as(
-                    bigint(Func::count_distinct(rows_col("priced_unit"))),
-                    Alias::new("records"),
-                )
-                .expr_as(
-                    bigint(Func::count_distinct(rows_col("foreign_unit"))),
-                    Alias::new("foreign_records"),
-                )
-                .add_group_by([rows_col("cur"), rows_col("k_year")]);
+        if priced {
+            priced_columns(&mut branch, |e| bigint(Func::count_distinct(e)));
         }
         branch
     };
@@ -332,81 +490,9 @@ async fn run(
     union.union(UnionType::All, branch(1, "a_inst", "b_inst"));
     let cte = CommonTableExpression::new()
         .table_name(Alias::new(ROWS))
-        .query(q)
+        .query(rows)
         .to_owned();
-    let statement = union.with(WithClause::new().cte(cte).to_owned());
-    for row in db.query_all(&statement).await? {
-        let level = usize::from(row.try_get::<i32>("", "lvl")? == 1);
-        let key = (
-            row.try_get::<String>("", "a")?,
-            row.try_get::<String>("", "b")?,
-        );
-        let regions = (
-            row.try_get::<String>("", "ra")?,
-            row.try_get::<String>("", "rb")?,
-        );
-        let cell = cells[level].entry(key.clone()).or_insert_with(|| Cell {
-            from: key.0.clone(),
-            to: key.1.clone(),
-            from_region: regions.0,
-            to_region: regions.1,
-            ..Cell::default()
-        });
-        let n = row.try_get::<Option<i64>>("", "n")?.unwrap_or(0);
-        let figure = match slot {
-            Slot::Deals => &mut cell.deals,
-            Slot::Income => &mut cell.income,
-            Slot::CoOwned => {
-                cell.co_owned_ip_assets += n;
-                continue;
-            }
-            Slot::CoInvented => {
-                cell.co_invented_technologies += n;
-                continue;
-            }
-            Slot::Training => {
-                cell.training_participants += n;
-                continue;
-            }
-            Slot::Ventures => {
-                cell.joint_ventures += n;
-                continue;
-            }
-        };
-        // A deal (an income) has one currency and one date: the groups' counts add up.
-        figure.counts[0] += n;
-        let records = row.try_get::<Option<i64>>("", "records")?.unwrap_or(0);
-        if records == 0 {
-            continue;
-        }
-        let currency: String = row.try_get("", "cur")?;
-        let year: i32 = row
-            .try_get::<Option<i32>>("", "k_year")?
-            .unwrap_or_default();
-        let amount = row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0);
-        let foreign = row
-            .try_get::<Option<i64>>("", "foreign_records")?
-            .unwrap_or(0);
-        let m = match figure.money.iter_mut().position(|m| m.currency == currency) {
-            Some(i) => &mut figure.money[i],
-            None => {
-                figure.money.push(MoneyFigure {
-                    currency: currency.clone(),
-                    amount: 0,
-                    by_year: BTreeMap::new(),
-                    records: 0,
-                    foreign: 0,
-                    suppressed: false,
-                });
-                figure.money.last_mut().expect("just pushed")
-            }
-        };
-        m.amount += amount;
-        *m.by_year.entry(year).or_default() += amount;
-        m.records += records;
-        m.foreign += foreign;
-    }
-    Ok(())
+    union.with(WithClause::new().cte(cte).to_owned())
 }
 
 /// The cross-border cells of both levels, with small-cell protection applied to their money:
@@ -430,29 +516,23 @@ pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
             ip_ownership::Entity,
             Alias::new("own_b"),
             side("own_b", "ip_asset_id").eq(col(ip_asset::Entity, ip_asset::Column::Id)),
-        )
-        .join(
-            JoinType::InnerJoin,
-            technology::Entity,
-            col(technology::Entity, technology::Column::Id)
-                .eq(col(ip_asset::Entity, ip_asset::Column::TechnologyId)),
         );
+    with_technology(
+        s,
+        &mut q,
+        col(ip_asset::Entity, ip_asset::Column::TechnologyId),
+    );
     join_inst(&mut q, A, side("own_a", "institution_id"));
     join_inst(&mut q, B, side("own_b", "institution_id"));
     q.and_where(
         s.years
             .contains(col(ip_asset::Entity, ip_asset::Column::FilingDate)),
     );
-    field_filter(
-        s,
-        &mut q,
-        col(technology::Entity, technology::Column::Field),
-    );
     let unit = col(ip_asset::Entity, ip_asset::Column::Id);
     run(
         db,
         s,
-        Flow::between_institutions(q, unit),
+        Flow::between_institutions(q, unit, false),
         Slot::CoOwned,
         &mut cells,
     )
@@ -489,7 +569,7 @@ pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
     run(
         db,
         s,
-        Flow::between_institutions(q, unit),
+        Flow::between_institutions(q, unit, false),
         Slot::CoInvented,
         &mut cells,
     )
@@ -540,7 +620,7 @@ pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
     run(
         db,
         s,
-        Flow::between_institutions(q, unit),
+        Flow::between_institutions(q, unit, true),
         Slot::Training,
         &mut cells,
     )
@@ -582,7 +662,7 @@ pub async fn flows(db: &impl ConnectionTrait, s: &Scope) -> AppResult<Flows> {
     run(
         db,
         s,
-        Flow::between_institutions(q, unit),
+        Flow::between_institutions(q, unit, false),
         Slot::Ventures,
         &mut cells,
     )

@@ -108,11 +108,17 @@ fn join(q: &mut SelectStatement, table: impl sea_orm::sea_query::IntoIden, on: S
     q.join(JoinType::InnerJoin, table, on);
 }
 
-fn deals_with_technology(
+/// Deals (`from_incomes`: their incomes) with their technology joined when `technology` is
+/// needed by the caller or the filter's fields ask for it. Without either the join is left out:
+/// it keeps every row (`deals.technology_id` is NOT NULL and a foreign key) and costs a hash
+/// join over every technology.
+fn deals_of(
     s: &Scope,
     attributed_to: SimpleExpr,
     from_incomes: bool,
+    technology: bool,
 ) -> SelectStatement {
+    let technology = technology || !s.filter.fields.is_empty();
     // Deals (and technologies) are joined before the institution, whose ON names them.
     let pre = |q: &mut SelectStatement| {
         if from_incomes {
@@ -122,12 +128,14 @@ fn deals_with_technology(
                 col(deal::Entity, deal::Column::Id).eq(col(income::Entity, income::Column::DealId)),
             );
         }
-        join(
-            q,
-            technology::Entity,
-            col(technology::Entity, technology::Column::Id)
-                .eq(col(deal::Entity, deal::Column::TechnologyId)),
-        );
+        if technology {
+            join(
+                q,
+                technology::Entity,
+                col(technology::Entity, technology::Column::Id)
+                    .eq(col(deal::Entity, deal::Column::TechnologyId)),
+            );
+        }
     };
     let mut q = if from_incomes {
         from_attributed_via(s, income::Entity, pre, attributed_to)
@@ -203,12 +211,14 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                 },
                 col(ip_ownership::Entity, ip_ownership::Column::InstitutionId),
             );
-            join(
-                &mut q,
-                technology::Entity,
-                col(technology::Entity, technology::Column::Id)
-                    .eq(col(ip_asset::Entity, ip_asset::Column::TechnologyId)),
-            );
+            if !s.filter.fields.is_empty() {
+                join(
+                    &mut q,
+                    technology::Entity,
+                    col(technology::Entity, technology::Column::Id)
+                        .eq(col(ip_asset::Entity, ip_asset::Column::TechnologyId)),
+                );
+            }
             q.and_where(years.contains(date.clone()))
                 .and_where(col(ip_asset::Entity, ip_asset::Column::Kind).is_in(PATENT_KINDS))
                 .cond_where(rule::ip_assets(s.scope))
@@ -247,8 +257,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
         }
         Metric::LicensesExecuted => {
             let date = col(deal::Entity, deal::Column::SignedOn);
-            let mut q =
-                deals_with_technology(s, col(deal::Entity, deal::Column::ProviderId), false);
+            let mut q = deals_of(s, col(deal::Entity, deal::Column::ProviderId), false, false);
             q.and_where(years.contains(date.clone()))
                 .and_where(col(deal::Entity, deal::Column::Kind).is_in(EXECUTED_KINDS));
             let key = Some(col(deal::Entity, deal::Column::Kind));
@@ -288,8 +297,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
                 )
                 .and_where(col(deal_event::Entity, deal_event::Column::At).lte(end))
                 .to_owned();
-            let mut q =
-                deals_with_technology(s, col(deal::Entity, deal::Column::ProviderId), false);
+            let mut q = deals_of(s, col(deal::Entity, deal::Column::ProviderId), false, false);
             q.and_where(date.clone().lte(s.years.to))
                 .and_where(col(deal::Entity, deal::Column::Kind).is_in(LICENSE_KINDS))
                 .and_where(col(deal::Entity, deal::Column::Stage).is_in([
@@ -310,7 +318,7 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
         }
         Metric::LicensesYieldingIncome | Metric::LicenseIncome => {
             let date = col(income::Entity, income::Column::ReceivedOn);
-            let mut q = deals_with_technology(s, col(deal::Entity, deal::Column::ProviderId), true);
+            let mut q = deals_of(s, col(deal::Entity, deal::Column::ProviderId), true, false);
             q.and_where(years.contains(date.clone()));
             if m == Metric::LicensesYieldingIncome {
                 q.and_where(col(deal::Entity, deal::Column::Kind).is_in(LICENSE_KINDS));
@@ -350,9 +358,10 @@ pub fn sources(s: &Scope, m: Metric) -> (Counted, Option<Priced>, Vec<Dim>) {
             // The inventors' part of each income: the owner institution's inventor share
             // (rounded down per income), where the technology names inventors.
             let date = col(income::Entity, income::Column::ReceivedOn);
-            let mut q = deals_with_technology(
+            let mut q = deals_of(
                 s,
                 col(technology::Entity, technology::Column::OwnerId),
+                true,
                 true,
             );
             q.and_where(years.contains(date.clone()));
