@@ -494,16 +494,95 @@ async fn converted_totals_name_their_rates_and_a_missing_rate_is_an_error() {
             "rates": [{ "currency": "BAM", "year": 2026, "rate": "0.511292" }]
         })
     );
-    // HealSkin's CNY (2025) has no rate: the error names the currency and the year.
+    // Over 2025–2026 the total converts each currency at the mean of its 2025 and 2026 rates:
+    // BAM (first in order) has no 2025 rate, and the error names the currency and the year.
     let r = app
         .gql(Some(&analyst), q, period("2025-01-01", "2026-12-31"))
         .await;
     assert_eq!(r.code(), "BAD_USER_INPUT");
     let message = r.body["errors"][0]["message"].as_str().unwrap();
     assert!(
-        message.contains("CNY") && message.contains("2025"),
+        message.contains("BAM") && message.contains("2025"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn a_multi_year_cell_converts_at_one_rate_per_currency_and_so_reveals_no_split_by_year() {
+    // Converted year by year, a cell's converted and per-currency figures would be two
+    // equations in its amounts per year. At one rate per currency (the mean of the period's
+    // yearly rates) the converted figure follows from the per-currency ones shown beside it.
+    let app = TestApp::new().await;
+    let admin = app.user_token("admin@center.example").await;
+    let analyst = app.user_token("analyst@center.example").await;
+    let vars = period("2025-01-01", "2026-12-31");
+    let q = "query($filter: StatisticsFilter) { statistics(filter: $filter, reportingCurrency: \"EUR\") { \
+             ventures { total { money { currency amount suppressed } \
+             converted { amount { amount currency } suppressed rates { currency year rate } } } \
+             byYear { year money { currency amount } converted { amount { amount } rates { year } } } } } }";
+    let plain = stats(&app, Some(&analyst), vars.clone()).await;
+    let currencies: Vec<String> = plain["ventures"]["total"]["money"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["currency"].as_str().unwrap().to_owned())
+        .filter(|c| c != "EUR")
+        .collect();
+    assert!(
+        currencies.len() >= 2,
+        "the demo's ventures raise funds in several currencies: {currencies:?}"
+    );
+    // Very different rates per year: 0.200000 in 2025, 0.100000 in 2026.
+    let set = "mutation($input: SetExchangeRateInput!) { setExchangeRate(input: $input) { exchangeRate { version } } }";
+    for c in &currencies {
+        for (year, rate) in [(2025, "0.200000"), (2026, "0.100000")] {
+            let input = json!({ "input": { "currency": c, "reportingCurrency": "EUR", "year": year, "rateToReporting": rate } });
+            app.gql(Some(&admin), set, input).await.data();
+        }
+    }
+    let s = app.gql(Some(&analyst), q, vars).await.data()["statistics"]["ventures"].clone();
+    // Minor units of a decimal amount (every currency here has two decimals).
+    let cents = |a: &Value| -> i64 { a.as_str().unwrap().replace('.', "").parse().unwrap() };
+    let total = &s["total"];
+    let mut expected = 0;
+    for m in total["money"].as_array().unwrap() {
+        assert_eq!(m["suppressed"], false);
+        let amount = cents(&m["amount"]);
+        expected += if m["currency"] == "EUR" {
+            amount
+        } else {
+            // · (0.2 + 0.1) / 2, rounded half up.
+            (amount * 15 + 50) / 100
+        };
+    }
+    assert_eq!(cents(&total["converted"]["amount"]["amount"]), expected);
+    let rates = total["converted"]["rates"].as_array().unwrap();
+    assert_eq!(rates.len(), 2 * currencies.len(), "{rates:?}");
+    // A year's cell converts at its own year's rate.
+    for y in s["byYear"].as_array().unwrap() {
+        let rate = if y["year"] == 2025 { 20 } else { 10 };
+        let expected: i64 = y["money"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let amount = cents(&m["amount"]);
+                if m["currency"] == "EUR" {
+                    amount
+                } else {
+                    (amount * rate + 50) / 100
+                }
+            })
+            .sum();
+        assert_eq!(cents(&y["converted"]["amount"]["amount"]), expected, "{y}");
+        assert!(
+            y["converted"]["rates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["year"] == y["year"])
+        );
+    }
 }
 
 #[tokio::test]

@@ -47,7 +47,9 @@ pub struct ExchangeRateUsed {
     pub rate: String,
 }
 
-/// A cell's money converted to the reporting currency at each year's average rate.
+/// A cell's money converted to the reporting currency: each currency at the mean of its yearly
+/// average rates over the years the cell covers (its year in `byYear`, every year of the period
+/// otherwise), so that the converted figure says nothing the per-currency figures do not.
 #[derive(SimpleObject, Clone)]
 pub struct ConvertedMoney {
     /// The converted total; null when `suppressed`.
@@ -58,15 +60,17 @@ pub struct ConvertedMoney {
     pub rates: Vec<ExchangeRateUsed>,
 }
 
+/// `money` of a cell covering the calendar `years`, converted (see [`ConvertedMoney`]).
 pub fn converted(
     ctx: &Context,
     money: &[MoneyFigure],
+    years: std::ops::RangeInclusive<i32>,
 ) -> async_graphql::Result<Option<ConvertedMoney>> {
     let (Some(reporting), Some(table)) = (&ctx.reporting, &ctx.rates) else {
         return Ok(None);
     };
     Ok(
-        rates::convert(money, reporting, table)?.map(|c| ConvertedMoney {
+        rates::convert(money, reporting, table, years)?.map(|c| ConvertedMoney {
             amount: (!c.suppressed).then(|| Money::new(c.amount, &c.currency)),
             suppressed: c.suppressed,
             rates: c
@@ -197,9 +201,15 @@ impl StatisticsCell {
             .map(StatisticsMoney::from_figure)
             .collect()
     }
-    /// `money` converted to `statistics(reportingCurrency:)`; null without one.
+    /// `money` converted to `statistics(reportingCurrency:)`, each currency at the mean of its
+    /// yearly average rates over the years this cell covers (its year in `byYear`, every year
+    /// of the period otherwise); null without a reporting currency.
     async fn converted(&self) -> async_graphql::Result<Option<ConvertedMoney>> {
-        converted(&self.ctx, &self.figure.money)
+        let years = match self.key {
+            CellKey::Year(y) => y..=y,
+            _ => self.ctx.period_years(),
+        };
+        converted(&self.ctx, &self.figure.money, years)
     }
 }
 

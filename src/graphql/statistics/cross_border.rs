@@ -132,7 +132,7 @@ impl CrossBorderCell {
     }
     /// `dealValue` converted to the reporting currency.
     async fn deal_value_converted(&self) -> Result<Option<ConvertedMoney>> {
-        converted(&self.ctx, &self.cell.deals.money)
+        converted(&self.ctx, &self.cell.deals.money, self.ctx.period_years())
     }
     /// Incomes received in the period under deals provider → recipient.
     async fn incomes(&self) -> i64 {
@@ -149,7 +149,7 @@ impl CrossBorderCell {
     }
     /// `licenseIncome` converted to the reporting currency.
     async fn license_income_converted(&self) -> Result<Option<ConvertedMoney>> {
-        converted(&self.ctx, &self.cell.income.money)
+        converted(&self.ctx, &self.cell.income.money, self.ctx.period_years())
     }
     /// IP assets filed in the period and co-owned by both sides.
     async fn co_owned_ip_assets(&self) -> i64 {

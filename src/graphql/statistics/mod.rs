@@ -47,6 +47,12 @@ pub struct Context {
 pub const STATEMENTS_IN_FLIGHT: usize = 2;
 
 impl Context {
+    /// The calendar years of the period.
+    pub fn period_years(&self) -> std::ops::RangeInclusive<i32> {
+        use chrono::Datelike;
+        self.scope.years.from.year()..=self.scope.years.to.year()
+    }
+
     /// Waits for a turn to run statements.
     pub async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
         self.gate.acquire().await.map_err(|e| {
@@ -152,8 +158,9 @@ impl StatisticsQuery {
     /// `stats:read`. Money is per currency, never summed across currencies; a money figure
     /// built from fewer than `BIOBRIDGE_STATS_MIN_CELL` deals or incomes of other institutions
     /// is withheld (`suppressed`). `filter`: the period, regions, institutions and fields to
-    /// cover. `reportingCurrency`: adds totals converted to this ISO 4217 currency at the
-    /// yearly average rates center admins set with `setExchangeRate`.
+    /// cover. `reportingCurrency`: adds totals converted to this ISO 4217 currency from the
+    /// yearly average rates center admins set with `setExchangeRate` (each currency of a cell
+    /// at the mean of its rates over the years the cell covers).
     async fn statistics(
         &self,
         ctx: &async_graphql::Context<'_>,

@@ -294,7 +294,6 @@ async fn run(
     if let Some(p) = &priced {
         let with_amount = Condition::all().add(p.amount.clone().is_not_null());
         q.expr_as(as_text(p.currency.clone()), Alias::new("cur"))
-            .expr_as(s.years.year_of(p.date.clone()), Alias::new("k_year"))
             .expr_as(p.amount.clone(), Alias::new("amount"))
             .expr_as(
                 Expr::case(with_amount.clone(), unit.clone()),
@@ -338,10 +337,10 @@ async fn run(
 }
 
 /// The figures of one row of a flow's statement: its count and, for a priced flow, its money
-/// in one currency and year.
+/// in one currency.
 struct Figures {
     n: i64,
-    money: Option<(String, i32, i64, i64, i64)>,
+    money: Option<(String, i64, i64, i64)>,
 }
 
 impl Figures {
@@ -355,8 +354,6 @@ impl Figures {
         let money = if records > 0 {
             Some((
                 row.try_get::<String>("", "cur")?,
-                row.try_get::<Option<i32>>("", "k_year")?
-                    .unwrap_or_default(),
                 row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0),
                 records,
                 row.try_get::<Option<i64>>("", "foreign_records")?
@@ -394,7 +391,7 @@ fn add(
     };
     // A deal (an income) has one currency and one date: the groups' counts add up.
     figure.counts[0] += f.n;
-    let Some((currency, year, amount, records, foreign)) = &f.money else {
+    let Some((currency, amount, records, foreign)) = &f.money else {
         return;
     };
     let m = match figure
@@ -407,7 +404,6 @@ fn add(
             figure.money.push(MoneyFigure {
                 currency: currency.clone(),
                 amount: 0,
-                by_year: BTreeMap::new(),
                 records: 0,
                 foreign: 0,
                 suppressed: false,
@@ -416,24 +412,22 @@ fn add(
         }
     };
     m.amount += amount;
-    *m.by_year.entry(*year).or_default() += amount;
     m.records += records;
     m.foreign += foreign;
 }
 
-/// The money columns of a priced flow's groups: per currency and year, the sum, the records
+/// The money columns of a priced flow's groups: per currency, the sum, the records
 /// it is built from and how many of those are others'. `count` counts a column (distinct or
 /// not).
 fn priced_columns(q: &mut SelectStatement, count: fn(SimpleExpr) -> SimpleExpr) {
     q.expr_as(rows_col("cur"), Alias::new("cur"))
-        .expr_as(rows_col("k_year"), Alias::new("k_year"))
         .expr_as(bigint(Func::sum(rows_col("amount"))), Alias::new("amount"))
         .expr_as(count(rows_col("priced_unit")), Alias::new("records"))
         .expr_as(
             count(rows_col("foreign_unit")),
             Alias::new("foreign_records"),
         )
-        .add_group_by([rows_col("cur"), rows_col("k_year")]);
+        .add_group_by([rows_col("cur")]);
 }
 
 /// A flow whose units are one row each: `SELECT <both sides' regions and institutions>,

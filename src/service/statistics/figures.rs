@@ -16,8 +16,6 @@ pub struct MoneyFigure {
     pub currency: String,
     /// Minor units; meaningless when `suppressed` (callers must not show it).
     pub amount: i64,
-    /// The amount per calendar year (for conversion at each year's rate).
-    pub by_year: BTreeMap<i32, i64>,
     /// How many records (deals, incomes) the sum is built from.
     pub records: i64,
     /// How many of them are not the viewer's own.
@@ -77,14 +75,11 @@ pub fn assemble(
                 .or_insert_with(|| MoneyFigure {
                     currency: row.currency.clone(),
                     amount: 0,
-                    by_year: BTreeMap::new(),
                     records: 0,
                     foreign: 0,
                     suppressed: false,
                 });
             m.amount += row.amount;
-            *m.by_year.entry(row.year).or_default() += row.amount;
-            // A record lies in exactly one year, so the per-year counts add up.
             m.records += row.records;
             m.foreign += row.foreign;
         }
@@ -181,18 +176,11 @@ fn withhold_complements(
 mod tests {
     use super::*;
 
-    fn money_row(
-        dim_cell: CellKey,
-        currency: &str,
-        year: i32,
-        amount: i64,
-        foreign: i64,
-    ) -> MoneyRow {
+    fn money_row(dim_cell: CellKey, currency: &str, amount: i64, foreign: i64) -> MoneyRow {
         MoneyRow {
             cell: dim_cell,
             region: None,
             currency: currency.into(),
-            year,
             amount,
             records: foreign.max(1),
             foreign,
@@ -223,9 +211,9 @@ mod tests {
             vec![(
                 Dim::Total,
                 vec![
-                    money_row(CellKey::Total, "EUR", 2025, 100, 1),
-                    money_row(CellKey::Total, "EUR", 2026, 50, 2),
-                    money_row(CellKey::Total, "CNY", 2026, 7, 1),
+                    money_row(CellKey::Total, "EUR", 100, 1),
+                    money_row(CellKey::Total, "EUR", 50, 2),
+                    money_row(CellKey::Total, "CNY", 7, 1),
                 ],
             )],
             3,
@@ -234,15 +222,11 @@ mod tests {
         assert_eq!(b.total.counts[0], 4);
         let eur = b.total.money.iter().find(|m| m.currency == "EUR").unwrap();
         assert_eq!((eur.amount, eur.foreign, eur.suppressed), (150, 3, false));
-        assert_eq!(eur.by_year.get(&2025), Some(&100));
         let cny = b.total.money.iter().find(|m| m.currency == "CNY").unwrap();
         assert!(cny.suppressed);
         let unprotected = assemble(
             Vec::new(),
-            vec![(
-                Dim::Year,
-                vec![money_row(CellKey::Year(2026), "CNY", 2026, 7, 1)],
-            )],
+            vec![(Dim::Year, vec![money_row(CellKey::Year(2026), "CNY", 7, 1)])],
             3,
             false,
         );

@@ -100,7 +100,7 @@ pub struct Counted {
     pub additive: bool,
 }
 
-/// A money metric: the sum of `amount` per currency and year, the number of records it is
+/// A money metric: the sum of `amount` per currency, the number of records it is
 /// built from, and how many of those are not the viewer's own (for small-cell protection).
 /// Each record must be one row of `base`: the sums and counts add up across cells.
 pub struct Priced {
@@ -126,7 +126,6 @@ pub struct MoneyRow {
     /// institution's cells add up to its region's (see [`super::disclosure`]).
     pub region: Option<String>,
     pub currency: String,
-    pub year: i32,
     pub amount: i64,
     pub records: i64,
     pub foreign: i64,
@@ -356,8 +355,8 @@ pub async fn counts(
     Ok(grouped(&dims, out))
 }
 
-/// Runs `m` for every breakdown in `dims`, per currency and year (so converted totals can use
-/// each year's rate): one statement over the finest cells, summed per breakdown.
+/// Runs `m` for every breakdown in `dims`, per currency: one statement over the finest cells,
+/// summed per breakdown.
 pub async fn money(
     db: &impl ConnectionTrait,
     m: &Priced,
@@ -388,12 +387,9 @@ pub async fn money(
         as_bigint(Func::count(rows_col("foreign_unit"))),
         Alias::new("foreign_records"),
     );
-    let mut sums: std::collections::BTreeMap<(usize, CellKey, String, i32), MoneyRow> =
+    let mut sums: std::collections::BTreeMap<(usize, CellKey, String), MoneyRow> =
         Default::default();
     for row in db.query_all(&q).await? {
-        let Some(year) = row.try_get::<Option<i32>>("", "k_year")? else {
-            continue;
-        };
         let currency: String = row.try_get("", "cur")?;
         let amount = row.try_get::<Option<i64>>("", "amount")?.unwrap_or(0);
         let records = row.try_get::<Option<i64>>("", "records")?.unwrap_or(0);
@@ -409,12 +405,11 @@ pub async fn money(
                 _ => None,
             };
             let sum = sums
-                .entry((d, cell.clone(), currency.clone(), year))
+                .entry((d, cell.clone(), currency.clone()))
                 .or_insert_with(|| MoneyRow {
                     cell,
                     region,
                     currency: currency.clone(),
-                    year,
                     amount: 0,
                     records: 0,
                     foreign: 0,

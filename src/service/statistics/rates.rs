@@ -1,7 +1,7 @@
 //! Exchange rates and converted totals. A center admin keeps one yearly average rate per
-//! currency pair (as survey instructions ask); a converted total converts each year's amount at
-//! that year's rate and names every rate it used. A missing rate is an error naming the
-//! currency and the year — never a silent 0.
+//! currency pair (as survey instructions ask); a converted total converts each currency of a
+//! cell at the mean of its yearly rates over the years the cell covers, and names every rate it
+//! used. A missing rate is an error naming the currency and the year — never a silent 0.
 
 use std::collections::BTreeMap;
 
@@ -90,22 +90,34 @@ pub fn format_rate(micros: i64) -> String {
     format!("{}.{:06}", micros / RATE_SCALE, micros % RATE_SCALE)
 }
 
-/// Converts the figures (one per currency) of a cell to `reporting`.
+/// Converts the figures (one per currency) of a cell covering the calendar `years` to
+/// `reporting`: each currency at the mean of its yearly average rates over those years (one
+/// year for a cell of `byYear`, the whole period otherwise), rounded half up once per currency.
+///
+/// One rate per currency and cell, never each year's amount at its own rate: the converted
+/// total is then a function of the per-currency totals shown beside it. Converted year by year,
+/// it would add one equation per cell, Σ amount(year) · rate(year), from which the split of a
+/// multi-year cell over its years could be solved — an institution's amount in one year may be
+/// a single licence's price, which small-cell protection exists to withhold.
 pub fn convert(
     figures: &[MoneyFigure],
     reporting: &str,
     rates: &Rates,
+    years: std::ops::RangeInclusive<i32>,
 ) -> AppResult<Option<Converted>> {
     if figures.is_empty() {
         return Ok(None);
     }
     let to_units = money::minor_units(reporting, "reportingCurrency")?;
+    let span = i128::from(years.end() - years.start() + 1).max(1);
     let mut total: i128 = 0;
     let mut used = Vec::new();
     for f in figures {
         let from_units = money::minor_units(&f.currency, "reportingCurrency")?;
-        for (&year, &amount) in &f.by_year {
-            let rate = if f.currency == reporting {
+        // The sum of the yearly rates; their mean is `sum / span`.
+        let mut rate_sum: i128 = 0;
+        for year in years.clone() {
+            rate_sum += i128::from(if f.currency == reporting {
                 RATE_SCALE
             } else {
                 let rate = *rates.get(&(f.currency.clone(), year)).ok_or_else(|| {
@@ -123,12 +135,12 @@ pub fn convert(
                     rate_micros: rate,
                 });
                 rate
-            };
-            // amount · rate · 10^to / (10^from · 10^6), rounded half up.
-            let num = i128::from(amount) * i128::from(rate) * 10i128.pow(to_units);
-            let den = 10i128.pow(from_units) * i128::from(RATE_SCALE);
-            total += (num + den / 2) / den;
+            });
         }
+        // amount · (rate_sum / span) · 10^to / (10^from · 10^6), rounded half up.
+        let num = i128::from(f.amount) * rate_sum * 10i128.pow(to_units);
+        let den = span * 10i128.pow(from_units) * i128::from(RATE_SCALE);
+        total += (num + den / 2).div_euclid(den);
     }
     used.sort();
     used.dedup();
@@ -218,11 +230,10 @@ pub async fn set(
 mod tests {
     use super::*;
 
-    fn fig(currency: &str, years: &[(i32, i64)], suppressed: bool) -> MoneyFigure {
+    fn fig(currency: &str, amount: i64, suppressed: bool) -> MoneyFigure {
         MoneyFigure {
             currency: currency.into(),
-            amount: years.iter().map(|y| y.1).sum(),
-            by_year: years.iter().copied().collect(),
+            amount,
             records: 3,
             foreign: 3,
             suppressed,
@@ -240,23 +251,39 @@ mod tests {
     }
 
     #[test]
-    fn each_year_converts_at_its_own_rate_and_a_missing_rate_is_named() {
+    fn a_cell_converts_at_the_mean_of_its_years_rates_and_a_missing_rate_is_named() {
         let mut rates = Rates::new();
         rates.insert(("CNY".into(), 2025), 128_000); // 1 CNY = 0.128 EUR
         rates.insert(("CNY".into(), 2026), 125_000);
-        let figures = [
-            fig("CNY", &[(2025, 100_000), (2026, 100_000)], false),
-            fig("EUR", &[(2026, 500)], false),
-        ];
-        let c = convert(&figures, "EUR", &rates).unwrap().unwrap();
-        // 1000.00 CNY · 0.128 + 1000.00 CNY · 0.125 + 5.00 EUR = 258.00 EUR
+        let figures = [fig("CNY", 200_000, false), fig("EUR", 500, false)];
+        // 2000.00 CNY · (0.128 + 0.125) / 2 + 5.00 EUR = 253.00 + 5.00 EUR
+        let c = convert(&figures, "EUR", &rates, 2025..=2026)
+            .unwrap()
+            .unwrap();
         assert_eq!(c.amount, 25_800);
         assert_eq!(c.rates.len(), 2);
         assert!(!c.suppressed);
-        let err = convert(&[fig("BAM", &[(2024, 1)], false)], "EUR", &rates).unwrap_err();
+        // However the 2000.00 CNY split over the two years: the figure cannot tell.
+        let one_year = convert(&figures[..1], "EUR", &rates, 2026..=2026)
+            .unwrap()
+            .unwrap();
+        assert_eq!(one_year.amount, 25_000);
+        assert_eq!(one_year.rates.len(), 1);
+        // Rounded half up once: 0.01 CNY · 0.1265 = 0.0013 EUR → 0.00.
+        assert_eq!(
+            convert(&[fig("CNY", 1, false)], "EUR", &rates, 2025..=2026)
+                .unwrap()
+                .unwrap()
+                .amount,
+            0
+        );
+        let err = convert(&[fig("BAM", 1, false)], "EUR", &rates, 2024..=2024).unwrap_err();
         let msg = format!("{err:?}");
         assert!(msg.contains("BAM") && msg.contains("2024"), "{msg}");
-        let withheld = convert(&[fig("EUR", &[(2026, 1)], true)], "EUR", &rates)
+        // Every year of the cell needs its rate, whether or not it has an amount.
+        let err = convert(&figures[..1], "EUR", &rates, 2024..=2026).unwrap_err();
+        assert!(format!("{err:?}").contains("2024"));
+        let withheld = convert(&[fig("EUR", 1, true)], "EUR", &rates, 2026..=2026)
             .unwrap()
             .unwrap();
         assert!(withheld.suppressed);
