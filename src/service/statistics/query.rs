@@ -197,9 +197,13 @@ fn union_over_rows(rows: SelectStatement, branches: Vec<SelectStatement>) -> Opt
     for b in branches {
         first.union(UnionType::All, b);
     }
+    // MATERIALIZED: computed once, whatever the database. PostgreSQL materialises a CTE read
+    // more than once anyway; SQLite may inline it into every branch (it did: the source's joins
+    // ran once per breakdown, 1.6–2× the time of the statement).
     let cte = CommonTableExpression::new()
         .table_name(Alias::new(ROWS))
         .query(rows)
+        .materialized(true)
         .to_owned();
     Some(first.with(WithClause::new().cte(cte).to_owned()))
 }
