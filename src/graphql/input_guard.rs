@@ -9,39 +9,18 @@
 //!   async-graphql's validation does not visit them, so `query($a: Int @anything)` would
 //!   otherwise pass silently (the spec's "Directives Are Defined" rule).
 
-use std::sync::Arc;
-
 use async_graphql::{
     Pos, Positioned, ServerError, ServerResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{Directive, ExecutableDocument, OperationDefinition, Selection, SelectionSet},
 };
 
 use crate::error::AppError;
 
-/// The schema extension that runs [`check_document`] on every request.
-pub struct InputGuard;
-
-impl ExtensionFactory for InputGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(InputGuard)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for InputGuard {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        check_variables(variables)?;
-        check_document(&doc)?;
-        Ok(doc)
-    }
+/// The checks on one request's variables and document (run by [`super::checks`] after
+/// parsing).
+pub fn check(variables: &Variables, doc: &ExecutableDocument) -> ServerResult<()> {
+    check_variables(variables)?;
+    check_document(doc)
 }
 
 fn nul_error(field: &str, pos: Option<Pos>) -> ServerError {

@@ -11,19 +11,12 @@
 
 use std::{
     collections::HashSet,
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
+    sync::atomic::{AtomicBool, Ordering},
 };
 
 use async_graphql::{
     ErrorExtensionValues, Positioned, Request, ServerError, ServerResult, ValidationResult,
-    Variables,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-        NextValidation,
-    },
+    extensions::ExtensionContext,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -33,27 +26,28 @@ use crate::{auth::PrincipalKind, config::Introspection, error::AppError};
 /// graphql-js's bound on nested introspection lists: refused at this many.
 const MAX_INTROSPECTION_LISTS: usize = 3;
 
-/// The extension enforcing depth, complexity and the introspection switch.
+/// Depth, complexity and the introspection switch, as configured.
 pub(super) struct OperationLimits {
     pub depth: usize,
     pub complexity: usize,
     pub introspection: Introspection,
 }
 
-impl ExtensionFactory for OperationLimits {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OperationLimitsExt {
+impl OperationLimits {
+    /// The limits of one request (run by [`super::checks`]).
+    pub(super) fn for_request(&self) -> RequestLimits {
+        RequestLimits {
             depth: self.depth,
             complexity: self.complexity,
             introspection: self.introspection,
             may_introspect: AtomicBool::new(self.introspection == Introspection::On),
             exempt: AtomicBool::new(false),
-        })
+        }
     }
 }
 
-/// One per request (async-graphql creates extensions per request).
-struct OperationLimitsExt {
+/// One request's limits.
+pub(super) struct RequestLimits {
     depth: usize,
     complexity: usize,
     introspection: Introspection,
@@ -62,14 +56,10 @@ struct OperationLimitsExt {
     exempt: AtomicBool,
 }
 
-#[async_trait::async_trait]
-impl Extension for OperationLimitsExt {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
+impl RequestLimits {
+    /// Before parsing: whether this caller may introspect (introspection is disabled on the
+    /// request otherwise).
+    pub(super) fn prepare(&self, ctx: &ExtensionContext<'_>, request: Request) -> Request {
         // HTTP puts the context into the request's data, the WebSocket into the session's.
         let signed_in = request
             .data
@@ -83,23 +73,17 @@ impl Extension for OperationLimitsExt {
             Introspection::Off => false,
         };
         self.may_introspect.store(allowed, Ordering::SeqCst);
-        let request = if allowed {
+        if allowed {
             request
         } else {
             request.disable_introspection()
-        };
-        next.run(ctx, request).await
+        }
     }
 
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let shape = Shape::of(&doc);
+    /// After parsing: the introspection switch, and the bound on nested introspection lists;
+    /// notes whether the document only introspects.
+    pub(super) fn check_parsed(&self, doc: &ExecutableDocument) -> ServerResult<()> {
+        let shape = Shape::of(doc);
         if shape.introspects && !self.may_introspect.load(Ordering::SeqCst) {
             let err = match self.introspection {
                 Introspection::Authenticated => AppError::Unauthenticated(
@@ -121,17 +105,16 @@ impl Extension for OperationLimitsExt {
         }
         self.exempt
             .store(shape.introspection_only, Ordering::SeqCst);
-        Ok(doc)
+        Ok(())
     }
 
-    async fn validation(
+    /// After validation: depth and complexity (introspection-only documents are exempt).
+    pub(super) fn check_validated(
         &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
+        result: &ValidationResult,
+    ) -> Result<(), Vec<ServerError>> {
         if self.exempt.load(Ordering::SeqCst) {
-            return Ok(result);
+            return Ok(());
         }
         if result.depth > self.depth {
             return Err(vec![measured_error(
@@ -147,7 +130,7 @@ impl Extension for OperationLimitsExt {
                 self.complexity,
             )]);
         }
-        Ok(result)
+        Ok(())
     }
 }
 

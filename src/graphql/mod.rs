@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod agreement;
+mod checks;
 pub mod connection;
 pub mod deal;
 pub mod ids;
@@ -26,16 +27,11 @@ pub mod venture;
 pub mod webhook;
 
 use std::sync::{
-    Arc, Mutex,
+    Arc,
     atomic::{AtomicBool, Ordering},
 };
 
-use async_graphql::{
-    Context, MergedObject, Pos, Positioned, Request, Response, Schema, ServerError, ServerResult,
-    Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
-    parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
-};
+use async_graphql::{Context, MergedObject, Request, Response, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -163,16 +159,16 @@ pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSch
     )
     .limit_recursive_depth(64)
     .limit_directives(16)
-    .extension(Guards {
+    // One extension for every check: async-graphql sends every field of every request through
+    // each extension's `resolve` (a boxed future per extension and field), so four of them
+    // cost about a sixth of the server's CPU on a nested query although none resolves anything.
+    .extension(checks::OperationChecks {
         max_aliases: limits.aliases,
-    })
-    .extension(rate_limit::ChargeCost)
-    .extension(input_guard::InputGuard)
-    // Registered last, so innermost: a query over the limits is refused before it is charged.
-    .extension(limits::OperationLimits {
-        depth: limits.depth,
-        complexity: limits.complexity,
-        introspection,
+        limits: limits::OperationLimits {
+            depth: limits.depth,
+            complexity: limits.complexity,
+            introspection,
+        },
     });
     if introspection == Introspection::On {
         builder.finish()
@@ -200,147 +196,4 @@ impl Executed {
     pub fn get(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
-}
-
-struct Guards {
-    max_aliases: usize,
-}
-
-impl ExtensionFactory for Guards {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(GuardsExt {
-            max_aliases: self.max_aliases,
-            anonymous_changes: Mutex::new(Vec::new()),
-        })
-    }
-}
-
-/// One request's guards.
-struct GuardsExt {
-    max_aliases: usize,
-    /// For an anonymous request: the operations of its document (by name) that would change
-    /// data, and where. Found once per document, so no field of any request pays for the check.
-    anonymous_changes: Mutex<Vec<(Option<String>, Pos)>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for GuardsExt {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let aliases = count_aliases(&doc);
-        if aliases > self.max_aliases {
-            return Err(ServerError::new(
-                format!(
-                    "the query uses {aliases} aliases; at most {} are allowed",
-                    self.max_aliases
-                ),
-                None,
-            ));
-        }
-        if ctx
-            .data_opt::<RequestCtx>()
-            .is_some_and(|req| req.principal.kind == crate::auth::PrincipalKind::Anonymous)
-        {
-            let changes = doc
-                .operations
-                .iter()
-                .filter(|(_, op)| op.node.ty == OperationType::Mutation)
-                .filter_map(|(name, op)| {
-                    changing_field(&doc, &op.node.selection_set, 0)
-                        .map(|pos| (name.map(|n| n.to_string()), pos))
-                })
-                .collect();
-            *self
-                .anonymous_changes
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()) = changes;
-        }
-        Ok(doc)
-    }
-
-    /// Every mutation but `login` (and accepting a licensee invitation) needs an authenticated viewer; refusing the operation before
-    /// it runs also keeps anonymous callers from probing which ids exist.
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> async_graphql::Response {
-        if let Some(flag) = ctx.data_opt::<Executed>() {
-            flag.0.store(true, Ordering::SeqCst);
-        }
-        // Past validation there is exactly one operation when no name is given.
-        let refused = self
-            .anonymous_changes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .find(|(name, _)| operation_name.is_none_or(|n| name.as_deref() == Some(n)))
-            .map(|(_, pos)| *pos);
-        if let Some(pos) = refused {
-            let err = crate::error::AppError::Unauthenticated("log in to make changes".into())
-                .into_graphql();
-            return async_graphql::Response::from_errors(vec![err.into_server_error(pos)]);
-        }
-        next.run(ctx, operation_name).await
-    }
-}
-
-/// Where `set` (a mutation's root selection) selects a field that changes data — any but
-/// `login`, `acceptLicenseeInvitation` and `__typename` —, following fragments (to a bounded depth: the document is not
-/// validated yet, so its fragments may cycle).
-fn changing_field(
-    doc: &ExecutableDocument,
-    set: &Positioned<SelectionSet>,
-    depth: usize,
-) -> Option<Pos> {
-    if depth > 16 {
-        return Some(set.pos);
-    }
-    set.node.items.iter().find_map(|item| match &item.node {
-        Selection::Field(f) => {
-            let name = f.node.name.node.as_str();
-            // `acceptLicenseeInvitation` is authorised by its one-time token.
-            let open = matches!(name, "login" | "acceptLicenseeInvitation" | "__typename");
-            (!open).then_some(f.pos)
-        }
-        Selection::InlineFragment(f) => changing_field(doc, &f.node.selection_set, depth + 1),
-        Selection::FragmentSpread(spread) => doc
-            .fragments
-            .get(&spread.node.fragment_name.node)
-            .and_then(|f| changing_field(doc, &f.node.selection_set, depth + 1)),
-    })
-}
-
-fn count_aliases(doc: &ExecutableDocument) -> usize {
-    fn in_set(set: &Positioned<SelectionSet>) -> usize {
-        set.node
-            .items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(f) => {
-                    usize::from(f.node.alias.is_some()) + in_set(&f.node.selection_set)
-                }
-                Selection::InlineFragment(f) => in_set(&f.node.selection_set),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let operations: usize = doc
-        .operations
-        .iter()
-        .map(|(_, op)| in_set(&op.node.selection_set))
-        .sum();
-    let fragments: usize = doc
-        .fragments
-        .values()
-        .map(|f| in_set(&f.node.selection_set))
-        .sum();
-    operations + fragments
 }

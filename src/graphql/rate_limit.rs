@@ -9,8 +9,7 @@ use std::{
 };
 
 use async_graphql::{
-    Context, Object, ServerError, SimpleObject, ValidationResult,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextValidation},
+    Context, Object, ServerError, SimpleObject, ValidationResult, extensions::ExtensionContext,
 };
 use chrono::Utc;
 
@@ -94,60 +93,48 @@ impl RateLimitQuery {
     }
 }
 
-/// Charges each validated operation to its payer's budget (when the request carries a
-/// [`CostLimiter`]).
-pub struct ChargeCost;
-
-impl ExtensionFactory for ChargeCost {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ChargeCost)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for ChargeCost {
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        let result = next.run(ctx).await?;
-        let (Some(limiter), Some(req), Some(outcome)) = (
-            ctx.data_opt::<Arc<CostLimiter>>(),
-            ctx.data_opt::<RequestCtx>(),
-            ctx.data_opt::<ChargeOutcome>(),
-        ) else {
-            return Ok(result);
-        };
-        let client = ctx
-            .data_opt::<ClientAddress>()
-            .copied()
-            .unwrap_or(ClientAddress::UNKNOWN);
-        let charged = limiter.charge(
-            &payer(&req.principal, client),
-            result.complexity as u64,
-            Instant::now(),
-            Utc::now(),
-        );
-        outcome.set(charged);
-        match charged {
-            Ok(_) => Ok(result),
-            Err(spent) => {
-                let err = AppError::RateLimited {
-                    retry_after_secs: spent.reset_in_secs,
-                }
-                .into_graphql();
-                let message = format!(
-                    "rate limit exceeded: this operation costs {} points and {} of the {} points per window are left; retry in {} s",
-                    spent.cost,
-                    spent.remaining(),
-                    spent.limit,
-                    spent.reset_in_secs
-                );
-                let mut refused = ServerError::new(message, None);
-                refused.extensions = err.extensions;
-                Err(vec![refused])
+/// Charges a validated operation (its complexity) to its payer's budget, when the request
+/// carries a [`CostLimiter`]; refused with `RATE_LIMITED` when the budget cannot pay for it. Run
+/// by [`super::checks`] after the depth and complexity limits.
+pub fn charge(
+    ctx: &ExtensionContext<'_>,
+    result: &ValidationResult,
+) -> Result<(), Vec<ServerError>> {
+    let (Some(limiter), Some(req), Some(outcome)) = (
+        ctx.data_opt::<Arc<CostLimiter>>(),
+        ctx.data_opt::<RequestCtx>(),
+        ctx.data_opt::<ChargeOutcome>(),
+    ) else {
+        return Ok(());
+    };
+    let client = ctx
+        .data_opt::<ClientAddress>()
+        .copied()
+        .unwrap_or(ClientAddress::UNKNOWN);
+    let charged = limiter.charge(
+        &payer(&req.principal, client),
+        result.complexity as u64,
+        Instant::now(),
+        Utc::now(),
+    );
+    outcome.set(charged);
+    match charged {
+        Ok(_) => Ok(()),
+        Err(spent) => {
+            let err = AppError::RateLimited {
+                retry_after_secs: spent.reset_in_secs,
             }
+            .into_graphql();
+            let message = format!(
+                "rate limit exceeded: this operation costs {} points and {} of the {} points per window are left; retry in {} s",
+                spent.cost,
+                spent.remaining(),
+                spent.limit,
+                spent.reset_in_secs
+            );
+            let mut refused = ServerError::new(message, None);
+            refused.extensions = err.extensions;
+            Err(vec![refused])
         }
     }
 }
