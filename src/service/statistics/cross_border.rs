@@ -206,8 +206,7 @@ fn with_technology(s: &Scope, q: &mut SelectStatement, technology_id: SimpleExpr
     field_filter(s, q, col(technology::Entity, technology::Column::Field));
 }
 
-/// Deals (provider → recipient) with the technology joined; `incomes`: their incomes
-/// instead. The recipient is an institution, or outside the consortium (placed by country).
+/// Deals (provider → recipient); `incomes`: their incomes instead. The recipient is an institution, or outside the consortium (placed by country).
 fn deal_flow(s: &Scope, incomes: bool) -> Flow {
     let mut q = Query::select();
     if incomes {
