@@ -319,7 +319,9 @@ async fn run(
         }
         return Ok(());
     }
-    for row in db.query_all(&by_level(q, priced)).await? {
+    // Priced flows (deals, incomes) are one row per record: they always take the path above.
+    debug_assert!(!priced, "a priced flow is additive");
+    for row in db.query_all(&by_level(q)).await? {
         let level = usize::from(row.try_get::<i32>("", "lvl")? == 1);
         let key = (
             row.try_get::<String>("", "a")?,
@@ -329,7 +331,7 @@ async fn run(
             row.try_get::<String>("", "ra")?,
             row.try_get::<String>("", "rb")?,
         );
-        let figures = Figures::of(&row, priced)?;
+        let figures = Figures::of(&row, false)?;
         add(&mut cells[level], key, &regions, slot, &figures);
     }
     Ok(())
@@ -415,15 +417,17 @@ fn add(
     m.foreign += foreign;
 }
 
-/// The money columns of a priced flow's groups: per currency, the sum, the records
-/// it is built from and how many of those are others'. `count` counts a column (distinct or
-/// not).
-fn priced_columns(q: &mut SelectStatement, count: fn(SimpleExpr) -> SimpleExpr) {
+/// The money columns of a priced flow's groups: per currency, the sum, the records it is built
+/// from and how many of those are others'.
+fn priced_columns(q: &mut SelectStatement) {
     q.expr_as(rows_col("cur"), Alias::new("cur"))
         .expr_as(bigint(Func::sum(rows_col("amount"))), Alias::new("amount"))
-        .expr_as(count(rows_col("priced_unit")), Alias::new("records"))
         .expr_as(
-            count(rows_col("foreign_unit")),
+            bigint(Func::count(rows_col("priced_unit"))),
+            Alias::new("records"),
+        )
+        .expr_as(
+            bigint(Func::count(rows_col("foreign_unit"))),
             Alias::new("foreign_records"),
         )
         .add_group_by([rows_col("cur")]);
@@ -447,14 +451,14 @@ fn finest(rows: SelectStatement, priced: bool) -> SelectStatement {
     }
     q.expr_as(bigint(Func::count(rows_col("unit"))), Alias::new("n"));
     if priced {
-        priced_columns(&mut q, |e| bigint(Func::count(e)));
+        priced_columns(&mut q);
     }
     q
 }
 
 /// A flow whose units may have several rows: `WITH flow_rows AS (<rows>)` grouped by the pair
 /// of regions and, in a second branch of a UNION ALL, of institutions, counting distinct units.
-fn by_level(rows: SelectStatement, priced: bool) -> WithQuery {
+fn by_level(rows: SelectStatement) -> WithQuery {
     let branch = |level: u8, a: &str, b: &str| {
         let mut branch = Query::select();
         branch
@@ -473,9 +477,6 @@ fn by_level(rows: SelectStatement, priced: bool) -> WithQuery {
         if level == 1 {
             // An institution's region depends on it: grouping by it changes no group.
             branch.add_group_by([rows_col("a_region"), rows_col("b_region")]);
-        }
-        if priced {
-            priced_columns(&mut branch, |e| bigint(Func::count_distinct(e)));
         }
         branch
     };
