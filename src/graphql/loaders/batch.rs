@@ -37,7 +37,7 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 /// Keys per statement at most: an `IN` list far below every database's parameter limit.
-const MAX_KEYS_PER_STATEMENT: usize = 1000;
+const MAX_KEYS_PER_STATEMENT: usize = 1024;
 /// How often the background dispatcher (outside a [`Driven`] execution) yields to the runtime
 /// before it dispatches, so that the execution it serves registers its keys first.
 const UNDRIVEN_YIELDS: usize = 4;
@@ -203,6 +203,22 @@ impl Wake for WakeWatch {
     }
 }
 
+/// `keys` (sorted, distinct, not empty) padded to a power of two by repeating the last one.
+///
+/// A loader's statement lists its keys (`id IN ($1, …, $n)`), so every number of keys is another
+/// statement text. Unpadded, a query's batches took dozens of texts: each one parsed and planned
+/// anew, crowding the connections' statement caches, and on PostgreSQL never executed often
+/// enough to get a cached plan. Padded, a loader has at most 11 texts. A repeated key changes no
+/// answer: `IN` matches a row once.
+fn padded(keys: &[Uuid]) -> Vec<Uuid> {
+    let mut padded = Vec::with_capacity(keys.len().next_power_of_two());
+    padded.extend_from_slice(keys);
+    if let Some(&last) = keys.last() {
+        padded.resize(keys.len().next_power_of_two(), last);
+    }
+    padded
+}
+
 type Answer<L> = Result<HashMap<Uuid, <L as Loader<Uuid>>::Value>, <L as Loader<Uuid>>::Error>;
 
 struct Pending<L: Loader<Uuid>> {
@@ -292,7 +308,7 @@ impl<L: Loader<Uuid>> Waiting for Batcher<L> {
                 let mut found = HashMap::with_capacity(keys.len());
                 let mut failed = None;
                 for chunk in keys.chunks(MAX_KEYS_PER_STATEMENT) {
-                    match loader.load(chunk).await {
+                    match loader.load(&padded(chunk)).await {
                         Ok(rows) => found.extend(rows),
                         Err(err) => {
                             failed = Some(err);
@@ -314,5 +330,26 @@ impl<L: Loader<Uuid>> Waiting for Batcher<L> {
             }
             .boxed(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_padded_to_a_power_of_two_with_the_last_key() {
+        let keys: Vec<Uuid> = (1..=5u128).map(Uuid::from_u128).collect();
+        let padded5 = padded(&keys);
+        assert_eq!(padded5.len(), 8);
+        assert_eq!(&padded5[..5], &keys[..]);
+        assert!(padded5[5..].iter().all(|k| *k == keys[4]));
+        assert_eq!(padded(&keys[..4]), keys[..4].to_vec());
+        assert_eq!(padded(&keys[..1]), keys[..1].to_vec());
+        assert!(padded(&[]).is_empty());
+        let many: Vec<Uuid> = (0..MAX_KEYS_PER_STATEMENT as u128)
+            .map(Uuid::from_u128)
+            .collect();
+        assert_eq!(padded(&many[..1000]).len(), MAX_KEYS_PER_STATEMENT);
     }
 }
