@@ -62,6 +62,8 @@ def figures(rows, db, build):
         "{ __typename } member JWT (req/s)": jwt,
         "JWT / anonymous rate": jwt / anon if anon and jwt else None,
         "SQL statements per nested request": median([r["value"] / r["requests"] for r in statements]),
+        "server instructions per nested request (M, callgrind)":
+            median([r["value"] / 1000 for r in runs("instructions", 1)]),
         "peak RSS after a load run (MB)": max(rss) / 1024 if rss else None,
         "start to ready (ms)": median([r["value"] for r in ready]),
     }

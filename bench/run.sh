@@ -3,7 +3,7 @@
 # data set, and drives each build with wrk, interleaving the builds round by round.
 #
 #   bench/run.sh [--baseline REV] [--db sqlite|postgres|both] [--scale N] [--duration SECS]
-#                [--rounds N] [--smoke]
+#                [--rounds N] [--instructions] [--smoke]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +18,7 @@ scale=1
 duration=10
 rounds=2
 smoke=false
+instructions=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --baseline) baseline=$2; shift 2 ;;
@@ -25,12 +26,13 @@ while [ $# -gt 0 ]; do
     --scale) scale=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --instructions) instructions=true; shift ;;
     --smoke) smoke=true; duration=1; rounds=1; shift ;;
     -h|--help) sed -n 2,7p "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for tool in wrk curl psql git python3; do
+for tool in wrk curl psql git python3 $($instructions && echo valgrind callgrind_control); do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required (see bench/README.md)" >&2; exit 1; }
 done
 
@@ -215,6 +217,39 @@ count_statements() { # round build token
     "$(( (x1 - x0) - (i1 - i0) * (t1 - t0) / (ti1 - ti0) ))"
 }
 
+# Instructions the server executes per nested request, counted by callgrind: the same for the
+# same binary, data and query whatever else the machine does, where the CPU time of a noisy
+# machine varies by tens of per cent. The server's own instructions only (PostgreSQL's backends
+# are not counted), single client, after 5 warm-up requests; value: thousands per request.
+INSTRUCTION_REQUESTS=20
+count_instructions() { # round build bin db
+  local out=$WORK/out/callgrind-$2-$4 start token total
+  rm -rf "$out" && mkdir -p "$out"
+  start=$(date +%s%N)
+  ( cd "$out" && exec env DATABASE_URL="$(db_url "$4" "$2")" BIOBRIDGE_LISTEN="127.0.0.1:$PORT" \
+      BIOBRIDGE_ENV=dev BIOBRIDGE_JWT_SECRET=$SECRET BIOBRIDGE_SEED_DEMO=false \
+      BIOBRIDGE_RATE_LIMIT_POINTS=2147483647 BIOBRIDGE_RATE_LIMIT_ANONYMOUS_POINTS=2147483647 \
+      valgrind --tool=callgrind "$3" serve ) >>"$WORK/logs/server.log" 2>&1 &
+  SERVER_PID=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz"; do
+    if [ $(( ($(date +%s%N) - start) / 1000000 )) -gt 120000 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "bench: the server under callgrind did not become ready (see $WORK/logs/server.log)" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  token=$(member_token)
+  for _ in 1 2 3 4 5; do gql "$WORK/out/nested.json" "$token" >/dev/null; done
+  callgrind_control -z "$SERVER_PID" >/dev/null 2>&1
+  for _ in $(seq $INSTRUCTION_REQUESTS); do gql "$WORK/out/nested.json" "$token" >/dev/null; done
+  callgrind_control -d "$SERVER_PID" >/dev/null 2>&1
+  stop_server
+  # The dump after zeroing is the file with a part number (callgrind.out.PID.1).
+  total=$(awk '/^(summary|totals):/ { print $2; exit }' "$out"/callgrind.out.*.1)
+  row "$1" "$2" "$4" instructions 1 "$INSTRUCTION_REQUESTS" 0 0 0 0 0 0 0 0 \
+    "$(( total / 1000 / INSTRUCTION_REQUESTS ))"
+}
+
 bench_one() { # round build bin db
   local round=$1 build=$2 bin=$3 db=$4 token
   start_server "$bin" "$db" "$build"
@@ -233,6 +268,7 @@ bench_one() { # round build bin db
   measure "$round" "$build" "$db" typename-jwt 10 "$WORK/out/typename.json" "$token"
   if [ "$db" = postgres ]; then count_statements "$round" "$build" "$token"; fi
   stop_server
+  if $instructions; then count_instructions "$round" "$build" "$bin" "$db"; fi
 }
 
 # --- the run ----------------------------------------------------------------------------------
