@@ -39,6 +39,7 @@ pub mod royalty_report;
 pub mod security_review;
 pub mod technology;
 pub mod technology_inventor;
+pub mod technology_reader;
 pub mod technology_translation;
 pub mod training_program;
 pub mod user;

@@ -2,7 +2,8 @@
 //!
 //! Migrations are frozen history: once released, a migration file is never edited; a schema
 //! change is a new migration appended to [`Migrator::migrations`]. They use sea-query schema
-//! builders only (no raw SQL), so the same migration runs on SQLite and PostgreSQL.
+//! builders, so the same migration runs on SQLite and PostgreSQL; raw SQL only where the
+//! builders have no form (rebuilding a SQLite table, triggers), written out per database.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -32,6 +33,7 @@ mod m20261127_190000_deadline_reminders;
 mod m20261127_200000_ip_costs;
 mod m20261127_203000_calendar_feeds;
 mod m20261127_203100_deadline_reopenings;
+mod m20261128_000001_technology_readers;
 
 pub struct Migrator;
 
@@ -65,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_203000_calendar_feeds::Migration),
             Box::new(m20261127_203100_deadline_reopenings::Migration),
             Box::new(m20261127_200000_ip_costs::Migration),
+            Box::new(m20261128_000001_technology_readers::Migration),
         ]
     }
 }

@@ -59,6 +59,7 @@ mod statistics_exports;
 mod statistics_load;
 mod story;
 mod technologies;
+mod technology_readers;
 mod technology_writes;
 mod timestamps;
 mod training;

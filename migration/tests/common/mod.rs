@@ -50,6 +50,7 @@ pub const TABLES: &[&str] = &[
     "ip_reimbursements",
     "distribution_policies",
     "security_reviews",
+    "technology_readers",
 ];
 
 /// Runs `body` on SQLite, then on PostgreSQL if `TEST_POSTGRES_URL` is set.
