@@ -6,6 +6,7 @@ pub mod agreement;
 mod checks;
 pub mod connection;
 pub mod deal;
+mod document_cache;
 pub mod ids;
 pub mod input_guard;
 pub mod institution;
@@ -159,10 +160,9 @@ pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSch
     )
     .limit_recursive_depth(64)
     .limit_directives(16)
-    // One extension for every check: async-graphql sends every field of every request through
-    // each extension's `resolve` (a boxed future per extension and field), so four of them
-    // cost about a sixth of the server's CPU on a nested query although none resolves anything.
+    // One extension for every check (see `checks`), with the documents it parsed and validated.
     .extension(checks::OperationChecks {
+        documents: Default::default(),
         max_aliases: limits.aliases,
         limits: limits::OperationLimits {
             depth: limits.depth,

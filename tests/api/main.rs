@@ -21,6 +21,7 @@ mod docket;
 mod docket_reopen;
 mod docket_responsible;
 mod docket_state;
+mod documents;
 mod email_domains;
 mod field_order;
 mod graphiql;
