@@ -3,29 +3,13 @@
 //! exactly the answer it would have got without — what depends on the caller or on the
 //! variables is still decided per request.
 
-use axum::{
-    body::Body,
-    http::{Method, Request, StatusCode, header},
-};
-use serde_json::{Value, json};
+use axum::http::StatusCode;
+use serde_json::json;
 
-use crate::support::{Reply, TestApp};
+use crate::support::TestApp;
 
 const LIST: &str =
     "query List($n: Int) { institutions(first: $n) { edges { node { slug name } } } }";
-
-async fn post(app: &TestApp, token: Option<&str>, body: Value) -> Reply {
-    let mut req = Request::builder()
-        .method(Method::POST)
-        .uri("/graphql")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/graphql-response+json");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    app.send(req.body(Body::from(body.to_string())).unwrap())
-        .await
-}
 
 #[tokio::test]
 async fn kept_validations_hold_only_for_the_same_variables() {
@@ -33,7 +17,7 @@ async fn kept_validations_hold_only_for_the_same_variables() {
     let list = |n: i64| json!({ "query": LIST, "operationName": "List", "variables": { "n": n } });
     for round in 0..2 {
         // 1 + 10 × (edges, node, slug, name) = 41: admitted, on the first and the kept pass.
-        let r = post(&app, None, list(10)).await;
+        let r = app.post(None, list(10)).await;
         assert!(
             !r.data()["institutions"]["edges"]
                 .as_array()
@@ -42,7 +26,7 @@ async fn kept_validations_hold_only_for_the_same_variables() {
             "round {round}"
         );
         // The same text and operation with 50: 201, refused though the text was validated.
-        let r = post(&app, None, list(50)).await;
+        let r = app.post(None, list(50)).await;
         assert_eq!(
             r.status,
             StatusCode::BAD_REQUEST,

@@ -84,6 +84,95 @@ async fn relation_exists(app: &TestApp, inst: Uuid, tech: Uuid) -> bool {
         .is_some()
 }
 
+/// `assert_kept`, and whether `viewer` then sees technology `id` through the API.
+async fn check(app: &TestApp, after: &str, viewer: &str, id: Uuid, sees_it: bool) {
+    assert_kept(app, after).await;
+    assert_eq!(
+        sees(app, viewer, id).await,
+        sees_it,
+        "{viewer} after {after}"
+    );
+}
+
+async fn people_of(app: &TestApp, inst: Uuid) -> Vec<Uuid> {
+    person::Entity::find()
+        .filter(person::Column::InstitutionId.eq(inst))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+async fn an_asset_of(app: &TestApp, tech: Uuid) -> ip_asset::Model {
+    ip_asset::Entity::find()
+        .filter(ip_asset::Column::TechnologyId.eq(tech))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("an IP asset")
+}
+
+/// A share of `asset` for `inst`, inserted straight.
+async fn add_share(
+    db: &impl ConnectionTrait,
+    asset: Uuid,
+    inst: Uuid,
+    share_bp: i32,
+) -> ip_ownership::Model {
+    let now = chrono::Utc::now();
+    ip_ownership::Model {
+        id: Uuid::now_v7(),
+        ip_asset_id: asset,
+        institution_id: inst,
+        share_bp,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await
+    .unwrap()
+}
+
+/// `person` named an inventor of `tech`, inserted straight.
+async fn add_inventor(db: &impl ConnectionTrait, tech: Uuid, person: Uuid, share_bp: i32) {
+    let now = chrono::Utc::now();
+    technology_inventor::Model {
+        id: Uuid::now_v7(),
+        technology_id: tech,
+        person_id: person,
+        share_bp,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+    .into_active_model()
+    .reset_all()
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+/// `UPDATE <E> SET <column> = value WHERE <key> = id`, straight.
+async fn set<E: EntityTrait>(
+    app: &TestApp,
+    column: E::Column,
+    value: Uuid,
+    key: E::Column,
+    id: Uuid,
+) {
+    E::update_many()
+        .col_expr(column, Expr::value(value))
+        .filter(key.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn the_seeded_relations_are_there() {
     let app = TestApp::new().await;
@@ -94,21 +183,18 @@ async fn the_seeded_relations_are_there() {
     assert_kept(&app, "seeding").await;
 }
 
-/// A confidential technology of `sumhs`, and an institution with no relation to it.
-async fn confidential_and_stranger(app: &TestApp) -> (technology::Model, Uuid, &'static str) {
+/// A confidential technology of `sumhs`, and bg, with no relation to it (bg's removed).
+async fn confidential_and_stranger(app: &TestApp) -> (technology::Model, Uuid) {
     let sumhs = app.institution_id("sumhs").await;
     let bg = app.institution_id("bg").await;
     let tech = technology::Entity::find()
         .filter(technology::Column::OwnerId.eq(sumhs))
         .filter(technology::Column::Visibility.eq(Visibility::Confidential))
         .order_by_asc(technology::Column::Reference)
-        .all(&app.db)
+        .one(&app.db)
         .await
         .unwrap()
-        .into_iter()
-        .next()
         .expect("a confidential sumhs technology");
-    // Start from no relation of bg's at all to it: its own rows removed, straight.
     let assets: Vec<Uuid> = ip_asset::Entity::find()
         .filter(ip_asset::Column::TechnologyId.eq(tech.id))
         .all(&app.db)
@@ -133,125 +219,62 @@ async fn confidential_and_stranger(app: &TestApp) -> (technology::Model, Uuid, &
         .exec(&app.db)
         .await
         .unwrap();
-    let bg_people: Vec<Uuid> = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(bg))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
     technology_inventor::Entity::delete_many()
         .filter(technology_inventor::Column::TechnologyId.eq(tech.id))
-        .filter(technology_inventor::Column::PersonId.is_in(bg_people))
+        .filter(technology_inventor::Column::PersonId.is_in(people_of(app, bg).await))
         .exec(&app.db)
         .await
         .unwrap();
     assert!(!relation_exists(app, bg, tech.id).await);
-    (tech, bg, "bg")
+    (tech, bg)
 }
 
 #[tokio::test]
 async fn every_kind_of_write_keeps_them() {
     let app = TestApp::new().await;
-    let (tech, bg, bg_slug) = confidential_and_stranger(&app).await;
+    let (tech, bg) = confidential_and_stranger(&app).await;
     let sumhs = app.institution_id("sumhs").await;
-    assert!(!sees(&app, bg_slug, tech.id).await);
-    assert!(sees(&app, "sumhs", tech.id).await);
+    let t = tech.id;
+    check(&app, "the set-up", "bg", t, false).await;
+    assert!(sees(&app, "sumhs", t).await);
 
     // Through the API: one of bg's people named an inventor, then no longer.
-    let bg_person = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(bg))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("a bg person");
-    let sumhs_person = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(sumhs))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("a sumhs person");
-    let set = "mutation($input: SetTechnologyInventorsInput!) { setTechnologyInventors(input: $input) { technology { id } } }";
+    let bg_person = people_of(&app, bg).await[0];
+    let sumhs_person = people_of(&app, sumhs).await[0];
+    let set_inventors = "mutation($input: SetTechnologyInventorsInput!) { setTechnologyInventors(input: $input) { technology { id } } }";
     let member = app.user_token("member@sumhs.example").await;
     let inventors = |people: &[(Uuid, i32)]| {
-        json!({ "input": { "technologyId": ids::encode("Technology", tech.id).0,
+        json!({ "input": { "technologyId": ids::encode("Technology", t).0,
             "inventors": people.iter().map(|(p, bp)| json!({
                 "personId": ids::encode("Person", *p).0, "shareBasisPoints": bp })).collect::<Vec<_>>() } })
     };
-    app.gql(
-        Some(&member),
-        set,
-        inventors(&[(sumhs_person.id, 6000), (bg_person.id, 4000)]),
-    )
-    .await
-    .data();
-    assert_kept(&app, "naming a bg inventor").await;
-    assert!(sees(&app, bg_slug, tech.id).await);
-    app.gql(Some(&member), set, inventors(&[(sumhs_person.id, 10000)]))
-        .await
-        .data();
-    assert_kept(&app, "replacing the inventors").await;
-    assert!(!sees(&app, bg_slug, tech.id).await);
+    let both = inventors(&[(sumhs_person, 6000), (bg_person, 4000)]);
+    app.gql(Some(&member), set_inventors, both).await.data();
+    check(&app, "naming a bg inventor", "bg", t, true).await;
+    let one = inventors(&[(sumhs_person, 10000)]);
+    app.gql(Some(&member), set_inventors, one).await.data();
+    check(&app, "replacing the inventors", "bg", t, false).await;
 
     // Straight to the tables from here on.
     // An inventor moves to bg: the technologies they invented follow.
-    let mover = technology_inventor::Entity::find()
-        .filter(technology_inventor::Column::TechnologyId.eq(tech.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("an inventor")
-        .person_id;
-    person::Entity::update_many()
-        .col_expr(person::Column::InstitutionId, Expr::value(bg))
-        .filter(person::Column::Id.eq(mover))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    assert_kept(&app, "an inventor changing institution").await;
-    assert!(sees(&app, bg_slug, tech.id).await);
-    person::Entity::update_many()
-        .col_expr(person::Column::InstitutionId, Expr::value(sumhs))
-        .filter(person::Column::Id.eq(mover))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    assert_kept(&app, "the inventor moving back").await;
-    assert!(!sees(&app, bg_slug, tech.id).await);
+    let (name, id) = (person::Column::InstitutionId, person::Column::Id);
+    set::<person::Entity>(&app, name, bg, id, sumhs_person).await;
+    check(&app, "an inventor changing institution", "bg", t, true).await;
+    set::<person::Entity>(&app, name, sumhs, id, sumhs_person).await;
+    check(&app, "the inventor moving back", "bg", t, false).await;
 
-    // A co-owner added to one of its IP assets, moved to another institution, removed.
-    let asset = ip_asset::Entity::find()
-        .filter(ip_asset::Column::TechnologyId.eq(tech.id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("an IP asset");
-    let now = chrono::Utc::now();
-    let share = ip_ownership::Model {
-        id: Uuid::now_v7(),
-        ip_asset_id: asset.id,
-        institution_id: bg,
-        share_bp: 1,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(&app.db)
-    .await
-    .unwrap();
-    assert_kept(&app, "a co-owner added").await;
-    assert!(sees(&app, bg_slug, tech.id).await);
-    // Another institution with no relation to it either.
+    // A co-owner added to one of its IP assets, the share moved to another institution
+    // (with no relation to the technology either), removed.
+    let asset = an_asset_of(&app, t).await;
+    let share = add_share(&app.db, asset.id, bg, 1).await;
+    check(&app, "a co-owner added", "bg", t, true).await;
     let mut others = Vec::new();
     for i in entity::institution::Entity::find()
         .all(&app.db)
         .await
         .unwrap()
     {
-        if i.id != bg && !relation_exists(&app, i.id, tech.id).await {
+        if i.id != bg && !relation_exists(&app, i.id, t).await {
             others.push(i.id);
         }
     }
@@ -259,14 +282,14 @@ async fn every_kind_of_write_keeps_them() {
     let mut moved = share.clone().into_active_model();
     moved.institution_id = Set(other);
     moved.update(&app.db).await.unwrap();
-    assert_kept(&app, "a share changing hands").await;
-    assert!(!relation_exists(&app, bg, tech.id).await);
-    assert!(relation_exists(&app, other, tech.id).await);
+    check(&app, "a share changing hands", "bg", t, false).await;
+    assert!(relation_exists(&app, other, t).await);
     ip_ownership::Entity::delete_by_id(share.id)
         .exec(&app.db)
         .await
         .unwrap();
     assert_kept(&app, "a co-owner removed").await;
+    assert!(!relation_exists(&app, other, t).await);
 
     // An IP asset co-owned by bg moved from another technology onto this one, and back.
     let elsewhere = ip_ownership::Entity::find()
@@ -277,25 +300,13 @@ async fn every_kind_of_write_keeps_them() {
         .unwrap()
         .into_iter()
         .filter_map(|(_, a)| a)
-        .find(|a| a.technology_id != tech.id)
+        .find(|a| a.technology_id != t)
         .expect("an IP asset bg co-owns");
-    let home = elsewhere.technology_id;
-    ip_asset::Entity::update_many()
-        .col_expr(ip_asset::Column::TechnologyId, Expr::value(tech.id))
-        .filter(ip_asset::Column::Id.eq(elsewhere.id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    assert_kept(&app, "an IP asset moving to the technology").await;
-    assert!(sees(&app, bg_slug, tech.id).await);
-    ip_asset::Entity::update_many()
-        .col_expr(ip_asset::Column::TechnologyId, Expr::value(home))
-        .filter(ip_asset::Column::Id.eq(elsewhere.id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    assert_kept(&app, "the IP asset moving back").await;
-    assert!(!sees(&app, bg_slug, tech.id).await);
+    let (on, id) = (ip_asset::Column::TechnologyId, ip_asset::Column::Id);
+    set::<ip_asset::Entity>(&app, on, t, id, elsewhere.id).await;
+    check(&app, "an IP asset moving to the technology", "bg", t, true).await;
+    set::<ip_asset::Entity>(&app, on, elsewhere.technology_id, id, elsewhere.id).await;
+    check(&app, "the IP asset moving back", "bg", t, false).await;
 
     // A deal with bg as recipient, its recipient changed, the deal deleted.
     let model = deal::Entity::find()
@@ -306,7 +317,7 @@ async fn every_kind_of_write_keeps_them() {
         .expect("a sumhs deal");
     let copy = deal::Model {
         id: Uuid::now_v7(),
-        technology_id: tech.id,
+        technology_id: t,
         recipient_institution_id: Some(bg),
         recipient_organization_id: None,
         recipient_venture_id: None,
@@ -317,32 +328,24 @@ async fn every_kind_of_write_keeps_them() {
     .insert(&app.db)
     .await
     .unwrap();
-    assert_kept(&app, "a deal with bg").await;
-    assert!(sees(&app, bg_slug, tech.id).await);
-    deal::Entity::update_many()
-        .col_expr(deal::Column::RecipientInstitutionId, Expr::value(other))
-        .filter(deal::Column::Id.eq(copy.id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    assert_kept(&app, "the deal's recipient changed").await;
-    assert!(!sees(&app, bg_slug, tech.id).await);
+    check(&app, "a deal with bg", "bg", t, true).await;
+    let (to, id) = (deal::Column::RecipientInstitutionId, deal::Column::Id);
+    set::<deal::Entity>(&app, to, other, id, copy.id).await;
+    check(&app, "the deal's recipient changed", "bg", t, false).await;
+    assert!(relation_exists(&app, other, t).await);
     deal::Entity::delete_by_id(copy.id)
         .exec(&app.db)
         .await
         .unwrap();
     assert_kept(&app, "the deal deleted").await;
+    assert!(!relation_exists(&app, other, t).await);
 
-    // The technology handed to bg, and deleted with everything hanging off it.
-    technology::Entity::update_many()
-        .col_expr(technology::Column::OwnerId, Expr::value(bg))
-        .filter(technology::Column::Id.eq(tech.id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-    assert_kept(&app, "a change of owner").await;
-    assert!(sees(&app, bg_slug, tech.id).await);
-    // A new IP asset co-owned by the other, deleted with its shares.
+    // The technology handed to bg.
+    let (owner, id) = (technology::Column::OwnerId, technology::Column::Id);
+    set::<technology::Entity>(&app, owner, bg, id, t).await;
+    check(&app, "a change of owner", "bg", t, true).await;
+
+    // A new IP asset co-owned by the other institution, deleted with its shares.
     let extra = ip_asset::Model {
         id: Uuid::now_v7(),
         family_parent_id: None,
@@ -353,28 +356,15 @@ async fn every_kind_of_write_keeps_them() {
     .insert(&app.db)
     .await
     .unwrap();
-    ip_ownership::Model {
-        id: Uuid::now_v7(),
-        ip_asset_id: extra.id,
-        institution_id: other,
-        share_bp: 10000,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(&app.db)
-    .await
-    .unwrap();
+    add_share(&app.db, extra.id, other, 10000).await;
     assert_kept(&app, "a new IP asset and its owner").await;
-    assert!(relation_exists(&app, other, tech.id).await);
+    assert!(relation_exists(&app, other, t).await);
     ip_asset::Entity::delete_by_id(extra.id)
         .exec(&app.db)
         .await
         .unwrap();
     assert_kept(&app, "an IP asset deleted").await;
-    assert!(!relation_exists(&app, other, tech.id).await);
+    assert!(!relation_exists(&app, other, t).await);
 
     // A new technology with a bg inventor, deleted with its inventors.
     let fresh = technology::Model {
@@ -388,23 +378,9 @@ async fn every_kind_of_write_keeps_them() {
     .insert(&app.db)
     .await
     .unwrap();
-    assert_kept(&app, "a technology created").await;
-    technology_inventor::Model {
-        id: Uuid::now_v7(),
-        technology_id: fresh.id,
-        person_id: bg_person.id,
-        share_bp: 10000,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(&app.db)
-    .await
-    .unwrap();
-    assert_kept(&app, "an inventor named").await;
-    assert!(sees(&app, bg_slug, fresh.id).await);
+    check(&app, "a technology created", "bg", fresh.id, false).await;
+    add_inventor(&app.db, fresh.id, bg_person, 10000).await;
+    check(&app, "an inventor named", "bg", fresh.id, true).await;
     technology::Entity::delete_by_id(fresh.id)
         .exec(&app.db)
         .await
@@ -413,33 +389,30 @@ async fn every_kind_of_write_keeps_them() {
 }
 
 /// Two transactions writing relations of one technology at once: the one that commits second
-/// works from what the first committed, so a relation the first removed does not come back.
+/// works from what the first committed, so a relation the first removed does not come back
+/// (on PostgreSQL, without the refresh's lock on the technology, the second failed on a
+/// duplicate key instead).
 #[tokio::test]
 async fn concurrent_writers_of_one_technology_leave_them_right() {
     let app = TestApp::new().await;
-    let (tech, bg, bg_slug) = confidential_and_stranger(&app).await;
-    let asset = ip_asset::Entity::find()
-        .filter(ip_asset::Column::TechnologyId.eq(tech.id))
-        .one(&app.db)
+    let (tech, bg) = confidential_and_stranger(&app).await;
+    let t = tech.id;
+    let share = add_share(&app.db, an_asset_of(&app, t).await.id, bg, 1).await;
+    check(&app, "a co-owner added", "bg", t, true).await;
+    let sumhs = app.institution_id("sumhs").await;
+    let named: Vec<Uuid> = technology_inventor::Entity::find()
+        .filter(technology_inventor::Column::TechnologyId.eq(t))
+        .all(&app.db)
         .await
         .unwrap()
-        .expect("an IP asset");
-    let now = chrono::Utc::now();
-    let share = ip_ownership::Model {
-        id: Uuid::now_v7(),
-        ip_asset_id: asset.id,
-        institution_id: bg,
-        share_bp: 1,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(&app.db)
-    .await
-    .unwrap();
-    assert!(sees(&app, bg_slug, tech.id).await);
+        .into_iter()
+        .map(|i| i.person_id)
+        .collect();
+    let newcomer = people_of(&app, sumhs)
+        .await
+        .into_iter()
+        .find(|p| !named.contains(p))
+        .expect("a sumhs person not yet an inventor");
 
     // The first removes bg's share and holds its transaction open.
     let first = app.db.begin().await.unwrap();
@@ -450,49 +423,13 @@ async fn concurrent_writers_of_one_technology_leave_them_right() {
     // The second names another inventor meanwhile (waiting for the first where the database
     // makes it).
     let db = app.db.clone();
-    let tech_id = tech.id;
-    let sumhs = app.institution_id("sumhs").await;
-    let someone = person::Entity::find()
-        .filter(person::Column::InstitutionId.eq(sumhs))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id)
-        .collect::<Vec<_>>();
-    let named: Vec<Uuid> = technology_inventor::Entity::find()
-        .filter(technology_inventor::Column::TechnologyId.eq(tech.id))
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.person_id)
-        .collect();
-    let newcomer = *someone
-        .iter()
-        .find(|p| !named.contains(p))
-        .expect("a sumhs person not yet an inventor");
     let second = tokio::spawn(async move {
         let tx = db.begin().await.unwrap();
-        technology_inventor::Model {
-            id: Uuid::now_v7(),
-            technology_id: tech_id,
-            person_id: newcomer,
-            share_bp: 1,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        }
-        .into_active_model()
-        .reset_all()
-        .insert(&tx)
-        .await
-        .unwrap();
+        add_inventor(&tx, t, newcomer, 1).await;
         tx.commit().await.unwrap();
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     first.commit().await.unwrap();
     second.await.unwrap();
-    assert_kept(&app, "two concurrent writers").await;
-    assert!(!sees(&app, bg_slug, tech.id).await);
+    check(&app, "two concurrent writers", "bg", t, false).await;
 }

@@ -233,6 +233,12 @@ impl TestApp {
 
     /// POSTs a GraphQL request, with `Authorization: Bearer token` when given.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        self.post(token, json!({ "query": query, "variables": variables }))
+            .await
+    }
+
+    /// POSTs a whole GraphQL request `body` (query, variables, operation name).
+    pub async fn post(&self, token: Option<&str>, body: Value) -> Reply {
         let mut req = Request::builder()
             .method(Method::POST)
             .uri("/graphql")
@@ -241,8 +247,8 @@ impl TestApp {
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
-        let body = json!({ "query": query, "variables": variables }).to_string();
-        self.send(req.body(Body::from(body)).unwrap()).await
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
     }
 
     /// POSTs a GraphQL request as the accept loop hands it over from a TCP connection with
