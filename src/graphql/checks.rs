@@ -10,9 +10,9 @@
 //!    charged;
 //! 4. before execution: an anonymous change is refused (here).
 //!
-//! Parsing and validation themselves are skipped for a query text, operation and variables an
-//! earlier request had parsed and validated ([`DocumentCache`]); every check above still runs
-//! for every request.
+//! Validation itself is skipped for a query text, operation and variables an earlier request
+//! had validated ([`DocumentCache`]; over HTTP the text comes parsed through the same cache);
+//! every check above still runs for every request.
 //!
 //! One extension, not one per check: async-graphql passed every field of every request through
 //! each extension's `resolve` hook (a boxed future per extension and field, and a `ResolveInfo`
@@ -108,14 +108,8 @@ impl Extension for Checks {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = match self.documents.document(query) {
-            Some(doc) => doc,
-            None => {
-                let doc = next.run(ctx, query, variables).await?;
-                self.documents.keep_document(query, &doc);
-                doc
-            }
-        };
+        // Over HTTP the document comes parsed (and kept) by the HTTP layer.
+        let doc = next.run(ctx, query, variables).await?;
         *lock(&self.query) = Some(query.to_owned());
         self.limits.check_parsed(&doc)?;
         input_guard::check(variables, &doc)?;

@@ -6,8 +6,11 @@
 //! validation 1.0 M of 8.5 M on PostgreSQL). Both are pure functions: parsing of the query's
 //! text; validation of the document, the operation chosen and the variables (the complexity of
 //! `first: $n` depends on `$n`), against a schema that does not change while the server runs.
-//! So the parsed document is kept per query text, and a successful validation per operation
-//! name and variables; a failed one is never kept, so an invalid request fails every time.
+//! So the parsed document is kept per query text (the HTTP layer parses through it, and hands
+//! the schema the document), and a successful validation per operation name and variables
+//! (the schema's extension, `checks.rs`); a failed one is never kept, so an invalid request
+//! fails every time. (Subscriptions over WebSocket are parsed and validated each time: one
+//! request per subscription.)
 //!
 //! Bounded, because anyone may send queries: at most [`MAX_DOCUMENTS`] documents whose texts
 //! add up to at most [`MAX_TEXT_BYTES`] (least recently used go first), a text longer than

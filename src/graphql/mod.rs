@@ -6,7 +6,7 @@ pub mod agreement;
 mod checks;
 pub mod connection;
 pub mod deal;
-mod document_cache;
+pub mod document_cache;
 pub mod ids;
 pub mod input_guard;
 pub mod institution;
@@ -153,6 +153,15 @@ pub fn build_schema(limits: Limits) -> AppSchema {
 /// The schema as configured: `limits`, and who may introspect; field suggestions ("Did you
 /// mean …") are given only where introspection is open to everyone.
 pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSchema {
+    build_schema_sharing(limits, introspection, Default::default())
+}
+
+/// [`build_schema_with`], validating with `documents`, which the HTTP layer parses through.
+pub fn build_schema_sharing(
+    limits: Limits,
+    introspection: Introspection,
+    documents: std::sync::Arc<document_cache::DocumentCache>,
+) -> AppSchema {
     let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -162,7 +171,7 @@ pub fn build_schema_with(limits: Limits, introspection: Introspection) -> AppSch
     .limit_directives(16)
     // One extension for every check (see `checks`), with the documents it parsed and validated.
     .extension(checks::OperationChecks {
-        documents: Default::default(),
+        documents,
         max_aliases: limits.aliases,
         limits: limits::OperationLimits {
             depth: limits.depth,

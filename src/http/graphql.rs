@@ -427,15 +427,24 @@ async fn run(
 ) -> Answer {
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
+    // Parsed once per text, here (see `document_cache`): the schema executes the document
+    // parsed for this look. A text that does not parse is left to the schema, which reports it.
+    let doc = match state.documents.document(&params.query) {
+        Some(doc) => Some(doc),
+        None => async_graphql::parser::parse_query(&params.query)
+            .ok()
+            .inspect(|doc| state.documents.keep_document(&params.query, doc)),
+    };
+    let is_mutation = doc
+        .as_ref()
+        .and_then(|doc| operation_type_in(doc, params.operation_name.as_deref()))
+        == Some(OperationType::Mutation);
     let mut request = with_request_data(state, client, async_graphql::Request::new(params.query))
         .data(executed.clone())
         .data(charged.clone());
-    // Parsed once, here: the schema executes the document parsed for this look.
-    let is_mutation = request
-        .parsed_query()
-        .ok()
-        .and_then(|doc| operation_type_in(doc, params.operation_name.as_deref()))
-        == Some(OperationType::Mutation);
+    if let Some(doc) = doc {
+        request.set_parsed_query(doc);
+    }
     if let Some(name) = params.operation_name {
         request = request.operation_name(name);
     }

@@ -31,7 +31,7 @@ use tower_http::{
 use crate::{
     auth::{client_address::TrustedProxies, jwt::JwtKeys, login_limits::LoginLimits},
     config::Config,
-    graphql::AppSchema,
+    graphql::{AppSchema, document_cache::DocumentCache},
     rate_limit::cost::CostLimiter,
     service::{events::EventBus, webhooks::Webhooks},
 };
@@ -55,6 +55,8 @@ pub struct AppState {
     pub events: EventBus,
     /// Webhook settings; this instance's delivery worker runs with them.
     pub webhooks: Webhooks,
+    /// Documents parsed (here) and validated (by the schema) for earlier requests.
+    pub documents: Arc<DocumentCache>,
 }
 
 impl AppState {
@@ -69,11 +71,14 @@ impl AppState {
         );
         let webhooks = Webhooks::from_config(&config)?;
         crate::service::webhooks::delivery::start(&db, &webhooks);
+        let documents = Arc::new(DocumentCache::default());
         Ok(AppState {
-            schema: crate::graphql::build_schema_with(
+            schema: crate::graphql::build_schema_sharing(
                 crate::graphql::Limits::from_config(&config),
                 config.introspection(),
+                documents.clone(),
             ),
+            documents,
             auth: Authenticator::new(
                 db.clone(),
                 jwt,
