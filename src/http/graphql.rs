@@ -264,7 +264,7 @@ pub async fn get(
         variables,
         ..Params::default()
     };
-    if let Some(kind) = operation_type(&params)
+    if let Some(kind) = operation_type(&state, &params)
         && kind != OperationType::Query
     {
         let mut res = errors_body(
@@ -380,9 +380,20 @@ fn parse_body(body: &[u8]) -> Result<Params, String> {
     })
 }
 
+/// The document of `query`, parsed once per text (see `document_cache`); `None` when it does
+/// not parse, which the schema then reports.
+fn parsed(state: &AppState, query: &str) -> Option<ExecutableDocument> {
+    match state.documents.document(query) {
+        Some(doc) => Some(doc),
+        None => async_graphql::parser::parse_query(query)
+            .ok()
+            .inspect(|doc| state.documents.keep_document(query, doc)),
+    }
+}
+
 /// The type of the operation the request would run, when the document parses.
-fn operation_type(params: &Params) -> Option<OperationType> {
-    let doc = async_graphql::parser::parse_query(&params.query).ok()?;
+fn operation_type(state: &AppState, params: &Params) -> Option<OperationType> {
+    let doc = parsed(state, &params.query)?;
     operation_type_in(&doc, params.operation_name.as_deref())
 }
 
@@ -410,7 +421,7 @@ async fn execute(
         Err(err) => return refuse(media, err),
     };
     if let Some(key) = headers.get(idempotency::HEADER)
-        && operation_type(&params) == Some(OperationType::Mutation)
+        && operation_type(&state, &params) == Some(OperationType::Mutation)
     {
         return idempotency::once(&state, client, media, principal, key, params).await;
     }
@@ -427,14 +438,8 @@ async fn run(
 ) -> Answer {
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
-    // Parsed once per text, here (see `document_cache`): the schema executes the document
-    // parsed for this look. A text that does not parse is left to the schema, which reports it.
-    let doc = match state.documents.document(&params.query) {
-        Some(doc) => Some(doc),
-        None => async_graphql::parser::parse_query(&params.query)
-            .ok()
-            .inspect(|doc| state.documents.keep_document(&params.query, doc)),
-    };
+    // The schema executes the document parsed for this look.
+    let doc = parsed(state, &params.query);
     let is_mutation = doc
         .as_ref()
         .and_then(|doc| operation_type_in(doc, params.operation_name.as_deref()))
