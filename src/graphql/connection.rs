@@ -15,9 +15,9 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ColumnType, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
-    sea_query::{Alias, CommonTableExpression, Expr, ExprTrait, Query, WithClause},
+    ColumnTrait, ColumnType, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
+    ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -366,10 +366,16 @@ fn beyond<E: EntityTrait>(order: &Ordering<E>, cursor: &Cursor, after: bool) -> 
         id_col.lt(cursor.id)
     };
     match (cursor.key.clone().map(SortKey::into_value), greater) {
-        (Some(key), true) => Condition::any()
-            .add(col.gt(key.clone()))
-            .add(Condition::all().add(col.eq(key)).add(id_beyond))
-            .add(col.is_null()),
+        (Some(key), true) => {
+            let after = Condition::any()
+                .add(col.gt(key.clone()))
+                .add(Condition::all().add(col.eq(key)).add(id_beyond));
+            if col.def().is_null() {
+                after.add(col.is_null())
+            } else {
+                after
+            }
+        }
         (Some(key), false) => Condition::any()
             .add(col.lt(key.clone()))
             .add(Condition::all().add(col.eq(key)).add(id_beyond)),
@@ -400,57 +406,19 @@ where
         let query = page_of(select, &order, &window, dir);
         return assemble(query.all(db).await?, &order, &window, 0);
     }
-    // `totalCount` rides along in the page's statement: one round trip instead of two. The
-    // rows `select` finds (the access policy's rule and the client's filter) are worked out
-    // once, as a materialised CTE, and both the count and the page read that. Counting with a
-    // second copy of the rule evaluated it twice. (Not a window count, `COUNT(*) OVER ()`:
-    // SQLite materialises every matching row with all its columns to count them, twice the
-    // time of this form there.)
+    // `totalCount` rides along in the page's statement, as a scalar subquery: one round trip
+    // instead of two. The subquery evaluates the access policy's rule over every row `select`
+    // finds; the page evaluates it again, but only over the rows it walks, which for an order
+    // column with an index (a technology's reference) is the page and little more. Both
+    // databases stop after the window.
     //
-    // On PostgreSQL the CTE holds the matching rows whole and the page is sorted out of it
-    // under the entity's own name; on SQLite it holds their ids and the page reads the table
-    // again by them. Each is the faster on its database: PostgreSQL spent a third of the
-    // statement joining the ids back (hashing them, scanning the table), SQLite's ephemeral
-    // table of whole rows costs it more than the second read by primary key (12 % on the
-    // technologies page).
-    let mut matching = select.clone().into_query();
-    matching.clear_order_by();
-    let whole_rows = db.get_database_backend() == DbBackend::Postgres;
-    let mut statement = if whole_rows {
-        let mut page = page_of(E::find(), &order, &window, dir).into_query();
-        page.from_clear()
-            .from_as(Alias::new(MATCHING), E::default());
-        page
-    } else {
-        let id = id_column::<E>();
-        matching.clear_selects().column((E::default(), id));
-        let matching_ids = Query::select()
-            .column(Alias::new(MATCHING_ID))
-            .from(Alias::new(MATCHING))
-            .to_owned();
-        let page = E::find().filter(id.in_subquery(matching_ids));
-        page_of(page, &order, &window, dir).into_query()
-    };
-    statement.expr_as(
-        Expr::SubQuery(
-            None,
-            Box::new(
-                Query::select()
-                    .expr(Expr::cust("COUNT(*)"))
-                    .from(Alias::new(MATCHING))
-                    .to_owned()
-                    .into(),
-            ),
-        ),
-        TOTAL_COUNT,
-    );
-    let mut cte = CommonTableExpression::new();
-    cte.table_name(Alias::new(MATCHING));
-    if !whole_rows {
-        cte.column(Alias::new(MATCHING_ID));
-    }
-    let cte = cte.query(matching).materialized(true).to_owned();
-    let statement = statement.with(WithClause::new().cte(cte).to_owned());
+    // (Until the technology rule read `technology_readers`, the rule was the statement's cost
+    // and this statement worked the matching rows out once, as a materialised CTE that the
+    // count and the page both read. Materialising and sorting every matching row whole is now
+    // the cost: on a thousand technologies PostgreSQL ran that form in 1.76 ms against 0.70 ms
+    // for this one, SQLite in 1.75 against 0.64 ms.)
+    let mut statement = page_of(select.clone(), &order, &window, dir).into_query();
+    statement.expr_as(count_of(&select), TOTAL_COUNT);
     let found = db.query_all(&statement).await?;
     let total_count = match found.first() {
         Some(row) => row.try_get::<i64>("", TOTAL_COUNT)?,
@@ -481,9 +449,6 @@ where
 
 /// The alias of the total in a page's statement.
 const TOTAL_COUNT: &str = "total_count__";
-/// The CTE of the rows (or ids) a counted page's statement finds, and its id column.
-const MATCHING: &str = "matching__";
-const MATCHING_ID: &str = "id";
 
 /// `query` after the window's cursors, in the window's order, one row beyond its size.
 fn page_of<E: EntityTrait>(
@@ -498,9 +463,13 @@ fn page_of<E: EntityTrait>(
     if let Some(c) = &window.before {
         query = query.filter(beyond(order, c, false));
     }
-    // NULLs after every value, on every database (SQLite puts them first by default).
+    // NULLs after every value, on every database (SQLite puts them first by default). A
+    // column that cannot hold NULL needs no such key, and without it the database can walk an
+    // index on the column in order and stop after the window.
+    if order.column.def().is_null() {
+        query = query.order_by(Expr::col(order.column).is_null(), dir.clone());
+    }
     query
-        .order_by(Expr::col(order.column).is_null(), dir.clone())
         .order_by(order.column, dir.clone())
         .order_by(id_column::<E>(), dir)
         .limit(window.limit as u64 + 1)

@@ -320,12 +320,21 @@ async fn batches_probe_their_parents_instead_of_listing_every_visible_one() {
     let [_, member] = statements_for(5).await;
     let listing = member.join("\n");
     let (page, batches): (Vec<&String>, Vec<&String>) = member.iter().partition(|sql| {
-        // The page with its `totalCount`: the matching ids as a CTE, then the page.
-        sql.starts_with(r#"WITH "matching__""#)
-            && sql.contains(r#"SELECT "technologies"."#)
+        // The page with its `totalCount` (a scalar subquery counting the same rows).
+        sql.starts_with(r#"SELECT "technologies"."#)
+            && sql.contains(r#""total_count__""#)
             && sql.contains("LIMIT")
     });
     assert_eq!(page.len(), 1, "one page statement:\n{listing}");
+    // Ordered by a column that cannot be NULL, by it and the id alone: a database can walk an
+    // index in that order and stop after the page (an `IS NULL` key first would sort every
+    // matching row).
+    let order_by = page[0].rsplit("ORDER BY").next().unwrap_or_default();
+    assert!(
+        order_by.starts_with(r#" "technologies"."reference" ASC, "technologies"."id" ASC"#),
+        "the page's order:\n{}",
+        page[0]
+    );
     assert!(batches.len() >= 5, "the batches:\n{listing}");
     for sql in &batches {
         for parent in ["technologies", "ip_assets", "deals"] {
