@@ -194,8 +194,18 @@ async fn run(mut config: Config, command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// When the docket's periodic jobs first run after start, and how often after that.
+const JOBS_FIRST_RUN_AFTER: std::time::Duration = std::time::Duration::from_secs(5);
+const JOBS_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
+    // The schema needs no database: built on another core while this one connects and
+    // migrates, it is off the path to ready.
+    let schema = {
+        let config = config.clone();
+        tokio::task::spawn_blocking(move || http::PrebuiltSchema::build(&config))
+    };
     let db = db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
     db::migrate_up(&db).await?;
     if config.is_production() {
@@ -211,21 +221,29 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else if config.seed_demo && seed::seed_demo_if_empty(&db).await? {
         tracing::info!("empty database: demo data loaded");
     }
-    // Waived fees end their rights the day after the grace period: checked now and hourly.
-    tokio::spawn(crate::service::docket::lapse_periodically(
-        db.clone(),
-        std::time::Duration::from_secs(3600),
-    ));
-    // Deadlines' reminders, each sent once when it comes due: checked now and hourly.
-    tokio::spawn(crate::service::docket_reminders::remind_periodically(
-        db.clone(),
-        config.reminder_lead_days.clone(),
-        std::time::Duration::from_secs(3600),
-    ));
-    let state = AppState::new(config, db)?;
+    let schema = schema
+        .await
+        .map_err(|e| anyhow::anyhow!("building the GraphQL schema: {e}"))?;
+    let reminder_lead_days = config.reminder_lead_days.clone();
+    let state = AppState::with_schema(config, db.clone(), schema)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (set BIOBRIDGE_LISTEN)"))?;
+    // The docket's jobs, first a few seconds after the server listens (not in the way of its
+    // first requests and readiness probe), then hourly.
+    // Waived fees end their rights the day after the grace period.
+    tokio::spawn(crate::service::docket::lapse_periodically(
+        db.clone(),
+        JOBS_FIRST_RUN_AFTER,
+        JOBS_EVERY,
+    ));
+    // Deadlines' reminders, each sent once when it comes due.
+    tokio::spawn(crate::service::docket_reminders::remind_periodically(
+        db,
+        reminder_lead_days,
+        JOBS_FIRST_RUN_AFTER,
+        JOBS_EVERY,
+    ));
     let local = listener.local_addr()?;
     tracing::info!(%local, "BioBridge is listening");
     if state.config.graphiql() {

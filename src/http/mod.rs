@@ -61,6 +61,17 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let prebuilt = PrebuiltSchema::build(&config);
+        Self::with_schema(config, db, prebuilt)
+    }
+
+    /// [`AppState::new`] with a schema built beforehand ([`PrebuiltSchema`]), which the server
+    /// builds while it connects to the database and checks its migrations.
+    pub fn with_schema(
+        config: Config,
+        db: DatabaseConnection,
+        prebuilt: PrebuiltSchema,
+    ) -> anyhow::Result<Self> {
         let jwt = JwtKeys::from_config(&config)?;
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
@@ -71,13 +82,9 @@ impl AppState {
         );
         let webhooks = Webhooks::from_config(&config)?;
         crate::service::webhooks::delivery::start(&db, &webhooks);
-        let documents = Arc::new(DocumentCache::default());
+        let PrebuiltSchema { schema, documents } = prebuilt;
         Ok(AppState {
-            schema: crate::graphql::build_schema_sharing(
-                crate::graphql::Limits::from_config(&config),
-                config.introspection(),
-                documents.clone(),
-            ),
+            schema,
             documents,
             auth: Authenticator::new(
                 db.clone(),
@@ -98,6 +105,28 @@ impl AppState {
             db,
             config: Arc::new(config),
         })
+    }
+}
+
+/// The GraphQL schema, with the document cache the HTTP layer parses through. Building it takes
+/// a few milliseconds of CPU (the registry of every type, field and description) and needs no
+/// database, so the server builds it on a blocking thread while it connects and migrates.
+pub struct PrebuiltSchema {
+    schema: AppSchema,
+    documents: Arc<DocumentCache>,
+}
+
+impl PrebuiltSchema {
+    pub fn build(config: &Config) -> Self {
+        let documents = Arc::new(DocumentCache::default());
+        PrebuiltSchema {
+            schema: crate::graphql::build_schema_sharing(
+                crate::graphql::Limits::from_config(config),
+                config.introspection(),
+                documents.clone(),
+            ),
+            documents,
+        }
     }
 }
 

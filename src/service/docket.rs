@@ -432,9 +432,9 @@ pub async fn lapse_waived(db: &DatabaseConnection, today: NaiveDate) -> AppResul
     Ok(moved)
 }
 
-/// Runs [`lapse_waived`] now and then every `every`, for as long as the server runs.
-pub async fn lapse_periodically(db: DatabaseConnection, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
+/// Runs [`lapse_waived`] after `first_in` and then every `every`, for as long as the server runs.
+pub async fn lapse_periodically(db: DatabaseConnection, first_in: Duration, every: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + first_in, every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;

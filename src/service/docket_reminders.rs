@@ -226,9 +226,14 @@ pub async fn owned_by(
         .contains(&institution))
 }
 
-/// Runs [`send_due`] now and then every `every`, for as long as the server runs.
-pub async fn remind_periodically(db: DatabaseConnection, lead_days: Vec<u32>, every: Duration) {
-    let mut ticks = tokio::time::interval(every);
+/// Runs [`send_due`] after `first_in` and then every `every`, for as long as the server runs.
+pub async fn remind_periodically(
+    db: DatabaseConnection,
+    lead_days: Vec<u32>,
+    first_in: Duration,
+    every: Duration,
+) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + first_in, every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
