@@ -107,6 +107,9 @@ pub struct Config {
     pub rate_limit_window_secs: u64,
     /// `BIOBRIDGE_MAX_CONNECTIONS`: connections served at once (keep below `ulimit -n`).
     pub max_connections: usize,
+    /// `BIOBRIDGE_MAX_CONCURRENT_OPERATIONS`: GraphQL operations executed at once over HTTP;
+    /// more wait their turn (bounds the memory a burst of requests takes).
+    pub max_concurrent_operations: usize,
     /// `BIOBRIDGE_HEADER_READ_TIMEOUT_SECS`: time to send a request's headers.
     pub header_read_timeout_secs: u64,
     /// `BIOBRIDGE_REQUEST_TIMEOUT_SECS`: time from a request's headers to its response.
@@ -186,6 +189,7 @@ impl Default for Config {
             rate_limit_anonymous_points: 200_000,
             rate_limit_window_secs: 3600,
             max_connections: 512,
+            max_concurrent_operations: 16,
             header_read_timeout_secs: 10,
             request_timeout_secs: 30,
             keep_alive_timeout_secs: 60,
@@ -280,6 +284,7 @@ const ENV_KEYS: &[&str] = &[
     "rate_limit_anonymous_points",
     "rate_limit_window_secs",
     "max_connections",
+    "max_concurrent_operations",
     "header_read_timeout_secs",
     "request_timeout_secs",
     "keep_alive_timeout_secs",
@@ -360,6 +365,10 @@ impl Config {
                 self.rate_limit_tracked_keys,
             ),
             ("BIOBRIDGE_MAX_CONNECTIONS", self.max_connections),
+            (
+                "BIOBRIDGE_MAX_CONCURRENT_OPERATIONS",
+                self.max_concurrent_operations,
+            ),
         ] {
             if value == 0 {
                 bail!("{name} must be greater than 0");

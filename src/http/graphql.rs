@@ -436,6 +436,14 @@ async fn run(
     principal: Principal,
     params: Params,
 ) -> Answer {
+    // One of the operations run at once: the others wait here, holding only their request.
+    // (A closed semaphore is never: the state holds it for the server's life.)
+    let Ok(_permit) = state.operations.acquire().await else {
+        return errors_answer(
+            StatusCode::SERVICE_UNAVAILABLE,
+            vec![coded("the server is shutting down", "UNAVAILABLE")],
+        );
+    };
     let executed = Executed::default();
     let charged = ChargeOutcome::default();
     // The schema executes the document parsed for this look.

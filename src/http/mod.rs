@@ -57,6 +57,9 @@ pub struct AppState {
     pub webhooks: Webhooks,
     /// Documents parsed (here) and validated (by the schema) for earlier requests.
     pub documents: Arc<DocumentCache>,
+    /// Permits to execute a GraphQL operation over HTTP (`BIOBRIDGE_MAX_CONCURRENT_OPERATIONS`);
+    /// a request waits for one, in arrival order.
+    pub operations: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -86,6 +89,9 @@ impl AppState {
         Ok(AppState {
             schema,
             documents,
+            operations: Arc::new(tokio::sync::Semaphore::new(
+                config.max_concurrent_operations,
+            )),
             auth: Authenticator::new(
                 db.clone(),
                 jwt,

@@ -214,3 +214,39 @@ async fn production_defaults_keep_the_schema_from_anonymous_callers() {
     let dev = TestApp::new().await;
     assert!(dev.anon(TYPO).await.text.contains("Did you mean"));
 }
+
+/// At most `BIOBRIDGE_MAX_CONCURRENT_OPERATIONS` operations execute at once: the others wait
+/// their turn and are then answered, none refused.
+#[tokio::test]
+async fn operations_beyond_the_concurrency_limit_wait_their_turn() {
+    let app = std::sync::Arc::new(
+        TestApp::with_config(|c| {
+            c.max_concurrent_operations = 2;
+        })
+        .await,
+    );
+    let ask = |app: std::sync::Arc<TestApp>| {
+        tokio::spawn(async move { app.anon("{ __typename }").await })
+    };
+    // Every permit held (as two long operations would hold them): a request waits.
+    let held = app.operations.clone().acquire_many_owned(2).await.unwrap();
+    let mut waiting = ask(app.clone());
+    let early = tokio::time::timeout(std::time::Duration::from_millis(300), &mut waiting).await;
+    assert!(
+        early.is_err(),
+        "an operation ran while every permit was held"
+    );
+    // One permit back: the waiting request runs, and so do others, one at a time.
+    drop(held);
+    let held_one = app.operations.clone().acquire_owned().await.unwrap();
+    let others: Vec<_> = (0..5).map(|_| ask(app.clone())).collect();
+    let r = waiting.await.unwrap();
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.data()["__typename"], "Query");
+    for other in others {
+        let r = other.await.unwrap();
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    drop(held_one);
+    assert_eq!(app.operations.available_permits(), 2);
+}

@@ -34,6 +34,8 @@ pub struct TestApp {
     pub auth: std::sync::Arc<Authenticator>,
     /// The app's feed of committed changes (to wait until a subscription listens).
     pub events: biobridge::service::events::EventBus,
+    /// The app's permits to execute operations (to hold them all, say).
+    pub operations: std::sync::Arc<tokio::sync::Semaphore>,
     /// The per-test database, dropped with the app (none when the test brought its own).
     _db: Option<TestDb>,
 }
@@ -120,6 +122,7 @@ impl TestApp {
         TestApp {
             auth: state.auth.clone(),
             events: state.events.clone(),
+            operations: state.operations.clone(),
             router: router(state),
             db,
             config,
@@ -146,6 +149,7 @@ impl TestApp {
         TestApp {
             auth: state.auth.clone(),
             events: state.events.clone(),
+            operations: state.operations.clone(),
             router: router(state),
             db: self.db.clone(),
             config,
@@ -169,6 +173,7 @@ impl TestApp {
         TestApp {
             auth: state.auth.clone(),
             events: state.events.clone(),
+            operations: state.operations.clone(),
             router: router(state),
             db,
             config,
