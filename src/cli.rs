@@ -200,12 +200,6 @@ const JOBS_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.listen_addr()?;
-    // The schema needs no database: built on another core while this one connects and
-    // migrates, it is off the path to ready.
-    let schema = {
-        let config = config.clone();
-        tokio::task::spawn_blocking(move || http::PrebuiltSchema::build(&config))
-    };
     let db = db::connect_with_timeout(&config.database_url, config.db_acquire_timeout()).await?;
     db::migrate_up(&db).await?;
     if config.is_production() {
@@ -221,11 +215,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     } else if config.seed_demo && seed::seed_demo_if_empty(&db).await? {
         tracing::info!("empty database: demo data loaded");
     }
-    let schema = schema
-        .await
-        .map_err(|e| anyhow::anyhow!("building the GraphQL schema: {e}"))?;
     let reminder_lead_days = config.reminder_lead_days.clone();
-    let state = AppState::with_schema(config, db.clone(), schema)?;
+    let state = AppState::new(config, db.clone())?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e} (set BIOBRIDGE_LISTEN)"))?;

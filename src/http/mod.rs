@@ -64,17 +64,6 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let prebuilt = PrebuiltSchema::build(&config);
-        Self::with_schema(config, db, prebuilt)
-    }
-
-    /// [`AppState::new`] with a schema built beforehand ([`PrebuiltSchema`]), which the server
-    /// builds while it connects to the database and checks its migrations.
-    pub fn with_schema(
-        config: Config,
-        db: DatabaseConnection,
-        prebuilt: PrebuiltSchema,
-    ) -> anyhow::Result<Self> {
         let jwt = JwtKeys::from_config(&config)?;
         let trusted_proxies = TrustedProxies::parse(&config.trusted_proxies)
             .map_err(|e| anyhow::anyhow!("BIOBRIDGE_TRUSTED_PROXIES: {e}"))?;
@@ -85,9 +74,13 @@ impl AppState {
         );
         let webhooks = Webhooks::from_config(&config)?;
         crate::service::webhooks::delivery::start(&db, &webhooks);
-        let PrebuiltSchema { schema, documents } = prebuilt;
+        let documents = Arc::new(DocumentCache::default());
         Ok(AppState {
-            schema,
+            schema: crate::graphql::build_schema_sharing(
+                crate::graphql::Limits::from_config(&config),
+                config.introspection(),
+                documents.clone(),
+            ),
             documents,
             operations: Arc::new(tokio::sync::Semaphore::new(
                 config.max_concurrent_operations,
@@ -111,28 +104,6 @@ impl AppState {
             db,
             config: Arc::new(config),
         })
-    }
-}
-
-/// The GraphQL schema, with the document cache the HTTP layer parses through. Building it takes
-/// a few milliseconds of CPU (the registry of every type, field and description) and needs no
-/// database, so the server builds it on a blocking thread while it connects and migrates.
-pub struct PrebuiltSchema {
-    schema: AppSchema,
-    documents: Arc<DocumentCache>,
-}
-
-impl PrebuiltSchema {
-    pub fn build(config: &Config) -> Self {
-        let documents = Arc::new(DocumentCache::default());
-        PrebuiltSchema {
-            schema: crate::graphql::build_schema_sharing(
-                crate::graphql::Limits::from_config(config),
-                config.introspection(),
-                documents.clone(),
-            ),
-            documents,
-        }
     }
 }
 
