@@ -15,9 +15,10 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, ColumnType, Condition, ConnectionTrait, EntityTrait, FromQueryResult, IdenStatic,
-    ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
-    sea_query::{Expr, ExprTrait, Query},
+    ColumnTrait, ColumnType, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    IdenStatic, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    Statement, Value,
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -403,8 +404,12 @@ where
     let forward = (order.direction == OrderDirection::Asc) != window.from_end;
     let dir = if forward { Order::Asc } else { Order::Desc };
     if !want_total {
-        let query = page_of(select, &order, &window, dir);
-        return assemble(query.all(db).await?, &order, &window, 0);
+        let query = page_of(select, &order, &window, dir).into_query();
+        let rows = E::find()
+            .from_raw_sql(with_literal_limit(db.get_database_backend(), &query))
+            .all(db)
+            .await?;
+        return assemble(rows, &order, &window, 0);
     }
     // `totalCount` rides along in the page's statement, as a scalar subquery: one round trip
     // instead of two. The subquery evaluates the access policy's rule over every row `select`
@@ -419,7 +424,9 @@ where
     // for this one, SQLite in 1.75 against 0.64 ms.)
     let mut statement = page_of(select.clone(), &order, &window, dir).into_query();
     statement.expr_as(count_of(&select), TOTAL_COUNT);
-    let found = db.query_all(&statement).await?;
+    let found = db
+        .query_all_raw(with_literal_limit(db.get_database_backend(), &statement))
+        .await?;
     let total_count = match found.first() {
         Some(row) => row.try_get::<i64>("", TOTAL_COUNT)?,
         // An empty page before or after a cursor says nothing of the total: count apart.
@@ -449,6 +456,32 @@ where
 
 /// The alias of the total in a page's statement.
 const TOTAL_COUNT: &str = "total_count__";
+
+/// `statement` built for `backend` with its `LIMIT` written into the text, not bound.
+///
+/// PostgreSQL plans a prepared statement for its values five times, then keeps a generic plan
+/// if that costs no more than theirs. With the limit bound, the generic plan cannot know how
+/// few rows the page takes and costs more than an index walk stopping after them, so every
+/// execution of the page statement was planned again: 0.32 ms of its bind, against 0.03 to
+/// 0.13 ms for the other statements of the nested query. The limit is a page size (at most
+/// [`MAX_PAGE_SIZE`] + 1), so the texts stay few.
+fn with_literal_limit(backend: DbBackend, statement: &SelectStatement) -> Statement {
+    let mut built = backend.build(statement);
+    // The limit is the last value, and the text ends with its placeholder.
+    if let Some(values) = built.values.as_mut()
+        && let Some(&Value::BigUnsigned(Some(limit))) = values.0.last()
+    {
+        let placeholder = match backend {
+            DbBackend::Postgres => format!(" LIMIT ${}", values.0.len()),
+            _ => " LIMIT ?".to_owned(),
+        };
+        if let Some(text) = built.sql.strip_suffix(&placeholder) {
+            built.sql = format!("{text} LIMIT {limit}");
+            values.0.pop();
+        }
+    }
+    built
+}
 
 /// `query` after the window's cursors, in the window's order, one row beyond its size.
 fn page_of<E: EntityTrait>(
@@ -655,6 +688,34 @@ mod tests {
         );
         let trl = Some(SortKey::Int(4));
         assert!(Cursor::decode("after", &encoded("trl", trl), technology::Column::Trl).is_ok());
+    }
+
+    #[test]
+    fn page_limits_are_written_into_the_statement() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let query = technology::Entity::find()
+                .filter(technology::Column::Reference.eq("BENCH-1"))
+                .filter(technology::Column::Trl.gt(3))
+                .limit(21)
+                .into_query();
+            let bound = backend.build(&query);
+            let built = super::with_literal_limit(backend, &query);
+            assert!(
+                built.sql.ends_with(" LIMIT 21"),
+                "{backend:?}: {}",
+                built.sql
+            );
+            let (bound, built_values) = (bound.values.unwrap().0, built.values.unwrap().0);
+            assert_eq!(built_values[..], bound[..bound.len() - 1], "{backend:?}");
+            // Without a limit, nothing changes.
+            let no_limit = technology::Entity::find()
+                .filter(technology::Column::Trl.gt(3))
+                .into_query();
+            assert_eq!(
+                super::with_literal_limit(backend, &no_limit).sql,
+                backend.build(&no_limit).sql
+            );
+        }
     }
 
     #[test]
