@@ -436,8 +436,9 @@ async fn run(
     principal: Principal,
     params: Params,
 ) -> Answer {
-    // One of the operations run at once: the others wait here, holding only their request.
-    // (A closed semaphore is never: the state holds it for the server's life.)
+    // At most `BIOBRIDGE_MAX_CONCURRENT_OPERATIONS` operations run at once; the others wait
+    // here, in arrival order, holding only their request. (Nothing closes the semaphore; the
+    // `else` arm answers rather than panics if something ever did.)
     let Ok(_permit) = state.operations.acquire().await else {
         return errors_answer(
             StatusCode::SERVICE_UNAVAILABLE,
