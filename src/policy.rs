@@ -28,7 +28,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, Select,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, Query, QueryStatementBuilder, SelectStatement},
 };
 use uuid::Uuid;
 
@@ -139,8 +139,15 @@ fn exists(select: SelectStatement) -> Condition {
 }
 
 /// Whether `outer` is among the values of `column` in `select`: `outer IN (SELECT column …)`,
-/// or as a probe `EXISTS (SELECT … AND column = outer)`. For the probe, the tables in `select`
-/// must differ from `outer`'s, or its name would bind to them.
+/// or as a probe `(SELECT 1 … AND column = outer LIMIT 1) IS NOT NULL`. For the probe, the
+/// tables in `select` must differ from `outer`'s, or its name would bind to them.
+///
+/// The probe is a scalar subquery rather than `EXISTS`, because these clauses sit under an `OR`
+/// (one of a rule's alternatives), where PostgreSQL plans an `EXISTS` as an "alternative
+/// subplan" and mostly picks the hashed one: it builds the whole list — all 286 IP assets an
+/// institution co-owns — to test the eleven deals of a batch, 0.75 ms where the probes take
+/// 0.2. A scalar subquery is never hashed: it is evaluated for each row that reaches it, one
+/// index probe, which is what a batch's statement wants. SQLite evaluates both forms per row.
 fn among(
     form: Form,
     mut select: SelectStatement,
@@ -153,8 +160,13 @@ fn among(
             Condition::all().add(Expr::col(outer.as_column_ref()).in_subquery(select))
         }
         Form::Probe => {
-            select.and_where(Expr::col(column.as_column_ref()).equals(outer.as_column_ref()));
-            exists(select)
+            select
+                .clear_selects()
+                .expr(Expr::cust("1"))
+                .and_where(Expr::col(column.as_column_ref()).equals(outer.as_column_ref()))
+                .limit(1);
+            let probe = Expr::SubQuery(None, Box::new(select.into_sub_query_statement()));
+            Condition::all().add(probe.is_not_null())
         }
     }
 }
@@ -1164,6 +1176,42 @@ mod tests {
             licensee_of: None,
             role: Some(Role::Member),
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// A batch's rule probes per row where a relation is one of several alternatives: never an
+    /// `EXISTS` under `OR`, which PostgreSQL answers by hashing the whole list (see [`among`]).
+    #[test]
+    fn a_batch_probes_the_relations_it_tests_and_a_scan_lists_them() {
+        use sea_orm::sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+        let p = token(Uuid::now_v7(), scope::ALL);
+        let render = |cond: Condition| {
+            let select = Query::select()
+                .column(deal::Column::Id)
+                .from(deal::Entity)
+                .cond_where(cond)
+                .to_owned();
+            (
+                select.to_string(PostgresQueryBuilder),
+                select.to_string(SqliteQueryBuilder),
+            )
+        };
+        for sql in <[String; 2]>::from(render(deal::Entity::probe_filter(&p))) {
+            assert!(!sql.contains("EXISTS"), "{sql}");
+            assert!(
+                sql.contains(
+                    r#"OR (SELECT 1 FROM "ip_assets" INNER JOIN "ip_ownerships""#
+                ) && sql.contains(r#""ip_assets"."technology_id" = "deals"."technology_id" LIMIT 1) IS NOT NULL"#),
+                "{sql}"
+            );
+        }
+        for sql in <[String; 2]>::from(render(deal::Entity::row_filter(&p))) {
+            assert!(
+                sql.contains(
+                    r#"OR "deals"."technology_id" IN (SELECT "ip_assets"."technology_id""#
+                ),
+                "{sql}"
+            );
         }
     }
 
