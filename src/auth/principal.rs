@@ -5,7 +5,7 @@ use uuid::Uuid;
 use crate::error::{AppError, AppResult};
 
 /// How the request authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Enum)]
 pub enum PrincipalKind {
     /// No credentials were sent.
     Anonymous,
@@ -16,15 +16,16 @@ pub enum PrincipalKind {
 }
 
 /// The viewer's institution, as far as access decisions need it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PrincipalInstitution {
     pub id: Uuid,
     pub membership: Membership,
     pub region: Region,
 }
 
-/// The subject of a request. Access decisions are made from this alone (see `policy`).
-#[derive(Debug, Clone)]
+/// The subject of a request. Access decisions are made from this alone (see `policy`), so two
+/// equal principals see the same rows (the loaders' statement cache relies on it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Principal {
     pub kind: PrincipalKind,
     /// The user behind the request, when the subject is a BioBridge user.

@@ -1,9 +1,11 @@
 //! DataLoaders for every relation, written once: [`ById`] for "belongs to" and [`Children`] for
 //! "has many". Both read through the access policy with the request's principal, so a batched
 //! relation shows exactly what a root list would. [`Loaders`] makes each loader lazily, once per
-//! request; [`batch`] decides when each loader's batch goes to the database.
+//! request; [`batch`] decides when each loader's batch goes to the database; [`statements`]
+//! keeps each batch's statement for the next request of an equal principal.
 
 pub mod batch;
+mod statements;
 
 use std::{
     any::{Any, TypeId},
@@ -14,7 +16,8 @@ use std::{
 
 use async_graphql::dataloader::Loader;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Value,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
+    QueryTrait, Value,
 };
 use uuid::Uuid;
 
@@ -155,8 +158,14 @@ where
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, Self::Error> {
         let id = id_column::<E>();
-        let rows = policy::visible_among::<E>(&self.0.principal)
-            .filter(id.is_in(keys.iter().copied()))
+        let backend = self.0.db.get_database_backend();
+        let statement = statements::batch::<Self>(backend, &self.0.principal, keys, || {
+            policy::visible_among::<E>(&self.0.principal)
+                .filter(id.is_in(keys.iter().copied()))
+                .build(backend)
+        });
+        let rows = E::find()
+            .from_raw_sql(statement)
             .all(&self.0.db)
             .await
             .map_err(Arc::new)?;
@@ -193,9 +202,15 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = policy::visible_among::<F::Entity>(&self.0.principal)
-            .filter(F::column().is_in(keys.iter().copied()))
-            .order_by_asc(id_column::<F::Entity>())
+        let backend = self.0.db.get_database_backend();
+        let statement = statements::batch::<Self>(backend, &self.0.principal, keys, || {
+            policy::visible_among::<F::Entity>(&self.0.principal)
+                .filter(F::column().is_in(keys.iter().copied()))
+                .order_by_asc(id_column::<F::Entity>())
+                .build(backend)
+        });
+        let rows = F::Entity::find()
+            .from_raw_sql(statement)
             .all(&self.0.db)
             .await
             .map_err(Arc::new)?;
