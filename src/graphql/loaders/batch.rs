@@ -219,7 +219,8 @@ fn padded(keys: &[Uuid]) -> Vec<Uuid> {
     padded
 }
 
-type Answer<L> = Result<HashMap<Uuid, <L as Loader<Uuid>>::Value>, <L as Loader<Uuid>>::Error>;
+/// What one load gets: the values found for its keys, in no particular order.
+type Answer<L> = Result<Vec<(Uuid, <L as Loader<Uuid>>::Value)>, <L as Loader<Uuid>>::Error>;
 
 struct Pending<L: Loader<Uuid>> {
     keys: Vec<Uuid>,
@@ -261,7 +262,7 @@ impl<L: Loader<Uuid>> Batcher<L> {
     }
 
     pub async fn load_one(&self, key: Uuid) -> Result<Option<L::Value>, L::Error> {
-        Ok(self.load_many([key]).await?.remove(&key))
+        Ok(self.load(vec![key]).await?.pop().map(|(_, value)| value))
     }
 
     /// The values found for `keys` (keys without a value are left out).
@@ -269,9 +270,16 @@ impl<L: Loader<Uuid>> Batcher<L> {
         &self,
         keys: impl IntoIterator<Item = Uuid>,
     ) -> Result<HashMap<Uuid, L::Value>, L::Error> {
-        let keys: Vec<Uuid> = keys.into_iter().collect();
+        Ok(self
+            .load(keys.into_iter().collect())
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    async fn load(&self, keys: Vec<Uuid>) -> Answer<L> {
         if keys.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(Vec::new());
         }
         let (answer, wait) = oneshot::channel();
         let first = {
@@ -316,12 +324,29 @@ impl<L: Loader<Uuid>> Waiting for Batcher<L> {
                         }
                     }
                 }
+                // A value goes to the last load that asked for it, and copies to the others:
+                // a "has many" key is asked for by one load, a "belongs to" key by several.
+                let mut asked: HashMap<Uuid, usize> = HashMap::with_capacity(found.len());
+                for (wanted, _) in &waiters {
+                    for key in wanted {
+                        *asked.entry(*key).or_default() += 1;
+                    }
+                }
                 for (wanted, answer) in waiters {
                     let mine = match &failed {
                         Some(err) => Err(err.clone()),
                         None => Ok(wanted
                             .iter()
-                            .filter_map(|k| found.get(k).map(|v| (*k, v.clone())))
+                            .filter_map(|key| {
+                                let left = asked.get_mut(key)?;
+                                *left -= 1;
+                                let value = if *left == 0 {
+                                    found.remove(key)
+                                } else {
+                                    found.get(key).cloned()
+                                };
+                                Some((*key, value?))
+                            })
                             .collect()),
                     };
                     // A waiter that is gone no longer needs its rows.
