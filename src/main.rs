@@ -4,5 +4,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // Before anything can open a database (see the function's docs).
+    biobridge::db::use_mimalloc_for_sqlite();
     biobridge::cli::main()
 }
