@@ -23,9 +23,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// the process changes allocator. It takes effect only before SQLite's first use in the process
 /// (SQLite refuses it afterwards, with `SQLITE_MISUSE`, and keeps its default), so it runs at
 /// the start of `main` and, once, before the first SQLite pool connects.
-pub fn use_mimalloc_for_sqlite() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
+/// Whether SQLite took mimalloc (false only when SQLite was used before the first call).
+pub fn use_mimalloc_for_sqlite() -> bool {
+    static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *INSTALLED.get_or_init(|| {
         let methods = sqlite_mimalloc::methods();
         // SAFETY: called once, before any SQLite connection of this process exists (see
         // above); SQLite copies the methods, and every function given is thread-safe.
@@ -41,7 +42,8 @@ pub fn use_mimalloc_for_sqlite() {
                 "SQLite was already in use: it keeps its own allocator"
             );
         }
-    });
+        status == libsqlite3_sys::SQLITE_OK
+    })
 }
 
 /// mimalloc behind SQLite's `sqlite3_mem_methods`.
@@ -115,6 +117,19 @@ mod sqlite_mimalloc {
     #[cfg(test)]
     mod tests {
         use super::*;
+
+        #[test]
+        fn sqlite_allocates_from_mimalloc() {
+            // Every SQLite use of this test process goes through `db::connect`, which installs
+            // the methods first.
+            assert!(crate::db::use_mimalloc_for_sqlite());
+            unsafe {
+                let p = libsqlite3_sys::sqlite3_malloc(64);
+                assert!(!p.is_null());
+                assert!(mi::mi_is_in_heap_region(p), "SQLite's block is mimalloc's");
+                libsqlite3_sys::sqlite3_free(p);
+            }
+        }
 
         #[test]
         fn the_methods_allocate_resize_and_measure() {

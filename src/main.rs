@@ -5,6 +5,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     // Before anything can open a database (see the function's docs).
-    biobridge::db::use_mimalloc_for_sqlite();
+    let _ = biobridge::db::use_mimalloc_for_sqlite();
     biobridge::cli::main()
 }
