@@ -32,7 +32,9 @@ use std::{
 };
 
 use async_graphql::dataloader::Loader;
-use futures_util::{FutureExt, StreamExt, future::BoxFuture, stream::FuturesUnordered};
+use futures_util::{
+    FutureExt, StreamExt, future::BoxFuture, stream::FuturesUnordered, task::AtomicWaker,
+};
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -119,11 +121,7 @@ impl Scheduler {
     /// Runs `execution`, dispatching the batches it asks for whenever it is pending.
     pub fn drive<F: Future>(self: &Arc<Self>, execution: F) -> Driven<F> {
         self.lock().driven = true;
-        Driven {
-            execution: Box::pin(execution),
-            scheduler: self.clone(),
-            in_flight: FuturesUnordered::new(),
-        }
+        Driven::new(execution, self.clone())
     }
 }
 
@@ -143,10 +141,37 @@ async fn dispatch_in_background(scheduler: Weak<Scheduler>) {
 }
 
 /// An execution whose loads are dispatched when it is pending (see the module docs).
+///
+/// The execution is polled only when something in it was woken — a load's rows delivered, its
+/// own statement's socket, a yield —, not on every wake-up of the task: the batches in flight
+/// are polled with the task's waker, and each of their statements wakes the task several times
+/// (the pool, the socket) before its rows arrive. Polling an execution descends its whole tree
+/// of pending fields, so those wake-ups were most of a request's polls of it.
 pub struct Driven<F: Future> {
     execution: Pin<Box<F>>,
     scheduler: Arc<Scheduler>,
     in_flight: FuturesUnordered<Dispatch>,
+    /// Set when the execution is woken; wakes the task.
+    watch: Arc<WakeWatch>,
+    /// The execution's waker: `watch`'s.
+    waker: Waker,
+}
+
+impl<F: Future> Driven<F> {
+    fn new(execution: F, scheduler: Arc<Scheduler>) -> Self {
+        let watch = Arc::new(WakeWatch {
+            task: AtomicWaker::new(),
+            // Polled first without being woken.
+            woken: AtomicBool::new(true),
+        });
+        Driven {
+            execution: Box::pin(execution),
+            scheduler,
+            in_flight: FuturesUnordered::new(),
+            waker: Waker::from(watch.clone()),
+            watch,
+        }
+    }
 }
 
 impl<F: Future> Future for Driven<F> {
@@ -154,41 +179,42 @@ impl<F: Future> Future for Driven<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.get_mut();
+        this.watch.task.register(cx.waker());
         loop {
-            let watch = Arc::new(WakeWatch {
-                task: cx.waker().clone(),
-                woken: AtomicBool::new(false),
-            });
-            let waker = Waker::from(watch.clone());
-            if let Poll::Ready(output) = this
-                .execution
-                .as_mut()
-                .poll(&mut Context::from_waker(&waker))
-            {
-                return Poll::Ready(output);
-            }
-            let yielded = watch.woken.load(Ordering::SeqCst);
-            if !yielded {
-                // Truly waiting: every field it could reach has registered its keys.
-                let in_flight = !this.in_flight.is_empty();
-                this.in_flight.extend(this.scheduler.ready(in_flight));
-            }
+            // Rows first: handing them over wakes the loads that wait for them.
             let mut delivered = false;
             while let Poll::Ready(Some(())) = this.in_flight.poll_next_unpin(cx) {
                 delivered = true;
             }
-            if yielded || !delivered {
-                // Woken already when it yielded, or waiting for rows.
+            if this.watch.woken.swap(false, Ordering::SeqCst) {
+                if let Poll::Ready(output) = this
+                    .execution
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&this.waker))
+                {
+                    return Poll::Ready(output);
+                }
+                if this.watch.woken.load(Ordering::SeqCst) {
+                    // It woke itself (a yield): the task is woken, and the execution is
+                    // polled again before anything is dispatched.
+                    return Poll::Pending;
+                }
+            } else if !delivered {
+                // Nothing in the execution was woken and no batch came back: nothing to do.
                 return Poll::Pending;
             }
-            // Rows arrived: their fields can resolve further at once.
+            // Truly waiting — just polled, or not woken since it last was (rows whose loads
+            // are gone wake nobody) —: every field it could reach has registered its keys.
+            let in_flight = !this.in_flight.is_empty();
+            this.in_flight.extend(this.scheduler.ready(in_flight));
+            // The new batches are polled (and may deliver) at the top of the loop.
         }
     }
 }
 
-/// Wakes the task, and records that it was woken.
+/// The execution's waker: records that it was woken, and wakes the task.
 struct WakeWatch {
-    task: Waker,
+    task: AtomicWaker,
     woken: AtomicBool,
 }
 
@@ -199,7 +225,7 @@ impl Wake for WakeWatch {
 
     fn wake_by_ref(self: &Arc<Self>) {
         self.woken.store(true, Ordering::SeqCst);
-        self.task.wake_by_ref();
+        self.task.wake();
     }
 }
 
@@ -360,7 +386,118 @@ impl<L: Loader<Uuid>> Waiting for Batcher<L> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicUsize;
+
     use super::*;
+
+    /// Answers every key with its number after yielding `yields` times (each yield wakes the
+    /// task, as a statement's socket does), and counts its batches.
+    struct Counting {
+        batches: Arc<AtomicUsize>,
+        yields: usize,
+    }
+
+    impl Loader<Uuid> for Counting {
+        type Value = u128;
+        type Error = Arc<String>;
+
+        async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, u128>, Arc<String>> {
+            self.batches.fetch_add(1, Ordering::SeqCst);
+            for _ in 0..self.yields {
+                tokio::task::yield_now().await;
+            }
+            Ok(keys.iter().map(|k| (*k, k.as_u128())).collect())
+        }
+    }
+
+    fn counting(
+        scheduler: &Arc<Scheduler>,
+        deferred: bool,
+        yields: usize,
+    ) -> (Arc<Batcher<Counting>>, Arc<AtomicUsize>) {
+        let batches = Arc::new(AtomicUsize::new(0));
+        let loader = Counting {
+            batches: batches.clone(),
+            yields,
+        };
+        (Batcher::new(loader, deferred, scheduler), batches)
+    }
+
+    /// Counts the polls of the future it wraps.
+    struct Polls<F> {
+        inner: Pin<Box<F>>,
+        polls: Arc<AtomicUsize>,
+    }
+
+    impl<F: Future> Future for Polls<F> {
+        type Output = F::Output;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            self.inner.as_mut().poll(cx)
+        }
+    }
+
+    const ONE: Uuid = Uuid::from_u128(1);
+    const TWO: Uuid = Uuid::from_u128(2);
+    const THREE: Uuid = Uuid::from_u128(3);
+
+    #[tokio::test]
+    async fn levels_make_one_batch_each_and_belongs_to_waits_for_them() {
+        let scheduler = Arc::new(Scheduler::default());
+        let (many, many_batches) = counting(&scheduler, false, 2);
+        let (one, one_batches) = counting(&scheduler, true, 2);
+        let execution = async {
+            let (a, b) = tokio::join!(many.load_one(ONE), many.load_one(TWO));
+            let (c, d) = tokio::join!(one.load_one(ONE), async {
+                let three = many.load_one(THREE).await.unwrap();
+                (three, one.load_one(TWO).await.unwrap())
+            });
+            (a.unwrap(), b.unwrap(), c.unwrap(), d)
+        };
+        let answer = scheduler.drive(execution).await;
+        assert_eq!(answer, (Some(1), Some(2), Some(1), (Some(3), Some(2))));
+        // Two levels of "has many"; one "belongs to" batch for both of its levels.
+        assert_eq!(many_batches.load(Ordering::SeqCst), 2);
+        assert_eq!(one_batches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_batch_waking_the_task_does_not_poll_the_execution() {
+        let scheduler = Arc::new(Scheduler::default());
+        let (many, _) = counting(&scheduler, false, 5);
+        let polls = Arc::new(AtomicUsize::new(0));
+        let execution = Polls {
+            inner: Box::pin(async { many.load_one(ONE).await.unwrap() }),
+            polls: polls.clone(),
+        };
+        assert_eq!(scheduler.drive(execution).await, Some(1));
+        // Once to register the key, once when its rows arrive: not once per wake-up of the
+        // batch (five yields).
+        assert_eq!(polls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn rows_nobody_waits_for_still_let_the_deferred_batches_go() {
+        let scheduler = Arc::new(Scheduler::default());
+        let (many, many_batches) = counting(&scheduler, false, 2);
+        let (one, _) = counting(&scheduler, true, 2);
+        let execution = async {
+            // A load that registers its key and is then dropped (a sibling field failed, say):
+            // its batch goes, and its rows wake nobody when they come back.
+            let mut gone = Box::pin(many.load_one(THREE));
+            assert!(futures_util::poll!(gone.as_mut()).is_pending());
+            drop(gone);
+            one.load_one(ONE).await.unwrap()
+        };
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            scheduler.drive(execution),
+        )
+        .await
+        .expect("the deferred batch went");
+        assert_eq!(answer, Some(1));
+        assert_eq!(many_batches.load(Ordering::SeqCst), 1);
+    }
 
     #[test]
     fn keys_are_padded_to_a_power_of_two_with_the_last_key() {
