@@ -23,7 +23,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// the process changes allocator. It takes effect only before SQLite's first use in the process
 /// (SQLite refuses it afterwards, with `SQLITE_MISUSE`, and keeps its default), so it runs at
 /// the start of `main` and, once, before the first SQLite pool connects.
-/// Whether SQLite took mimalloc (false only when SQLite was used before the first call).
+///
+/// Returns whether SQLite took mimalloc (false only when SQLite was used before the first call).
 pub fn use_mimalloc_for_sqlite() -> bool {
     static INSTALLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *INSTALLED.get_or_init(|| {

@@ -145,8 +145,9 @@ async fn dispatch_in_background(scheduler: Weak<Scheduler>) {
 /// The execution is polled only when something in it was woken — a load's rows delivered, its
 /// own statement's socket, a yield —, not on every wake-up of the task: the batches in flight
 /// are polled with the task's waker, and each of their statements wakes the task several times
-/// (the pool, the socket) before its rows arrive. Polling an execution descends its whole tree
-/// of pending fields, so those wake-ups were most of a request's polls of it.
+/// (the pool, the socket) before its rows arrive, and polling an execution descends its whole
+/// tree of pending fields. (On the benchmark's nested query this took the execution's polls
+/// from 19.7 to 18 per request: most of them have other causes.)
 pub struct Driven<F: Future> {
     execution: Pin<Box<F>>,
     scheduler: Arc<Scheduler>,
